@@ -1,0 +1,211 @@
+"""The policy declaration: controller, purposes, legal bases, categories, recipients, events, retention.
+
+These pydantic models are the single source of the policy's shape: the loader validates files against them,
+``personvern schema`` exports them as JSON Schema, and ``docs/policy.md`` documents every field.
+Cross-references (a purpose naming an unknown category, ...) are checked in ``policy/validate.py``.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, model_validator
+
+from personvern.policy.retention import Retention
+
+Article6 = Literal["a", "b", "c", "d", "e", "f"]
+Channel = Literal["email", "sms", "post", "phone"]
+Role = Literal["processor", "independent_controller", "joint_controller", "public_authority"]
+Safeguard = Literal["adequacy", "scc", "bcr", "derogation"]
+IdentifierKind = Literal["email", "phone", "national_id", "customer_number", "order_number"]
+
+# EU/EEA: ISO 3166-1 alpha-2. A recipient outside these needs a transfer safeguard (Art. 44-49, TP11).
+EEA = frozenset(
+    "AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE IS LI NO".split()
+)
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Text(_Model):
+    """A text in Norwegian bokmål and English."""
+
+    nb: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+
+    def __call__(self, lang: str) -> str:
+        return self.en if lang == "en" else self.nb
+
+
+class Address(_Model):
+    street: str
+    postcode: str
+    city: str
+    country: str = "NO"
+
+
+class Contact(_Model):
+    name: str | None = None
+    email: EmailStr | None = None
+    phone: str | None = None
+    address: Address | None = None
+
+
+class Authority(_Model):
+    name: str = "Datatilsynet"
+    address: Address = Address(street="Postboks 458 Sentrum", postcode="0105", city="Oslo")
+    website: str = "https://www.datatilsynet.no"
+
+
+class Controller(_Model):
+    name: str
+    orgnr: str = Field(description="Organisation number: Norwegian orgnr (9 digits) or Swedish (10 digits)")
+    country: Literal["NO", "SE"] = "NO"
+    address: Address
+    email: EmailStr | None = None
+    phone: str | None = None
+    website: str | None = None
+    contact_form: str | None = None
+    dpo: Contact | None = None
+    representative: Contact | None = None
+    joint_controllers: list[str] = Field(default_factory=list)
+    supervisory_authority: Authority = Authority()
+
+
+class PolicyMeta(_Model):
+    version: str
+    effective: date
+    previous: str | None = None
+
+
+class Consent(_Model):
+    """How consent is given and how it is withdrawn (Art. 7(3): as easy as giving)."""
+
+    given: Text
+    withdrawn: Text
+
+
+class LegalBasis(_Model):
+    """Art. 6(1) a-f with what each basis needs to be stated."""
+
+    article: Article6
+    consent: Consent | None = None  # a
+    contract: Text | None = None  # b: which contract
+    law: str | None = None  # c: which law and section, e.g. "bokføringsloven § 13"
+    statute: str | None = None  # c: key in the statutory catalogue, for checking retention against it
+    vital_interests_of: Text | None = None  # d: whose
+    public_task: Text | None = None  # e
+    interest: Text | None = None  # f: the legitimate interest
+    note: Text | None = None
+
+
+class Marketing(_Model):
+    channels: list[Channel] = Field(min_length=0)
+    soft_opt_in: bool = Field(
+        default=False,
+        description="markedsføringsloven § 15 existing-customer exception for e-mail/SMS",
+    )
+
+
+class Requirement(_Model):
+    """Providing the data is a contract or statutory requirement; ``consequence`` says what happens if not (TP1)."""
+
+    kind: Literal["contract", "statutory", "contract_precondition"] = "contract"
+    consequence: Text
+
+
+class Purpose(_Model):
+    key: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    name: Text
+    description: Text
+    legal_basis: LegalBasis
+    also_based_on: list[LegalBasis] = Field(default_factory=list)
+    categories: list[str] = Field(min_length=1)
+    special_categories: list[str] = Field(default_factory=list)
+    subjects: list[str] = Field(min_length=1)
+    sources: list[str] = Field(default_factory=lambda: ["subject"])
+    retention: Retention | None = None
+    marketing: Marketing | None = None
+    transactional: bool = Field(default=False, description="service messages, not marketing (TZ7, TP13f)")
+    profiling: bool = False
+    automated_decision: bool = Field(default=False, description="Art. 22 decision with legal effect (SN3)")
+    required: Requirement | None = None
+    identifiers: list[IdentifierKind] = Field(
+        default_factory=lambda: ["email", "phone", "customer_number", "order_number"],
+        description="Identifiers this purpose may store; national_id only where clearly needed (TP14, PI4)",
+    )
+    on_erasure: Literal["delete", "keep", "seal"] = Field(
+        default="delete",
+        description="On an erasure request: delete; keep restricted to this purpose (legal obligation); "
+        "seal (detach from the subject, findable only by order number, TZ4)",
+    )
+    may_move_to: list[str] = Field(default_factory=list, description="purposes a record may move to with consent")
+    systems: list[str] = Field(default_factory=list)
+    security: Text | None = None
+    dpia: bool | None = None
+
+
+class Recipient(_Model):
+    key: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    name: Text
+    role: Role
+    purposes: list[str] = Field(min_length=1)
+    categories: list[str] = Field(min_length=1)
+    country: str = Field(default="NO", pattern=r"^[A-Z]{2}$")
+    safeguard: Safeguard | None = None
+    safeguard_note: Text | None = None
+    agreement: Text | None = Field(default=None, description="the data processing agreement (Art. 28)")
+    deletes_on: str | None = Field(default=None, description="event after which the recipient is told to delete (TZ6)")
+    condition: Text | None = Field(default=None, description="when data is disclosed, e.g. only when law requires")
+    contact: Contact | None = None
+    webhook: str | None = None
+
+    @property
+    def in_eea(self) -> bool:
+        return self.country in EEA
+
+
+class Label(_Model):
+    nb: str
+    en: str
+    parent: str | None = None
+
+
+class Settings(_Model):
+    """Settings where the law is unsettled or may change (../shared/LEGAL.md)."""
+
+    accounting_year_end: str = Field(default="12-31", pattern=r"^\d\d-\d\d$")
+    child_age_online_consent: int = Field(default=13, description="personopplysningsloven § 5")
+    child_age_marketing_consent: int = Field(default=15, description="Forbrukertilsynet's practice")
+    identity_wait_stops_clock: bool = Field(default=False, description="EDPB 01/2022 is unsettled; default off")
+
+
+class Policy(_Model):
+    personvern: Literal[1] = Field(default=1, description="format version of the policy file")
+    controller: Controller
+    policy: PolicyMeta
+    settings: Settings = Settings()
+    categories: dict[str, Label] = Field(default_factory=dict, description="custom data categories")
+    subjects: dict[str, Label] = Field(default_factory=dict, description="custom data subject kinds")
+    sources: dict[str, Label] = Field(default_factory=dict, description="custom sources")
+    events: dict[str, Label] = Field(default_factory=dict, description="lifecycle events retention is anchored on")
+    purposes: list[Purpose] = Field(min_length=1)
+    recipients: list[Recipient] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _unique_keys(self) -> Policy:
+        for kind, keys in (("purposes", [p.key for p in self.purposes]),
+                           ("recipients", [r.key for r in self.recipients])):
+            dupes = sorted({k for k in keys if keys.count(k) > 1})
+            if dupes:
+                raise ValueError(f"{kind}: duplicate key {', '.join(dupes)}")
+        return self
+
+    def purpose(self, key: str) -> Purpose | None:
+        return next((p for p in self.purposes if p.key == key), None)
+
+    def recipients_of(self, purpose: str) -> list[Recipient]:
+        return [r for r in self.recipients if purpose in r.purposes]

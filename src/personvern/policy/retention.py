@@ -1,0 +1,277 @@
+"""Retention rules: the grammar a policy writes and the date each rule yields for a record.
+
+A rule is written as a short sentence or as a mapping (both parse to the same models)::
+
+    36 months after purchase.completed            After   (TP1)
+    5 years after end of year of order.placed     After, counted from the end of that (accounting) year
+    until case.closed, at least 30 days           Until   (TP3, TP4, TP7, TP8; "at least" counts from collection)
+    3 years after collection                      After   (TP5, SN4)
+    24 months after last_activity                 After   (last purchase, login or payment)
+    bokforingsloven.primary after order.placed    Statute (a key of the statutory catalogue, TZ4, TP2, PI6)
+    {later_of: [rule, rule]}                      the later of several ends (TZ3)
+    {earlier_of: [rule, rule]}                    the earlier of several ends ("12 months, or until withdrawn")
+
+``retention_end`` gives the first day on which the record may be deleted, or ``None`` while the rule cannot
+end yet (an awaited event has not happened). Events may be dated in the future and moved (a booking).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Annotated, Any, Literal, Union
+
+from dateutil.relativedelta import relativedelta
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, GetCoreSchemaHandler, Tag, model_validator
+from pydantic_core import core_schema
+
+from personvern.policy.statutes import STATUTES, Counted
+
+BUILTIN_ANCHORS = ("collection", "last_activity")
+_UNITS = {"year": "years", "month": "months", "week": "weeks", "day": "days"}
+_PERIOD = re.compile(r"^\s*(?:(\d+)\s*(years?|months?|weeks?|days?)\s*)+$")
+_PART = re.compile(r"(\d+)\s*(years?|months?|weeks?|days?)")
+
+
+class Period:
+    """A calendar period such as ``36 months`` or ``3 years 6 months``, added with calendar arithmetic."""
+
+    __slots__ = ("delta", "text")
+
+    def __init__(self, text: str) -> None:
+        if not _PERIOD.match(text):
+            raise ValueError(f"'{text}' is not a period; write e.g. '36 months', '30 days', '3 years 6 months'")
+        counts: dict[str, int] = {}
+        for n, unit in _PART.findall(text):
+            name = _UNITS[unit.rstrip("s")]
+            counts[name] = counts.get(name, 0) + int(n)
+        self.delta = relativedelta(**counts)  # type: ignore[arg-type]
+        self.text = " ".join(text.split())
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Period) and self.delta.normalized() == other.delta.normalized()
+
+    def __hash__(self) -> int:
+        return hash(self.text)
+
+    def __repr__(self) -> str:
+        return f"Period({self.text!r})"
+
+    def approx_days(self) -> float:
+        d = self.delta
+        return d.years * 365.25 + d.months * 30.44 + d.weeks * 7 + d.days
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
+        return core_schema.no_info_before_validator_function(
+            lambda v: v if isinstance(v, Period) else Period(str(v)),
+            core_schema.any_schema(),
+            serialization=core_schema.plain_serializer_function_ser_schema(lambda p: p.text),
+            json_schema_input_schema=core_schema.str_schema(pattern=_PERIOD.pattern),
+        )
+
+
+class _Rule(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class After(_Rule):
+    """A period after an anchor: an event, ``collection`` or ``last_activity``."""
+
+    after: str
+    period: Period
+    counted: Counted = "from_event"
+
+
+class Until(_Rule):
+    """Until an event happens, and in any case at least ``at_least`` after collection."""
+
+    until: str
+    at_least: Period | None = None
+
+
+class Statute(_Rule):
+    """A statutory period from the catalogue (``policy/statutes.py``), counted as that statute counts."""
+
+    statute: str
+    after: str
+
+
+class LaterOf(_Rule):
+    later_of: list[Rule] = Field(min_length=2)
+
+
+class EarlierOf(_Rule):
+    earlier_of: list[Rule] = Field(min_length=2)
+
+
+def parse_rule(value: Any) -> Any:
+    """Turn the sentence form into the mapping form; mappings pass through to pydantic."""
+    if not isinstance(value, str):
+        return value
+    text = " ".join(value.split())
+    if m := re.fullmatch(r"until ([\w.]+)(?:, at least (.+))?", text):
+        return {"until": m[1], **({"at_least": m[2]} if m[2] else {})}
+    if m := re.fullmatch(r"(.+?) after end of year of ([\w.]+)", text):
+        return {"after": m[2], "period": m[1], "counted": "end_of_year"}
+    if m := re.fullmatch(r"(\d.*?) after ([\w.]+)", text):
+        return {"after": m[2], "period": m[1]}
+    if m := re.fullmatch(r"([a-z_]+\.[\w.]+|[a-z_]+) after ([\w.]+)", text):
+        return {"statute": m[1], "after": m[2]}
+    raise ValueError(
+        f"'{value}' is not a retention rule; write e.g. '36 months after purchase.completed', "
+        "'until case.closed, at least 30 days' or 'bokforingsloven.primary after order.placed'"
+    )
+
+
+def _rule_discriminator(value: Any) -> str | None:
+    if isinstance(value, _Rule):
+        return type(value).__name__
+    value = parse_rule(value)
+    if not isinstance(value, dict):
+        return None
+    for key, tag in (("later_of", "LaterOf"), ("earlier_of", "EarlierOf"), ("until", "Until"),
+                     ("statute", "Statute"), ("after", "After")):
+        if key in value:
+            return tag
+    return None
+
+
+def _rule_schema() -> Any:
+    union = Annotated[
+        Union[  # noqa: UP007
+            Annotated[After, Tag("After")],
+            Annotated[Until, Tag("Until")],
+            Annotated[Statute, Tag("Statute")],
+            Annotated[LaterOf, Tag("LaterOf")],
+            Annotated[EarlierOf, Tag("EarlierOf")],
+        ],
+        Discriminator(_rule_discriminator),
+    ]
+    return Annotated[union, BeforeValidator(parse_rule)]
+
+
+Rule = _rule_schema()  # type: ignore[misc]
+LaterOf.model_rebuild()
+EarlierOf.model_rebuild()
+
+EndAction = Literal["delete", "reduce", "review", "hand_over"]
+
+
+class Retention(BaseModel):
+    """A purpose's retention: the rule that ends it and what happens then.
+
+    ``then``: delete (default); reduce (keep only ``keep`` categories, detached from the subject);
+    review (put on the privacy officer's review list; for a minimum with no maximum); hand_over
+    (export to the archive a law names in ``archive``, then delete).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    rule: Rule  # type: ignore[valid-type]
+    then: EndAction = "delete"
+    keep: list[str] = Field(default_factory=list)
+    archive: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _sentence(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return {"rule": value}
+        if isinstance(value, dict) and "rule" not in value and not ({"then", "keep", "archive"} & value.keys()):
+            return {"rule": value}
+        return value
+
+    @model_validator(mode="after")
+    def _action_fields(self) -> Retention:
+        if self.then == "reduce" and not self.keep:
+            raise ValueError("'then: reduce' needs 'keep': the categories that stay")
+        if self.then == "hand_over" and not self.archive:
+            raise ValueError("'then: hand_over' needs 'archive': the archive the law names")
+        return self
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What a record's retention depends on. ``events`` maps event key to its (latest) date."""
+
+    collected: date
+    events: Mapping[str, date]
+    last_activity: date | None = None
+
+    def anchor(self, name: str) -> date | None:
+        if name == "collection":
+            return self.collected
+        if name == "last_activity":
+            return self.last_activity or self.collected
+        return self.events.get(name)
+
+
+def _add(start: date, period: relativedelta, counted: Counted) -> date:
+    if counted == "end_of_year":
+        # bokføringsloven § 13 counts from the end of the accounting year (here: the calendar year)
+        start = date(start.year, 12, 31)
+    result: date = start + period
+    return result
+
+
+def retention_end(rule: Any, facts: Facts) -> date | None:
+    """First day the record may go, or ``None`` while an awaited event has not happened."""
+    if isinstance(rule, Retention):
+        rule = rule.rule
+    if isinstance(rule, After):
+        anchor = facts.anchor(rule.after)
+        return None if anchor is None else _add(anchor, rule.period.delta, rule.counted)
+    if isinstance(rule, Until):
+        happened = facts.anchor(rule.until)
+        if happened is None:
+            return None
+        floor = facts.collected + rule.at_least.delta if rule.at_least else happened
+        return max(happened, floor)
+    if isinstance(rule, Statute):
+        statute = STATUTES[rule.statute]
+        anchor = facts.anchor(rule.after)
+        return None if anchor is None else _add(anchor, statute.period, statute.counted)
+    if isinstance(rule, LaterOf):
+        ends = [retention_end(r, facts) for r in rule.later_of]
+        return None if any(e is None for e in ends) else max(e for e in ends if e is not None)
+    if isinstance(rule, EarlierOf):
+        known = [e for e in (retention_end(r, facts) for r in rule.earlier_of) if e is not None]
+        return min(known) if known else None
+    raise TypeError(f"not a retention rule: {rule!r}")
+
+
+def anchors(rule: Any) -> set[str]:
+    """Every anchor (event key or built-in) a rule depends on."""
+    if isinstance(rule, Retention):
+        rule = rule.rule
+    if isinstance(rule, After | Statute):
+        return {rule.after}
+    if isinstance(rule, Until):
+        return {rule.until}
+    if isinstance(rule, LaterOf):
+        return set().union(*(anchors(r) for r in rule.later_of))
+    if isinstance(rule, EarlierOf):
+        return set().union(*(anchors(r) for r in rule.earlier_of))
+    raise TypeError(f"not a retention rule: {rule!r}")
+
+
+def longest_period(rule: Any) -> float | None:
+    """The longest fixed period in a rule, in days; for comparing against a statute's minimum."""
+    if isinstance(rule, Retention):
+        rule = rule.rule
+    if isinstance(rule, After):
+        return rule.period.approx_days() + (365 if rule.counted == "end_of_year" else 0)
+    if isinstance(rule, Statute):
+        st = STATUTES.get(rule.statute)
+        return None if st is None else Period(st.period_text).approx_days() + (
+            365 if st.counted == "end_of_year" else 0)
+    if isinstance(rule, Until):
+        return float("inf")  # open until the event: never shorter than a fixed period
+    parts = rule.later_of if isinstance(rule, LaterOf) else rule.earlier_of
+    found = [p for p in (longest_period(r) for r in parts) if p is not None]
+    if not found:
+        return None
+    return max(found) if isinstance(rule, LaterOf) else min(found)
