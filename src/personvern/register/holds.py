@@ -1,0 +1,139 @@
+"""Legal holds (Art. 17(3)(e)) and restriction of processing (Art. 18, TP13d).
+
+A hold keeps what it covers from the sweep and from erasure, with a reason and who placed it; lifted, the
+record's own rule applies again at once (a targeted sweep runs for what it covered).
+
+A restriction limits use: while it stands, any use other than storage, legal claims, protecting another
+person's rights, or with consent is refused (Art. 18(2)). An erasure blocked by a legal obligation leaves
+the record restricted to the purpose that blocks it (TP13c).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Literal
+
+from sqlalchemy import and_, insert, or_, select, update
+
+from personvern.errors import NotFound, RegisterError, RestrictedProcessing
+from personvern.register import schema as t
+from personvern.register.sweep import sweep
+
+if TYPE_CHECKING:
+    from personvern.register.store import Register
+
+HoldKind = Literal["legal_claim", "access_request"]
+Ground = Literal["accuracy", "unlawful", "legal_claims", "objection", "erasure_blocked"]
+Use = Literal["processing", "storage", "legal_claims", "others_rights", "consent", "public_interest"]
+ALLOWED_WHILE_RESTRICTED = frozenset({"storage", "legal_claims", "others_rights", "consent", "public_interest"})
+
+
+@dataclass(frozen=True)
+class Hold:
+    id: int
+    kind: str
+    reason: str
+    placed_by: str
+    placed_at: datetime
+    subject: str | None
+    record: int | None
+
+
+@dataclass(frozen=True)
+class Restriction:
+    id: int
+    ground: str
+    reason: str
+    purpose: str | None
+    record: int | None
+    placed_at: datetime
+
+
+def place_hold(reg: Register, *, subject: str | None = None, record: int | None = None, reason: str,
+               kind: HoldKind = "legal_claim", by: str) -> int:
+    if (subject is None) == (record is None):
+        raise RegisterError("a hold covers a subject or one record", field="subject")
+    if not reason.strip():
+        raise RegisterError("a hold needs a reason", field="reason")
+    with reg.transaction() as c:
+        sid = reg.subject_id(c, subject) if subject else None
+        if record is not None and c.execute(select(t.records.c.id).where(t.records.c.id == record)).first() is None:
+            raise NotFound(f"no record {record}", field="record")
+        return int(c.execute(insert(t.holds).values(
+            subject_id=sid, record_id=record, kind=kind, reason=reason.strip(), placed_by=by,
+            placed_at=reg.clock()).returning(t.holds.c.id)).scalar_one())
+
+
+def lift_hold(reg: Register, hold_id: int, *, by: str, as_of: date | None = None) -> int:
+    """Lift a hold; what it covered and is overdue goes at once. Returns how many records went."""
+    with reg.transaction() as c:
+        row = c.execute(select(t.holds).where(t.holds.c.id == hold_id)).first()
+        if row is None:
+            raise NotFound(f"no hold {hold_id}", field="hold")
+        if row.lifted_at is not None:
+            raise RegisterError(f"hold {hold_id} was already lifted", field="hold")
+        c.execute(update(t.holds).where(t.holds.c.id == hold_id).values(lifted_at=reg.clock(), lifted_by=by))
+    r = t.records
+    scope = r.c.id == row.record_id if row.record_id is not None else r.c.subject_id == row.subject_id
+    return sweep(reg, as_of, scope=scope).total
+
+
+def holds(reg: Register, *, subject: str | None = None, active: bool = True) -> list[Hold]:
+    h, s = t.holds, t.subjects
+    q = select(h, s.c.ref).select_from(h.outerjoin(s, s.c.id == h.c.subject_id))
+    if active:
+        q = q.where(h.c.lifted_at.is_(None))
+    with reg.engine.connect() as c:
+        if subject:
+            sid = reg.subject_id(c, subject)
+            rec_ids = select(t.records.c.id).where(t.records.c.subject_id == sid)
+            q = q.where(or_(h.c.subject_id == sid, h.c.record_id.in_(rec_ids)))
+        rows = c.execute(q.order_by(h.c.id)).all()
+    return [Hold(x.id, x.kind, x.reason, x.placed_by, x.placed_at, x.ref, x.record_id) for x in rows]
+
+
+def restrict(reg: Register, subject: str, *, ground: Ground, reason: str, by: str, record: int | None = None,
+             except_purpose: str | None = None) -> int:
+    if not reason.strip():
+        raise RegisterError("a restriction needs a reason", field="reason")
+    with reg.transaction() as c:
+        sid = reg.subject_id(c, subject)
+        return int(c.execute(insert(t.restrictions).values(
+            subject_id=sid, record_id=record, purpose=except_purpose, ground=ground, reason=reason.strip(),
+            placed_by=by, placed_at=reg.clock()).returning(t.restrictions.c.id)).scalar_one())
+
+
+def lift_restriction(reg: Register, restriction_id: int) -> None:
+    with reg.transaction() as c:
+        done = c.execute(update(t.restrictions).where(t.restrictions.c.id == restriction_id,
+                                                      t.restrictions.c.lifted_at.is_(None))
+                         .values(lifted_at=reg.clock()))
+        if done.rowcount == 0:
+            raise NotFound(f"no active restriction {restriction_id}", field="restriction")
+
+
+def restrictions(reg: Register, subject: str) -> list[Restriction]:
+    x = t.restrictions
+    with reg.engine.connect() as c:
+        sid = reg.subject_id(c, subject)
+        rows = c.execute(select(x).where(x.c.subject_id == sid, x.c.lifted_at.is_(None)).order_by(x.c.id)).all()
+    return [Restriction(r.id, r.ground, r.reason, r.purpose, r.record_id, r.placed_at) for r in rows]
+
+
+def check_use(reg: Register, subject_id: int, purpose: str, use: str, record: int | None = None) -> None:
+    """Refuse a use of restricted data that Art. 18(2) does not allow, naming the restriction."""
+    if use in ALLOWED_WHILE_RESTRICTED:
+        return
+    x = t.restrictions
+    cond = [x.c.subject_id == subject_id, x.c.lifted_at.is_(None)]
+    cond.append(x.c.record_id.is_(None) if record is None else or_(x.c.record_id.is_(None), x.c.record_id == record))
+    with reg.engine.connect() as c:
+        rows = c.execute(select(x).where(and_(*cond))).all()
+    for row in rows:
+        if row.purpose is not None and row.purpose == purpose:
+            continue  # restricted to this purpose: the legal obligation that blocked erasure may still use it
+        raise RestrictedProcessing(
+            f"processing is restricted ({row.ground}: {row.reason}); only storage, legal claims, protecting "
+            f"others' rights or use with consent are allowed (Art. 18(2))"
+            + (f"; this data may only be used for '{row.purpose}'" if row.purpose else ""), field="purpose")

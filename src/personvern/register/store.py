@@ -1,0 +1,286 @@
+"""``Register``: the one entry point the CLI, the web app and the tests use.
+
+    reg = Register.open("examples/policies/tek-zence.yaml", "sqlite:///personvern.db")
+    ref = reg.add_subject("customer", {"email": "kari@example.no", "phone": "+47 975 27 747"})
+    rid = reg.write(ref, "customer_profile", ["user.name"], {"user.name": "Kari"})
+    reg.record_event("purchase.made", date(2026, 1, 5), subject=ref)
+    reg.sweep(as_of=date(2031, 6, 1), dry_run=True)
+
+All SQL goes through ``Register.engine``; ``Register.queries`` counts statements when tracing is on,
+so tests can pin the number of queries of a path (STYLE.md habit 4).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, event, insert, select, update
+
+from personvern.errors import NationalIdNotAllowed, NotFound, RegisterError
+from personvern.policy import LoadedPolicy, Policy, load_policy
+from personvern.policy import taxonomy
+from personvern.policy.retention import anchors
+from personvern.register import erasure, holds, records, sweep
+from personvern.register import schema as t
+from personvern.register.crypto import MasterKey, decrypt, encrypt
+from personvern.register.engine import database_url, make_engine
+from personvern.register.identifiers import Identifier, normalise
+from personvern.register.erasure import ErasureResult
+from personvern.register.holds import Use
+from personvern.register.keys import Keys
+from personvern.register.records import RecordView
+from personvern.register.sweep import Progress, SweepReport
+
+Identifiers = Mapping[str, str | list[str]]
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Register:
+    """The enforcing register over one policy and one database."""
+
+    def __init__(self, policy: Policy, engine: Engine, keys: Keys, *,
+                 clock: Callable[[], datetime] = _utcnow, actor: str = "system") -> None:
+        self.policy = policy
+        self.engine = engine
+        self.keys = keys
+        self.clock = clock
+        self.actor = actor
+        self.queries: list[str] | None = None
+        # purposes whose retention counts from the subject's last activity: recomputed on every activity
+        self.activity_anchored = {p.key for p in policy.purposes
+                                  if p.retention and "last_activity" in anchors(p.retention)}
+        event.listen(engine, "before_cursor_execute", self._trace)
+
+    @classmethod
+    def open(cls, policy: Policy | LoadedPolicy | str | Path, db_url: str | None = None, *,
+             master_key: MasterKey | None = None, clock: Callable[[], datetime] = _utcnow,
+             migrate: bool = True) -> Register:
+        """Open (and by default migrate) the register. The master key defaults to the environment,
+        then to ``<database file>.key`` beside an SQLite file."""
+        if isinstance(policy, str | Path):
+            policy = load_policy(policy)
+        if isinstance(policy, LoadedPolicy):
+            policy = policy.policy
+        url = database_url(db_url)
+        engine = make_engine(url)
+        if migrate:
+            from personvern.register.migrate import upgrade
+
+            upgrade(engine)
+        master = master_key or MasterKey.from_env(default_file=_key_file_beside(url))
+        with engine.begin() as conn:
+            keys = Keys.load(conn, master)
+        return cls(policy, engine, keys, clock=clock)
+
+    def close(self) -> None:
+        event.remove(self.engine, "before_cursor_execute", self._trace)
+        self.engine.dispose()
+
+    def __enter__(self) -> Register:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    # -- plumbing ---------------------------------------------------------------------------------------
+
+    def _trace(self, _conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        if self.queries is not None:
+            self.queries.append(statement)
+
+    @contextmanager
+    def trace(self) -> Iterator[list[str]]:
+        """Collect every SQL statement run inside the block."""
+        self.queries = []
+        try:
+            yield self.queries
+        finally:
+            self.queries = None
+
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        with self.engine.begin() as conn:
+            yield conn
+
+    def today(self) -> date:
+        return self.clock().date()
+
+    # -- subjects and identifiers -----------------------------------------------------------------------
+
+    def add_subject(self, kind: str, identifiers: Identifiers | None = None, *, purpose: str | None = None,
+                    linked_to: str | None = None, conn: Connection | None = None) -> str:
+        """Create a subject with its identifiers; returns its public reference (a uuid).
+
+        Every identifier is validated before anything is written, so bad input never leaves a half-written
+        subject. A national identity number needs a ``purpose`` that declares it (TP14, PI4)."""
+        if kind not in taxonomy.subjects(self.policy):
+            raise RegisterError(f"unknown subject kind '{kind}' for this policy", field="kind")
+        parsed = self.parse_identifiers(identifiers or {}, purpose)
+        with self._conn(conn) as c:
+            link = self.subject_id(c, linked_to) if linked_to else None
+            ref = str(uuid.uuid4())
+            sid = c.execute(insert(t.subjects).values(
+                ref=ref, kind=kind, linked_to=link, created_at=self.clock(),
+                last_activity=self.today()).returning(t.subjects.c.id)).scalar_one()
+            key = self.keys.create_subject_keys(c, [sid])[sid]
+            self._insert_identifiers(c, sid, key, parsed, purpose)
+        return ref
+
+    def add_identifiers(self, subject: str, identifiers: Identifiers, *, purpose: str | None = None) -> None:
+        parsed = self.parse_identifiers(identifiers, purpose)
+        with self.transaction() as c:
+            sid = self.subject_id(c, subject)
+            self._insert_identifiers(c, sid, self.keys.subject_key(c, sid), parsed, purpose, skip_existing=True)
+
+    def parse_identifiers(self, identifiers: Identifiers, purpose: str | None) -> list[Identifier]:
+        parsed = []
+        for kind, values in identifiers.items():
+            for value in [values] if isinstance(values, str) else values:
+                parsed.append(normalise(kind, value))
+        if any(i.kind == "national_id" for i in parsed):
+            allowed = self.policy.purpose(purpose) if purpose else None
+            if allowed is None or "national_id" not in allowed.identifiers:
+                which = f"purpose '{purpose}'" if purpose else "no purpose"
+                raise NationalIdNotAllowed(
+                    f"a national identity number may only be stored under a purpose that declares it "
+                    f"(TP14, PI4); {which} does", field="national_id")
+        return parsed
+
+    def _insert_identifiers(self, c: Connection, sid: int, key: bytes, parsed: list[Identifier],
+                            purpose: str | None, skip_existing: bool = False) -> None:
+        rows = [{"subject_id": sid, "kind": i.kind, "lookup": self.keys.lookup(i.kind, i.value),
+                 "value": encrypt(key, i.value.encode(), i.kind.encode()), "masked": i.masked,
+                 "purpose": purpose if i.kind == "national_id" else None} for i in parsed]
+        if skip_existing and rows:
+            have = set(c.execute(select(t.identifiers.c.kind, t.identifiers.c.lookup)
+                                 .where(t.identifiers.c.subject_id == sid)).tuples())
+            rows = [r for r in rows if (r["kind"], r["lookup"]) not in have]
+        unique = {(r["kind"], r["lookup"]): r for r in rows}
+        if unique:
+            c.execute(insert(t.identifiers), list(unique.values()))
+
+    def find(self, kind: str, value: str) -> list[str]:
+        """Subjects with this identifier, in any common format (sealed records are not subjects)."""
+        ident = normalise(kind, value)
+        with self.engine.connect() as c:
+            rows = c.execute(
+                select(t.subjects.c.ref).join(t.identifiers, t.identifiers.c.subject_id == t.subjects.c.id)
+                .where(t.identifiers.c.kind == kind, t.identifiers.c.lookup == self.keys.lookup(kind, ident.value))
+                .order_by(t.subjects.c.id)).scalars().all()
+        return list(rows)
+
+    def identifiers(self, subject: str, *, masked: bool = True) -> dict[str, list[str]]:
+        """A subject's identifiers, masked by default (the console shows ``010190 *****``)."""
+        with self.engine.connect() as c:
+            sid = self.subject_id(c, subject)
+            rows = c.execute(select(t.identifiers).where(t.identifiers.c.subject_id == sid)
+                             .order_by(t.identifiers.c.id)).all()
+            key = None if masked else self.keys.subject_key(c, sid)
+        out: dict[str, list[str]] = {}
+        for r in rows:
+            shown = r.masked if key is None else decrypt(key, r.value, r.kind.encode()).decode()
+            out.setdefault(r.kind, []).append(shown)
+        return out
+
+    def subject_id(self, c: Connection, subject: str) -> int:
+        sid = c.execute(select(t.subjects.c.id).where(t.subjects.c.ref == subject)).scalar()
+        if sid is None:
+            raise NotFound(f"no subject {subject}", field="subject")
+        return int(sid)
+
+    def subject_kind(self, subject: str) -> str:
+        with self.engine.connect() as c:
+            kind = c.execute(select(t.subjects.c.kind).where(t.subjects.c.ref == subject)).scalar()
+        if kind is None:
+            raise NotFound(f"no subject {subject}", field="subject")
+        return str(kind)
+
+    # -- records, events, retention (register/records.py, sweep.py) -------------------------------------
+
+    def write(self, subject: str, purpose: str, categories: list[str], payload: Mapping[str, Any] | None = None,
+              *, source: str = "subject", collected: date | None = None, ref: str | None = None,
+              events: Mapping[str, date] | None = None, use: Use = "processing") -> int:
+        """Write a record under a purpose the policy allows; returns its id."""
+        self.check_use(subject, purpose, use)
+        return records.write(self, subject, purpose, categories, payload, source=source, collected=collected,
+                             ref=ref, events=events)
+
+    def read(self, subject: str, purpose: str | None = None, *, use: Use = "processing") -> list[RecordView]:
+        """A subject's records (all purposes, or one). Restricted data is refused for ordinary use."""
+        self.check_use(subject, purpose or "", use)
+        return records.read(self, subject, purpose)
+
+    def record_event(self, name: str, on: date, *, subject: str | None = None, record: int | None = None) -> None:
+        records.record_event(self, name, on, subject=subject, record=record)
+
+    def sweep(self, as_of: date | None = None, *, dry_run: bool = False, batch: int = 1000,
+              progress: Progress | None = None) -> SweepReport:
+        return sweep.sweep(self, as_of, dry_run=dry_run, batch=batch, progress=progress)
+
+    # -- consent (minimal: enough to enforce Art. 6(1)(a) on writes) ------------------------------------
+
+    def give_consent(self, subject: str, purpose: str, *, channel: str | None = None, method: str,
+                     text_hash: str | None = None, by: str = "subject") -> int:
+        if self.policy.purpose(purpose) is None:
+            raise RegisterError(f"'{purpose}' is not a purpose of this policy", field="purpose")
+        with self.transaction() as c:
+            return int(c.execute(insert(t.consents).values(
+                subject_id=self.subject_id(c, subject), purpose=purpose, channel=channel,
+                given_at=self.clock(), method=method, text_hash=text_hash,
+                policy_version=self.policy.policy.version, actor=by).returning(t.consents.c.id)).scalar_one())
+
+    def withdraw_consent(self, subject: str, purpose: str, *, channel: str | None = None) -> int:
+        with self.transaction() as c:
+            q = update(t.consents).where(t.consents.c.subject_id == self.subject_id(c, subject),
+                                         t.consents.c.purpose == purpose, t.consents.c.withdrawn_at.is_(None))
+            if channel is not None:
+                q = q.where(t.consents.c.channel == channel)
+            return int(c.execute(q.values(withdrawn_at=self.clock())).rowcount)
+
+    # -- holds, restriction, erasure (register/holds.py, erasure.py) -------------------------------------
+
+    def place_hold(self, *, subject: str | None = None, record: int | None = None, reason: str,
+                   kind: holds.HoldKind = "legal_claim", by: str) -> int:
+        return holds.place_hold(self, subject=subject, record=record, reason=reason, kind=kind, by=by)
+
+    def lift_hold(self, hold_id: int, *, by: str, as_of: date | None = None) -> int:
+        return holds.lift_hold(self, hold_id, by=by, as_of=as_of)
+
+    def restrict(self, subject: str, *, ground: holds.Ground, reason: str, by: str, record: int | None = None,
+                 except_purpose: str | None = None) -> int:
+        return holds.restrict(self, subject, ground=ground, reason=reason, by=by, record=record,
+                              except_purpose=except_purpose)
+
+    def check_use(self, subject: str, purpose: str, use: Use = "processing") -> None:
+        with self.engine.connect() as c:
+            sid = self.subject_id(c, subject)
+        holds.check_use(self, sid, purpose, use)
+
+    def erase(self, subject: str, *, by: str, reason: str = "erasure_request") -> ErasureResult:
+        return erasure.erase(self, subject, by=by, reason=reason)
+
+    def find_sealed(self, order_number: str) -> list[RecordView]:
+        return erasure.find_sealed(self, order_number)
+
+    @contextmanager
+    def _conn(self, conn: Connection | None) -> Iterator[Connection]:
+        if conn is not None:
+            yield conn
+        else:
+            with self.engine.begin() as c:
+                yield c
+
+
+def _key_file_beside(url: str) -> Path | None:
+    if url.startswith("sqlite:///") and len(url) > len("sqlite:///"):
+        return Path(url.removeprefix("sqlite:///") + ".key")
+    return None
+

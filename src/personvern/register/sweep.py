@@ -1,0 +1,218 @@
+"""The retention sweep: every record whose time is up gets its rule's end action, set-based and in batches.
+
+- due: ``retention_until <= as_of`` (an indexed range scan) and no active hold on the record or its subject;
+- delete: ``DELETE ... WHERE id IN (SELECT id ... LIMIT n) RETURNING subject_id, purpose`` per batch;
+- review: ``UPDATE ... SET state='review'`` per batch (a minimum with no maximum: the privacy officer decides);
+- reduce: keeps only the rule's ``keep`` categories, detached from the subject (needs decryption, so it is
+  batched Python, one executemany per batch);
+- hand_over: the record goes to the outbox for the archive the law names, then is deleted, in one transaction.
+Each batch is its own transaction: a killed sweep leaves a consistent store and the next run finishes the
+job. A subject left with no records and no hold is removed in the same transaction (its key is shredded and
+the erasure ledger gets an entry). ``dry_run`` changes nothing and reports what would go, per purpose.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    and_,
+    bindparam,
+    delete,
+    exists,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
+
+from personvern.policy import taxonomy
+from personvern.register import schema as t
+from personvern.register.crypto import decrypt, encrypt
+
+if TYPE_CHECKING:
+    from personvern.register.store import Register
+
+Progress = Callable[[str, int], None]
+r = t.records
+
+
+@dataclass
+class SweepReport:
+    as_of: date
+    dry_run: bool
+    deleted: Counter[str] = field(default_factory=Counter)
+    reduced: Counter[str] = field(default_factory=Counter)
+    review: Counter[str] = field(default_factory=Counter)
+    handed_over: Counter[str] = field(default_factory=Counter)
+    held: dict[str, Counter[str]] = field(default_factory=dict)  # purpose -> hold kind -> count
+    subjects_removed: int = 0
+
+    @property
+    def total(self) -> int:
+        return sum(self.deleted.values()) + sum(self.reduced.values()) + sum(self.review.values()) + sum(
+            self.handed_over.values())
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"as_of": self.as_of.isoformat(), "dry_run": self.dry_run, "deleted": dict(self.deleted),
+                "reduced": dict(self.reduced), "review": dict(self.review),
+                "handed_over": dict(self.handed_over), "held": {k: dict(v) for k, v in self.held.items()},
+                "subjects_removed": self.subjects_removed}
+
+
+def held_clause() -> ColumnElement[bool]:
+    h = t.holds
+    return exists().where(h.c.lifted_at.is_(None), or_(h.c.record_id == r.c.id,
+                                                       and_(h.c.subject_id == r.c.subject_id,
+                                                            h.c.record_id.is_(None))))
+
+
+def due_clause(as_of: date, purposes: list[str], scope: ColumnElement[bool] | None = None) -> ColumnElement[bool]:
+    cond = and_(r.c.retention_until <= as_of, r.c.state.in_(("active", "sealed")),
+                r.c.purpose.in_(purposes), ~held_clause())
+    return cond if scope is None else and_(cond, scope)
+
+
+def sweep(reg: Register, as_of: date | None = None, *, dry_run: bool = False, batch: int = 1000,
+          scope: ColumnElement[bool] | None = None, progress: Progress | None = None) -> SweepReport:
+    as_of = as_of or reg.today()
+    report = SweepReport(as_of, dry_run)
+    by_action: dict[str, list[str]] = {"delete": [], "review": [], "reduce": [], "hand_over": []}
+    for p in reg.policy.purposes:
+        by_action[p.retention.then if p.retention else "delete"].append(p.key)
+    report.held = _held(reg, as_of, scope)
+    if dry_run:
+        with reg.engine.connect() as c:
+            for action, purposes in by_action.items():
+                counts = c.execute(select(r.c.purpose, func.count()).where(due_clause(as_of, purposes, scope))
+                                   .group_by(r.c.purpose)).tuples().all()
+                _counter(report, action).update(dict(counts))
+        return report
+    run = _start(reg, as_of)
+    for action, purposes in by_action.items():
+        if purposes:
+            _run_action(reg, action, purposes, as_of, batch, scope, report, progress)
+    _finish(reg, run, report)
+    return report
+
+
+def _counter(report: SweepReport, action: str) -> Counter[str]:
+    return {"delete": report.deleted, "review": report.review, "reduce": report.reduced,
+            "hand_over": report.handed_over}[action]
+
+
+def _run_action(reg: Register, action: str, purposes: list[str], as_of: date, batch: int,
+                scope: ColumnElement[bool] | None, report: SweepReport, progress: Progress | None) -> None:
+    counter = _counter(report, action)
+    while True:
+        with reg.transaction() as c:
+            ids = select(r.c.id).where(due_clause(as_of, purposes, scope)).order_by(r.c.id).limit(batch)
+            if action == "delete":
+                done = c.execute(delete(r).where(r.c.id.in_(ids)).returning(r.c.subject_id, r.c.purpose)).all()
+            elif action == "review":
+                done = c.execute(update(r).where(r.c.id.in_(ids)).values(state="review")
+                                 .returning(r.c.subject_id, r.c.purpose)).all()
+            else:
+                done = _transform(reg, c, action, list(c.execute(ids).scalars()))
+            counter.update(row[1] for row in done)
+            if action != "review":
+                report.subjects_removed += remove_empty_subjects(reg, c, {row[0] for row in done}, "retention")
+        if progress and done:
+            progress(action, len(done))
+        if len(done) < batch:
+            return
+
+
+def _transform(reg: Register, c: Connection, action: str, ids: list[int]) -> list[tuple[Any, str]]:
+    """reduce or hand_over one batch: decrypt, keep or export, then detach or delete."""
+    if not ids:
+        return []
+    rows = c.execute(select(r).where(r.c.id.in_(ids))).all()
+    keys = reg.keys.subject_keys(c, [x.subject_id for x in rows if x.subject_id is not None])
+    payloads = {x.id: (json.loads(decrypt(keys[x.subject_id], x.payload, b"record"))
+                       if x.payload is not None and x.subject_id in keys else x.reduced or {}) for x in rows}
+    if action == "reduce":
+        changes = []
+        for x in rows:
+            purpose = reg.policy.purpose(x.purpose)
+            keep = set(purpose.retention.keep) if purpose and purpose.retention else set()
+            kept = {k: v for k, v in payloads[x.id].items() if taxonomy.covers(k, keep)}
+            changes.append({"rid": x.id, "reduced": kept,
+                            "cats": sorted(c2 for c2 in x.categories if taxonomy.covers(c2, keep))})
+        c.execute(update(r).where(r.c.id == bindparam("rid")).values(
+            reduced=bindparam("reduced"), categories=bindparam("cats"), payload=None, subject_id=None,
+            state="reduced", retention_until=None, ref=None, seal_ref=None), changes)
+    else:
+        now = reg.clock()
+        messages = []
+        for x in rows:
+            purpose = reg.policy.purpose(x.purpose)
+            archive = purpose.retention.archive if purpose and purpose.retention else None
+            body = json.dumps({"purpose": x.purpose, "categories": x.categories, "collected_at":
+                               x.collected_at.isoformat(), "payload": payloads[x.id]}, default=str).encode()
+            messages.append({"kind": "archive", "destination": archive or "archive",
+                             "body": encrypt(reg.keys.outbox_key, body, b"outbox"),
+                             "idempotency_key": f"archive:{x.id}", "status": "pending", "attempts": 0,
+                             "next_attempt_at": now, "created_at": now})
+        c.execute(insert(t.outbox), messages)
+        c.execute(delete(r).where(r.c.id.in_(ids)))
+    return [(x.subject_id, x.purpose) for x in rows]
+
+
+def remove_empty_subjects(reg: Register, c: Connection, subject_ids: set[Any], reason: str) -> int:
+    """Remove subjects left with no record and no active hold: shred their key, log the erasure."""
+    sids = [s for s in subject_ids if s is not None]
+    if not sids:
+        return 0
+    s, h = t.subjects, t.holds
+    empty = c.execute(select(s.c.id, s.c.ref).where(
+        s.c.id.in_(sids), ~exists().where(r.c.subject_id == s.c.id),
+        ~exists().where(h.c.subject_id == s.c.id, h.c.lifted_at.is_(None)))).all()
+    if not empty:
+        return 0
+    ids = [e.id for e in empty]
+    lookups: dict[int, list[str]] = {}
+    for sid, lookup in c.execute(select(t.identifiers.c.subject_id, t.identifiers.c.lookup)
+                                 .where(t.identifiers.c.subject_id.in_(ids))).tuples():
+        lookups.setdefault(sid, []).append(bytes(lookup).hex())
+    now = reg.clock()
+    c.execute(insert(t.erasures), [{"subject_ref": e.ref, "lookups": sorted(lookups.get(e.id, [])),
+                                    "erased_at": now, "reason": reason} for e in empty])
+    reg.keys.shred(c, ids)
+    c.execute(delete(s).where(s.c.id.in_(ids)))
+    return len(ids)
+
+
+def _held(reg: Register, as_of: date, scope: ColumnElement[bool] | None) -> dict[str, Counter[str]]:
+    h = t.holds
+    cond = and_(r.c.retention_until <= as_of, r.c.state.in_(("active", "sealed")), h.c.lifted_at.is_(None))
+    if scope is not None:
+        cond = and_(cond, scope)
+    join = or_(h.c.record_id == r.c.id, and_(h.c.subject_id == r.c.subject_id, h.c.record_id.is_(None)))
+    with reg.engine.connect() as c:
+        rows = c.execute(select(r.c.purpose, h.c.kind, func.count(func.distinct(r.c.id)))
+                         .select_from(r.join(h, join)).where(cond).group_by(r.c.purpose, h.c.kind)).all()
+    out: dict[str, Counter[str]] = {}
+    for purpose, kind, n in rows:
+        out.setdefault(purpose, Counter())[kind] += n
+    return out
+
+
+def _start(reg: Register, as_of: date) -> int:
+    with reg.transaction() as c:
+        return int(c.execute(insert(t.sweep_runs).values(as_of=as_of, started_at=reg.clock(), actor=reg.actor)
+                             .returning(t.sweep_runs.c.id)).scalar_one())
+
+
+def _finish(reg: Register, run: int, report: SweepReport) -> None:
+    with reg.transaction() as c:
+        c.execute(update(t.sweep_runs).where(t.sweep_runs.c.id == run)
+                  .values(finished_at=reg.clock(), counts=report.as_dict()))
