@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
+
+from personvern.register import MasterKey, Register
 
 ROOT = Path(__file__).resolve().parent.parent
 POLICIES = ROOT / "examples" / "policies"
@@ -47,3 +50,45 @@ def db_url(tmp_path: Path) -> Iterator[str]:
 def policy_path() -> Path:
     """TEK-Zence's policy: the default company of the demo and of most register tests."""
     return POLICIES / "tek-zence.yaml"
+
+
+class Clock:
+    """A settable clock: the test seam for 'now' (STYLE.md habit 15)."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def set(self, day: date) -> None:
+        self.now = datetime(day.year, day.month, day.day, 12, tzinfo=UTC)
+
+
+TEST_KEY = MasterKey(bytes(range(32)))
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock(datetime(2026, 1, 5, 12, tzinfo=UTC))
+
+
+@pytest.fixture
+def open_register(db_url: str, clock: Clock) -> Iterator[Callable[[str], Register]]:
+    """Open a register on the test database for one of the example companies."""
+    opened: list[Register] = []
+
+    def _open(company: str = "tek-zence") -> Register:
+        reg = Register.open(POLICIES / f"{company}.yaml", db_url, master_key=TEST_KEY, clock=clock)
+        opened.append(reg)
+        return reg
+
+    yield _open
+    for reg in opened:
+        reg.close()
+
+
+@pytest.fixture
+def reg(open_register: Callable[[str], Register]) -> Register:
+    """TEK-Zence's register on a fresh database."""
+    return open_register("tek-zence")

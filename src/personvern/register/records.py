@@ -73,7 +73,7 @@ def write(reg: Register, subject: str, purpose: str, categories: list[str], payl
         sid, kind = _subject_row(c, subject)
         p = purpose_for_write(reg, purpose, categories, kind)
         check_source(reg, p, source)
-        if p.legal_basis.article == "a" and not has_consent(c, sid, purpose):
+        if consent_only(p) and not has_consent(c, sid, purpose):
             raise ConsentRequired(f"purpose '{purpose}' is based on consent (Art. 6(1)(a)) and the subject "
                                   "has not given it, or has withdrawn it", field="purpose")
         if p.on_erasure == "seal" and not ref:
@@ -93,6 +93,12 @@ def write(reg: Register, subject: str, purpose: str, categories: list[str], payl
         else:
             recompute(reg, c, record_ids=[rid])
     return int(rid)
+
+
+def consent_only(p: Purpose) -> bool:
+    """Consent is the only basis: without it nothing may be written. With a second basis (PI1: consent plus
+    legitimate interest) processing may go on after a withdrawal, on that other basis."""
+    return all(b.article == "a" for b in [p.legal_basis, *p.also_based_on])
 
 
 def check_source(reg: Register, p: Purpose, source: str) -> None:
@@ -187,7 +193,7 @@ def recompute(reg: Register, c: Connection, *, record_ids: list[int] | None = No
     for e in ev_rows:
         (by_record[e.record_id] if e.record_id is not None else by_subject[e.subject_id])[e.event] = e.on
     activity = dict(c.execute(select(t.subjects.c.id, t.subjects.c.last_activity)
-                              .where(t.subjects.c.id.in_(sids))).tuples().all())
+                              .where(t.subjects.c.id.in_(sids))).all())
     changes = []
     for r in rows:
         facts = Facts(r.collected_at, {**by_subject.get(r.subject_id, {}), **by_record.get(r.id, {})},

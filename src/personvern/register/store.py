@@ -161,7 +161,7 @@ class Register:
                  "purpose": purpose if i.kind == "national_id" else None} for i in parsed]
         if skip_existing and rows:
             have = set(c.execute(select(t.identifiers.c.kind, t.identifiers.c.lookup)
-                                 .where(t.identifiers.c.subject_id == sid)).tuples())
+                                 .where(t.identifiers.c.subject_id == sid)))
             rows = [r for r in rows if (r["kind"], r["lookup"]) not in have]
         unique = {(r["kind"], r["lookup"]): r for r in rows}
         if unique:

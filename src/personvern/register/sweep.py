@@ -93,7 +93,7 @@ def sweep(reg: Register, as_of: date | None = None, *, dry_run: bool = False, ba
         with reg.engine.connect() as c:
             for action, purposes in by_action.items():
                 counts = c.execute(select(r.c.purpose, func.count()).where(due_clause(as_of, purposes, scope))
-                                   .group_by(r.c.purpose)).tuples().all()
+                                   .group_by(r.c.purpose)).all()
                 _counter(report, action).update(dict(counts))
         return report
     run = _start(reg, as_of)
@@ -181,7 +181,7 @@ def remove_empty_subjects(reg: Register, c: Connection, subject_ids: set[Any], r
     ids = [e.id for e in empty]
     lookups: dict[int, list[str]] = {}
     for sid, lookup in c.execute(select(t.identifiers.c.subject_id, t.identifiers.c.lookup)
-                                 .where(t.identifiers.c.subject_id.in_(ids))).tuples():
+                                 .where(t.identifiers.c.subject_id.in_(ids))):
         lookups.setdefault(sid, []).append(bytes(lookup).hex())
     now = reg.clock()
     c.execute(insert(t.erasures), [{"subject_ref": e.ref, "lookups": sorted(lookups.get(e.id, [])),
