@@ -81,9 +81,9 @@ def erase(reg: Register, subject: str, *, by: str, reason: str = "erasure_reques
         kept = [k for k in result.kept if k.outcome == "kept"]
         if kept:
             c.execute(insert(t.restrictions), [
-                {"subject_id": sid, "record_id": k.record, "purpose": k.purpose, "ground": "erasure_blocked",
-                 "reason": f"erasure requested; kept under {k.ground}", "placed_by": by, "placed_at": reg.clock()}
-                for k in kept])
+                {"subject_id": sid, "record_id": None, "purpose": purpose, "ground": "erasure_blocked",
+                 "reason": f"erasure requested; kept under {ground}", "placed_by": by, "placed_at": reg.clock()}
+                for purpose, ground in sorted({(k.purpose, k.ground) for k in kept})])
         result.subject_removed = remove_empty_subjects(reg, c, {sid}, reason) > 0
     return result
 

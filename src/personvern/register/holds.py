@@ -130,10 +130,13 @@ def check_use(reg: Register, subject_id: int, purpose: str, use: str, record: in
     cond.append(x.c.record_id.is_(None) if record is None else or_(x.c.record_id.is_(None), x.c.record_id == record))
     with reg.engine.connect() as c:
         rows = c.execute(select(x).where(and_(*cond))).all()
-    for row in rows:
-        if row.purpose is not None and row.purpose == purpose:
-            continue  # restricted to this purpose: the legal obligation that blocked erasure may still use it
-        raise RestrictedProcessing(
-            f"processing is restricted ({row.ground}: {row.reason}); only storage, legal claims, protecting "
-            f"others' rights or use with consent are allowed (Art. 18(2))"
-            + (f"; this data may only be used for '{row.purpose}'" if row.purpose else ""), field="purpose")
+    general = [row for row in rows if row.purpose is None]
+    kept_for = sorted({row.purpose for row in rows if row.purpose is not None})
+    if not general and (not kept_for or purpose in kept_for):
+        return  # restricted to the purposes that blocked erasure, and this is one of them (TP13c)
+    row = general[0] if general else rows[0]
+    raise RestrictedProcessing(
+        f"processing is restricted ({row.ground}: {row.reason}); only storage, legal claims, protecting "
+        f"others' rights or use with consent are allowed (Art. 18(2))"
+        + (f"; this data may only be used for {', '.join(repr(k) for k in kept_for)}" if kept_for else ""),
+        field="purpose")
