@@ -6,7 +6,9 @@ Each command calls the same library function the API and the tests call; nothing
 from __future__ import annotations
 
 import json
+from datetime import datetime
 import sys
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -69,6 +71,302 @@ def schema() -> None:
     from personvern.policy.schema import json_schema
 
     sys.stdout.write(json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n")
+
+
+class NoticeLang(StrEnum):
+    nb = "nb"
+    en = "en"
+
+
+class NoticeFormat(StrEnum):
+    md = "md"
+    html = "html"
+
+
+class RopaFormat(StrEnum):
+    csv = "csv"
+    xlsx = "xlsx"
+    json = "json"
+    html = "html"
+    jsonld = "jsonld"
+
+
+def _emit(text: str | bytes, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(text if isinstance(text, str) else text.decode("utf-8"))
+    elif isinstance(text, bytes):
+        output.write_bytes(text)
+    else:
+        output.write_text(text, encoding="utf-8")
+
+
+@app.command()
+def notice(
+    policy: PolicyArg,
+    lang: Annotated[NoticeLang, typer.Option("--lang", help="language of the notice")] = NoticeLang.nb,
+    fmt: Annotated[NoticeFormat, typer.Option("--format", help="md or html (standalone)")] = NoticeFormat.md,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="write to FILE, not stdout")] = None,
+) -> None:
+    """Generate the privacy notice (GDPR Art. 13 and 14) from the policy."""
+    from personvern.notice import render_notice
+
+    _emit(render_notice(_load(policy), lang.value, fmt.value), output)  # type: ignore[arg-type]
+
+
+@app.command()
+def ropa(
+    policy: PolicyArg,
+    fmt: Annotated[RopaFormat, typer.Option("--format", help="csv xlsx json html jsonld")] = RopaFormat.xlsx,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="FILE (required for xlsx)")] = None,
+    lang: Annotated[NoticeLang, typer.Option("--lang", help="language of headers and texts")] = NoticeLang.nb,
+) -> None:
+    """Export the record of processing activities (GDPR Art. 30); missing mandatory fields are flagged."""
+    from personvern.notice import render_ropa
+
+    if fmt is RopaFormat.xlsx and output is None:
+        err.print("ropa: --format xlsx needs --output FILE", markup=False, highlight=False)
+        raise typer.Exit(2)
+    _emit(render_ropa(_load(policy), fmt.value, lang.value), output)  # type: ignore[arg-type]
+
+
+@app.command()
+def diff(
+    old: Annotated[Path, typer.Argument(help="the previous policy file")],
+    new: Annotated[Path, typer.Argument(help="the new policy file")],
+    fail_on_material: Annotated[bool, typer.Option(help="exit 2 when a change is material")] = False,
+    lang: Annotated[NoticeLang, typer.Option("--lang", help="language of the descriptions")] = NoticeLang.en,
+) -> None:
+    """List what changed between two policy versions; material changes (TP16) are marked MATERIAL."""
+    from personvern.notice import diff_policies
+
+    changes = diff_policies(_load(old), _load(new), lang.value)
+    for change in changes:
+        mark = "MATERIAL " if change.material else "         "
+        out.print(f"{mark}{change.kind}: {change.description}", markup=False, highlight=False, soft_wrap=True)
+    material = len(changes.material)
+    out.print(f"{len(changes)} changes, {material} material", markup=False, highlight=False)
+    if fail_on_material and material:
+        raise typer.Exit(2)
+
+
+def _master_key(db_url: str) -> None:
+    """A new SQLite register with no master key configured gets one in ``<db>.key`` beside it (mode 0600);
+    ``Register.open`` then reads it (env first, then that file). Other databases need the env."""
+    import os
+
+    from personvern.register.crypto import MasterKey
+
+    path = Path(db_url.removeprefix("sqlite:///")) if db_url.startswith("sqlite:///") else None
+    configured = os.environ.get("PERSONVERN_MASTER_KEY") or os.environ.get("PERSONVERN_MASTER_KEY_FILE")
+    if configured or path is None or path.exists() or path.with_name(path.name + ".key").exists():
+        return
+    key_file = path.with_name(path.name + ".key")
+    MasterKey.generate().write(key_file)
+    err.print(f"created master key {key_file} (mode 0600): back it up; without it the data cannot be read",
+              markup=False, highlight=False)
+
+
+@app.command("import")
+def import_(
+    file: Annotated[Path, typer.Argument(help="CSV or JSON Lines file (docs/import.md)", exists=True,
+                                         dir_okay=False)],
+    policy: Annotated[Path, typer.Option(help="policy file (YAML)")],
+    db: Annotated[str | None, typer.Option(help="database URL (default: $PERSONVERN_DATABASE_URL, "
+                                                 "then sqlite:///personvern.db)")] = None,
+    strict: Annotated[bool, typer.Option(help="insert nothing if any row is bad")] = False,
+    batch: Annotated[int, typer.Option(min=1, help="subjects per transaction")] = 1000,
+) -> None:
+    """Load existing customers (subjects, records, events); print each bad row as FILE:LINE: field: reason."""
+    from rich.progress import Progress
+
+    from personvern.register import Register
+    from personvern.register.engine import database_url
+    from personvern.register.ingest import import_file
+
+    url = database_url(db)
+    loaded = _load(policy)
+    try:
+        _master_key(url)
+        with Register.open(loaded, url) as reg:
+            if not out.is_terminal:
+                report = import_file(reg, file, strict=strict, batch=batch)
+            else:
+                with Progress(console=out, transient=True) as bar:
+                    task = bar.add_task(f"importing {file.name}", total=None)
+
+                    def advance(done: int, total: int) -> None:
+                        bar.update(task, completed=done, total=total)
+
+                    report = import_file(reg, file, strict=strict, batch=batch, progress=advance)
+    except PersonvernError as exc:
+        err.print(f"error: {exc}", markup=False, highlight=False)
+        raise typer.Exit(1) from None
+    for bad in report.errors:
+        err.print(f"{file}:{bad.line}: {bad.field}: {bad.reason}", markup=False, highlight=False,
+                  soft_wrap=True)
+    kept = "nothing inserted (--strict)" if strict and report.errors else (
+        f"{report.subjects} subjects, {report.records} records, {report.events} events inserted")
+    out.print(f"{file}: {report.rows} rows read; {kept}; bad rows: {len(report.errors)}", markup=False,
+              highlight=False, soft_wrap=True)
+    if report.errors:
+        raise typer.Exit(1)
+
+@app.command()
+def sweep(
+    policy: Annotated[Path, typer.Option(help="policy file (YAML)")],
+    db: Annotated[str | None, typer.Option(help="database URL (default: $PERSONVERN_DATABASE_URL)")] = None,
+    as_of: Annotated[datetime | None, typer.Option("--as-of", formats=["%Y-%m-%d"],
+                                                   help="the day to sweep as of (default: today)")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="list what would go; change nothing")] = False,
+    batch: Annotated[int, typer.Option(min=1, help="records per transaction")] = 1000,
+    json_out: Annotated[bool, typer.Option("--json", help="print the report as JSON")] = False,
+) -> None:
+    """Carry out every retention rule whose time is up: delete, reduce, review or hand over, in batches."""
+    from rich.progress import Progress
+    from rich.table import Table
+
+    from personvern.notice import describe_retention
+    from personvern.register import Register
+    from personvern.register.engine import database_url
+    from personvern.register.sweep import SweepReport
+
+    loaded = _load(policy)
+    day = as_of.date() if as_of else None
+    try:
+        with Register.open(loaded, database_url(db)) as reg:
+            if dry_run or not out.is_terminal:
+                report: SweepReport = reg.sweep(day, dry_run=dry_run, batch=batch)
+            else:
+                with Progress(console=out, transient=True) as bar:
+                    task = bar.add_task("sweeping", total=None)
+                    report = reg.sweep(day, batch=batch, progress=lambda _a, n: bar.advance(task, n))
+            rules = {p.key: describe_retention(p.retention, reg.policy, "en") for p in reg.policy.purposes
+                     if p.retention}
+    except PersonvernError as exc:
+        err.print(f"error: {exc}", markup=False, highlight=False)
+        raise typer.Exit(1) from None
+    if json_out:
+        sys.stdout.write(json.dumps(report.as_dict(), indent=2) + "\n")
+        return
+    verb = "would" if dry_run else "did"
+    table = Table(title=f"sweep as of {report.as_of} ({'dry run' if dry_run else 'done'})")
+    for col in ("purpose", "action", "records", "rule"):
+        table.add_column(col)
+    for action, counter in (("delete", report.deleted), ("reduce", report.reduced), ("review", report.review),
+                            ("hand over", report.handed_over)):
+        for purpose, n in sorted(counter.items()):
+            table.add_row(purpose, action, str(n), rules.get(purpose, ""))
+    for purpose, kinds in sorted(report.held.items()):
+        for kind, n in sorted(kinds.items()):
+            table.add_row(purpose, f"kept: {kind} hold", str(n), rules.get(purpose, ""))
+    out.print(table)
+    out.print(f"{report.total} records {verb} go; {report.subjects_removed} subjects removed", highlight=False)
+
+
+keys_app = typer.Typer(help="The master key: generate and rotate.", no_args_is_help=True)
+app.add_typer(keys_app, name="keys")
+
+
+@keys_app.command("generate")
+def keys_generate(path: Annotated[Path, typer.Argument(help="file to write (mode 0600); must not exist")]) -> None:
+    """Write a new random master key (base64 of 32 bytes) to a file."""
+    from personvern.register.crypto import MasterKey
+
+    try:
+        MasterKey.generate().write(path)
+    except FileExistsError:
+        err.print(f"error: {path} exists; refusing to overwrite a master key", markup=False, highlight=False)
+        raise typer.Exit(1) from None
+    out.print(f"wrote {path}: keep it secret and backed up; without it the data cannot be read", highlight=False)
+
+
+@keys_app.command("rotate")
+def keys_rotate(
+    new_key_file: Annotated[Path, typer.Argument(help="file with the new master key")],
+    policy: Annotated[Path, typer.Option(help="policy file (YAML)")],
+    db: Annotated[str | None, typer.Option(help="database URL")] = None,
+) -> None:
+    """Re-wrap every key of the database under a new master key (the current one from the environment)."""
+    from personvern.register import MasterKey, Register
+    from personvern.register.engine import database_url
+    from personvern.register.keys import rotate
+
+    try:
+        new = MasterKey.parse(new_key_file.read_text(), origin=str(new_key_file))
+        with Register.open(_load(policy), database_url(db)) as reg, reg.transaction() as c:
+            n = rotate(c, reg.keys.master, new)
+    except (PersonvernError, OSError) as exc:
+        err.print(f"error: {exc}", markup=False, highlight=False)
+        raise typer.Exit(1) from None
+    out.print(f"re-wrapped {n} keys under master key {new.id}", highlight=False)
+
+
+audit_app = typer.Typer(help="The audit trail: verify its hash chain, show it.", no_args_is_help=True)
+app.add_typer(audit_app, name="audit")
+AuditDb = Annotated[str | None, typer.Option(help="database URL (default: $PERSONVERN_DATABASE_URL)")]
+
+
+class AuditFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+@audit_app.command("verify")
+def audit_verify(db: AuditDb = None) -> None:
+    """Check the audit trail's hash chain: exit 0 when intact, 1 with the first broken seq and how."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from personvern.audit import verify
+    from personvern.register.engine import database_url, make_engine
+
+    engine = make_engine(database_url(db))
+    try:
+        with engine.connect() as conn:
+            result = verify(conn)
+    except SQLAlchemyError as exc:
+        err.print(f"error: cannot read the audit trail: {getattr(exc, 'orig', None) or exc}",
+                  markup=False, highlight=False)
+        raise typer.Exit(2) from None
+    finally:
+        engine.dispose()
+    (out if result.ok else err).print(str(result), markup=False, highlight=False, soft_wrap=True)
+    if not result.ok:
+        raise typer.Exit(1)
+
+
+@audit_app.command("show")
+def audit_show(
+    db: AuditDb = None,
+    subject: Annotated[str | None, typer.Option(help="only this subject's entries (its public uuid)")] = None,
+    actor: Annotated[str | None, typer.Option(help="only this actor's entries")] = None,
+    fmt: Annotated[AuditFormat, typer.Option("--format", help="table, or json/csv of every entry")] = (
+        AuditFormat.table),
+    limit: Annotated[int, typer.Option(min=1, help="table: the newest N entries")] = 100,
+) -> None:
+    """Show audit entries (who did what to whose data, when, for which purpose); ids only."""
+    from rich.table import Table
+
+    from personvern.audit import ExportFormat, entries, export
+    from personvern.register.engine import database_url, make_engine
+
+    engine = make_engine(database_url(db))
+    try:
+        with engine.connect() as conn:
+            if fmt is not AuditFormat.table:
+                kind: ExportFormat = "json" if fmt is AuditFormat.json else "csv"
+                sys.stdout.write(export(conn, subject, actor=actor, fmt=kind))
+                return
+            rows = entries(conn, subject, actor=actor, limit=limit, newest_first=True)
+    finally:
+        engine.dispose()
+    table = Table(title=f"audit trail{' of ' + subject if subject else ''} (newest {len(rows)})")
+    for col in ("seq", "at (UTC)", "actor", "role", "action", "subject", "purpose", "records"):
+        table.add_column(col)
+    for e in reversed(rows):
+        table.add_row(str(e.seq), e.at.strftime("%Y-%m-%d %H:%M:%S"), e.actor, e.role, e.action,
+                      e.subject_ref or "", e.purpose or "", " ".join(map(str, e.record_ids)))
+    out.print(table)
 
 
 def main() -> None:  # pragma: no cover - console entry point
