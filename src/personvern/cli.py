@@ -6,8 +6,8 @@ Each command calls the same library function the API and the tests call; nothing
 from __future__ import annotations
 
 import json
-from datetime import datetime
 import sys
+from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -25,8 +25,8 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
-err = Console(stderr=True)
-out = Console()
+err = Console(stderr=True, soft_wrap=True)
+out = Console(soft_wrap=True)
 
 PolicyArg = Annotated[Path, typer.Argument(help="policy file (YAML)", exists=False)]
 
@@ -163,7 +163,7 @@ def _master_key(db_url: str) -> None:
     key_file = path.with_name(path.name + ".key")
     MasterKey.generate().write(key_file)
     err.print(f"created master key {key_file} (mode 0600): back it up; without it the data cannot be read",
-              markup=False, highlight=False)
+              markup=False, highlight=False, soft_wrap=True)
 
 
 @app.command("import")

@@ -22,16 +22,15 @@ from typing import Any
 from sqlalchemy import Connection, Engine, event, insert, select, update
 
 from personvern.errors import NationalIdNotAllowed, NotFound, RegisterError
-from personvern.policy import LoadedPolicy, Policy, load_policy
-from personvern.policy import taxonomy
+from personvern.policy import LoadedPolicy, Policy, load_policy, taxonomy
 from personvern.policy.retention import anchors
 from personvern.register import erasure, holds, records, sweep
 from personvern.register import schema as t
 from personvern.register.crypto import MasterKey, decrypt, encrypt
 from personvern.register.engine import database_url, make_engine
-from personvern.register.identifiers import Identifier, normalise
 from personvern.register.erasure import ErasureResult
 from personvern.register.holds import Use
+from personvern.register.identifiers import Identifier, normalise
 from personvern.register.keys import Keys
 from personvern.register.records import RecordView
 from personvern.register.sweep import Progress, SweepReport
