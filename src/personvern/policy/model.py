@@ -21,9 +21,10 @@ Safeguard = Literal["adequacy", "scc", "bcr", "derogation"]
 IdentifierKind = Literal["email", "phone", "national_id", "customer_number", "order_number"]
 
 # EU/EEA: ISO 3166-1 alpha-2. A recipient outside these needs a transfer safeguard (Art. 44-49, TP11).
-EEA = frozenset(
-    ["AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE", "IT", "LV", "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE", "IS", "LI", "NO"]
-)
+EEA = frozenset({
+    "AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE", "IT",
+    "LV", "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE", "IS", "LI", "NO",
+})
 
 
 class _Model(BaseModel):
