@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 from sqlalchemy import create_engine, text
 
 from personvern.register import MasterKey, Register
@@ -20,6 +21,10 @@ from personvern.register import MasterKey, Register
 ROOT = Path(__file__).resolve().parent.parent
 POLICIES = ROOT / "examples" / "policies"
 PG_URL = os.environ.get("PERSONVERN_TEST_DATABASE_URL", "")
+
+# CI machines have 2 cores shared by two xdist workers: generation speed is not what these tests check.
+settings.register_profile("personvern", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("personvern")
 
 
 def pytest_report_header() -> str:

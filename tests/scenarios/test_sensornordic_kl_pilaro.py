@@ -50,4 +50,4 @@ def test_pilaro_keeps_invoices_for_bookkeeping_after_the_relationship(open_regis
     report = pi.sweep(date(2026, 6, 1))
     assert report.deleted == {"customer_administration": 1}
     assert [r.purpose for r in pi.read(ref)] == ["bookkeeping"]
-    assert pi.read(ref)[0].retention_until == date(2031, 12, 31)
+    assert pi.read(ref)[0].retention_until == date(2032, 1, 1)

@@ -52,7 +52,7 @@ def test_an_order_not_yet_delivered_and_paid_is_kept(tp: Register) -> None:
 def test_bookkeeping_outlives_the_order_under_bokforingsloven(tp: Register) -> None:
     _one(tp, "bookkeeping", events={"purchase.completed": date(2026, 2, 1)})
     # 5 years from the end of the accounting year 2026 (bokføringsloven § 13), longer than TP1's 36 months
-    _gone_on(tp, date(2031, 12, 30), date(2031, 12, 31))
+    _gone_on(tp, date(2031, 12, 31), date(2032, 1, 1))
 
 
 @pytest.mark.promise("TP3")

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import difflib
+import re
+from functools import cache
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.constructor import DuplicateKeyError
 from ruamel.yaml.error import MarkedYAMLError
 
 from personvern.errors import PolicyError, Problem
+from personvern.policy import retention
 from personvern.policy.model import Policy
 from personvern.policy.validate import cross_check
 
@@ -60,13 +65,23 @@ def _plain(node: Any, path: Path_, lines: dict[Path_, int]) -> Any:
     return str(node)
 
 
-def _field_path(loc: tuple[Any, ...], data: Any) -> tuple[Path_, str]:
-    """Pydantic's loc without union tags; a list index shown as the item's key when it has one."""
+def _field_path(loc: tuple[Any, ...], data: Any, missing: bool = False) -> tuple[Path_, str]:
+    """Pydantic's loc as far as the file has it, without union tags; a list item shown by its key if any.
+
+    A retention written as a sentence is one string in the file, so an error inside it is shown on the field
+    holding the sentence; a rule written as a mapping without ``rule:`` skips that level. Only a missing
+    field is shown although the file does not have it.
+    """
     path: list[str | int] = []
     shown: list[str] = []
     node = data
-    for part in loc:
+    for n, part in enumerate(loc):
         if isinstance(part, str) and (part in _TAGS or part.startswith("function-")):
+            continue
+        if isinstance(node, str):
+            break
+        if isinstance(part, str) and isinstance(node, dict) and part not in node and not (
+                missing and n == len(loc) - 1):
             continue
         path.append(part)
         if isinstance(part, int) and isinstance(node, list) and part < len(node):
@@ -79,15 +94,122 @@ def _field_path(loc: tuple[Any, ...], data: Any) -> tuple[Path_, str]:
     return tuple(path), "".join(shown) or "(file)"
 
 
+_MISSING = {
+    "legal_basis": "add 'legal_basis:' with 'article:' (a-f of Art. 6(1)) and what that basis needs",
+    "article": "write the letter of Art. 6(1): a consent, b contract, c legal obligation, d vital interests, "
+    "e public task, f legitimate interest",
+    "given": "say how consent is given, in nb and en",
+    "withdrawn": "say how consent is withdrawn, as easily as it is given (Art. 7(3)), in nb and en",
+    "channels": "list the channels used: email, sms, post, phone",
+    "categories": "list the data categories the purpose collects",
+    "subjects": "list the kinds of people the data is about, e.g. customer",
+    "nb": "a text needs both nb (bokmål) and en",
+    "en": "a text needs both nb (bokmål) and en",
+    "orgnr": "write the organisation number from brreg.no",
+    "key": "give it a key: lowercase letters, digits and _",
+}
+
+
 def _message(error: Any) -> str:
     msg = str(error["msg"])
     for prefix in ("Value error, ", "Assertion failed, "):
         msg = msg.removeprefix(prefix)
+    name = error["loc"][-1] if error["loc"] else None
     if error["type"] == "missing":
-        return "required field is missing"
+        hint = _MISSING.get(name) if isinstance(name, str) else None
+        return f"required field is missing; {hint}" if hint else "required field is missing"
     if error["type"] == "extra_forbidden":
-        return "unknown field"
+        guess = _did_you_mean(str(name))
+        return f"unknown field; did you mean '{guess}'?" if guess else "unknown field; see docs/policy.md"
+    if error["type"] == "union_tag_not_found":  # a retention rule mapping of no known form
+        found = ", ".join(error["input"]) if isinstance(error["input"], dict) else repr(error["input"])
+        return (f"not a retention rule (found {found}): a rule mapping has one of after, until, statute, "
+                "later_of or earlier_of")
+    if error["type"] == "string_pattern_mismatch" and name == "key":
+        return f"'{error['input']}' is not a key: use lowercase letters, digits and _, starting with a letter"
     return msg
+
+
+@cache
+def _field_names() -> tuple[str, ...]:
+    """Every field name of every model a policy file may contain, for 'did you mean'."""
+    models: set[type[BaseModel]] = {Policy, retention.Retention, retention.After, retention.Until,
+                                    retention.Statute, retention.LaterOf, retention.EarlierOf}
+    for model in list(models):
+        models |= _submodels(model)
+    return tuple(sorted({name for model in models for name in model.model_fields}))
+
+
+def _submodels(model: type[BaseModel]) -> set[type[BaseModel]]:
+    found: set[type[BaseModel]] = set()
+    todo = [model]
+    while todo:
+        for field in todo.pop().model_fields.values():
+            for arg in _types(field.annotation):
+                if isinstance(arg, type) and issubclass(arg, BaseModel) and arg not in found:
+                    found.add(arg)
+                    todo.append(arg)
+    return found
+
+
+def _types(annotation: Any) -> list[Any]:
+    args = getattr(annotation, "__args__", None)
+    return [annotation] if not args else [t for a in args for t in _types(a)]
+
+
+def _did_you_mean(name: str) -> str | None:
+    match = difflib.get_close_matches(name, _field_names(), n=1, cutoff=0.75)
+    return match[0] if match else None
+
+
+def _problems(file: str, exc: ValidationError, data: Any, lines: dict[Path_, int]) -> list[Problem]:
+    errors = exc.errors()
+    typos = {(*e["loc"][:-1], guess) for e in errors if e["type"] == "extra_forbidden" and e["loc"]
+             and (guess := _did_you_mean(str(e["loc"][-1])))}
+    problems = []
+    for error in errors:
+        if error["type"] == "missing" and tuple(error["loc"]) in typos:
+            continue  # reported once, as the misspelt field
+        if not error["loc"] and "duplicate key" in error["msg"]:
+            continue  # reported by _duplicate_keys, on the line of each repeat
+        path, shown = _field_path(error["loc"], data, missing=error["type"] == "missing")
+        problems.append(Problem(file, line_for(lines, path), shown, _message(error)))
+    return problems
+
+
+def _duplicate_keys(file: str, data: dict[str, Any], lines: dict[Path_, int]) -> list[Problem]:
+    """Purposes or recipients sharing a key; each repeat is reported on its own line."""
+    problems = []
+    for kind in ("purposes", "recipients"):
+        items = data.get(kind)
+        seen: set[str] = set()
+        for i, item in enumerate(items if isinstance(items, list) else []):
+            key = item.get("key") if isinstance(item, dict) else None
+            if not isinstance(key, str):
+                continue
+            if key in seen:
+                problems.append(Problem(file, line_for(lines, (kind, i, "key")), f"{kind}[{key}].key",
+                                        f"duplicate key '{key}': give each of the {kind} its own key"))
+            seen.add(key)
+    return problems
+
+
+def _yaml_problem(file: Path, exc: MarkedYAMLError) -> Problem:
+    line = exc.problem_mark.line + 1 if exc.problem_mark else None
+    if isinstance(exc, DuplicateKeyError):
+        found = re.search(r'duplicate key "(.*?)"', str(exc.problem))
+        key = found[1] if found else "?"
+        message = f"duplicate key '{key}': a key may appear only once in a mapping"
+        return Problem(str(file), line, "(yaml)", message)
+    message = str(exc.problem or exc)
+    if exc.context and exc.context_mark and exc.context_mark.line + 1 != line:
+        message += f" ({exc.context} that starts on line {exc.context_mark.line + 1})"
+    return Problem(str(file), line, "(yaml)", message)
+
+
+def _by_line(problems: list[Problem]) -> list[Problem]:
+    """In the order of the file, so the list reads top to bottom like the policy."""
+    return sorted(problems, key=lambda p: p.line or 0)
 
 
 def read_yaml(file: Path) -> tuple[Any, dict[Path_, int]]:
@@ -99,12 +221,12 @@ def read_yaml(file: Path) -> tuple[Any, dict[Path_, int]]:
     try:
         raw = YAML(typ="rt").load(text)
     except MarkedYAMLError as exc:
-        line = exc.problem_mark.line + 1 if exc.problem_mark else None
-        raise PolicyError([Problem(str(file), line, "(yaml)", str(exc.problem or exc))]) from exc
+        raise PolicyError([_yaml_problem(file, exc)]) from exc
     lines: dict[Path_, int] = {}
     data = _plain(raw, (), lines)
     if not isinstance(data, dict):
-        raise PolicyError([Problem(str(file), 1, "(file)", "a policy file is a mapping (controller:, purposes:, ...)")])
+        message = "a policy file is a mapping (controller:, purposes:, ...)"
+        raise PolicyError([Problem(str(file), 1, "(file)", message)])
     return data, lines
 
 
@@ -116,16 +238,13 @@ def load_policy(source: str | Path, *, strict: bool = False) -> LoadedPolicy:
     """
     file = Path(source)
     data, lines = read_yaml(file)
+    duplicates = _duplicate_keys(str(file), data, lines)
     try:
         policy = Policy.model_validate(data)
     except ValidationError as exc:
-        problems = []
-        for error in exc.errors():
-            path, shown = _field_path(error["loc"], data)
-            problems.append(Problem(str(file), line_for(lines, path), shown, _message(error)))
-        raise PolicyError(problems) from None
-    problems = [Problem(str(file), line_for(lines, path), shown, message, severity)
-                for severity, path, shown, message in cross_check(policy)]
+        raise PolicyError(_by_line(duplicates + _problems(str(file), exc, data, lines))) from None
+    problems = _by_line([Problem(str(file), line_for(lines, path), shown, message, severity)
+                         for severity, path, shown, message in cross_check(policy)])
     errors = [p for p in problems if p.severity == "error" or strict]
     if errors:
         raise PolicyError(problems if strict else errors)

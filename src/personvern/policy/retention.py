@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Annotated, Any, Literal, Union
 
 from dateutil.relativedelta import relativedelta
@@ -220,10 +220,12 @@ class Facts:
 
 def _add(start: date, period: relativedelta, counted: Counted) -> date:
     if counted == "end_of_year":
-        # bokføringsloven § 13 counts from the end of the accounting year (here: the calendar year)
-        start = date(start.year, 12, 31)
-    result: date = start + period
-    return result
+        # bokføringsloven § 13 counts from the end of the accounting year (here: the calendar year): the
+        # period ends at the close of 31 December N + period, so the first day the record may go is the next.
+        result: date = date(start.year, 12, 31) + period + timedelta(days=1)
+        return result
+    end: date = start + period
+    return end
 
 
 def retention_end(rule: Any, facts: Facts) -> date | None:

@@ -1,21 +1,26 @@
 """Cross-checks that a single field's type cannot express: references between keys, what each legal basis
-needs, transfers, organisation numbers, and warnings against the statutory catalogue."""
+needs, transfers, organisation numbers, and warnings against the statutory catalogue.
+
+Every message says what is wrong and how to put it right; the loader adds file, line and field path.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import difflib
+from collections.abc import Iterable, Iterator
 
 from stdnum.no import orgnr as no_orgnr
 from stdnum.se import orgnr as se_orgnr
 
 from personvern.policy import taxonomy
-from personvern.policy.model import LegalBasis, Policy, Purpose
+from personvern.policy.model import Label, LegalBasis, Policy, Purpose, Recipient
 from personvern.policy.retention import BUILTIN_ANCHORS, Period, Statute, anchors, longest_period
 from personvern.policy.statutes import STATUTES
 
 Path_ = tuple[str | int, ...]
 Found = tuple[Path_, str, str]  # path, shown field, message
 
+NATIONAL_ID = "user.government_id.national_identification_number"
 BOOKKEEPING = ("user.behavior.purchase_history", "user.financial", "user.payment")
 BOOKKEEPING_STATUTES = ("bokforingsloven.primary", "bokforingsloven.secondary", "bokforingslagen.se")
 
@@ -29,76 +34,148 @@ def cross_check(policy: Policy) -> Iterator[tuple[str, Path_, str, str]]:
 
 def _errors(policy: Policy) -> Iterator[Found]:
     yield from _controller(policy)
+    yield from _custom_parents(policy)
     for i, purpose in enumerate(policy.purposes):
         yield from _purpose(policy, i, purpose)
-    yield from _recipients(policy)
+    for i, recipient in enumerate(policy.recipients):
+        yield from _recipient(policy, i, recipient)
+
+
+def _suggest(value: str, known: Iterable[str], declare: str | None = None) -> str:
+    """' (did you mean 'x'?)' for a near miss, else how to declare a new key."""
+    match = difflib.get_close_matches(value, sorted(known), n=1, cutoff=0.75)
+    if match:
+        return f"; did you mean '{match[0]}'?"
+    return f"; declare it under '{declare}:' in the policy" if declare else ""
+
+
+def _ancestors(policy: Policy, category: str) -> set[str]:
+    """The category with its dotted parents and, for custom categories, their declared parents."""
+    found: set[str] = set()
+    todo = [category]
+    while todo:
+        key = todo.pop()
+        parts = key.split(".")
+        for n in range(len(parts), 0, -1):
+            prefix = ".".join(parts[:n])
+            if prefix not in found:
+                found.add(prefix)
+                custom = policy.categories.get(prefix)
+                if custom is not None and custom.parent:
+                    todo.append(custom.parent)
+    return found
+
+
+def _covers(policy: Policy, category: str, allowed: Iterable[str]) -> bool:
+    """True when ``category`` or one of its ancestors (dotted or declared ``parent``) is in ``allowed``."""
+    return bool(_ancestors(policy, category) & set(allowed))
 
 
 def _controller(policy: Policy) -> Iterator[Found]:
     c = policy.controller
-    module, name = (no_orgnr, "Norwegian organisation number") if c.country == "NO" else (se_orgnr, "Swedish organisation number")
-    if not module.is_valid(c.orgnr):
-        yield ("controller", "orgnr"), "controller.orgnr", f"'{c.orgnr}' is not a valid {name}"
+    if c.country == "NO" and not no_orgnr.is_valid(c.orgnr):
+        yield ("controller", "orgnr"), "controller.orgnr", (
+            f"'{c.orgnr}' is not a valid Norwegian organisation number (9 digits with a mod-11 check digit); "
+            "copy it from brreg.no")
+    if c.country == "SE" and not se_orgnr.is_valid(c.orgnr):
+        yield ("controller", "orgnr"), "controller.orgnr", (
+            f"'{c.orgnr}' is not a valid Swedish organisation number (10 digits, NNNNNN-NNNN, with a check "
+            "digit); copy it from bolagsverket.se")
+
+
+def _custom_parents(policy: Policy) -> Iterator[Found]:
+    known = taxonomy.categories(policy)
+    for key, label in policy.categories.items():
+        if label.parent is not None and label.parent not in known:
+            yield ("categories", key, "parent"), f"categories.{key}.parent", (
+                f"unknown parent category '{label.parent}'{_suggest(label.parent, known)}")
 
 
 def _purpose(policy: Policy, i: int, p: Purpose) -> Iterator[Found]:
     at = ("purposes", i)
     shown = f"purposes[{p.key}]"
     cats = taxonomy.categories(policy)
-    for j, cat in enumerate(p.categories):
-        if cat not in cats:
-            yield (*at, "categories", j), f"{shown}.categories", f"unknown category '{cat}'"
-    for j, subj in enumerate(p.subjects):
-        if subj not in taxonomy.subjects(policy):
-            yield (*at, "subjects", j), f"{shown}.subjects", f"unknown data subject '{subj}'"
-    for j, src in enumerate(p.sources):
-        if src not in taxonomy.sources(policy):
-            yield (*at, "sources", j), f"{shown}.sources", f"unknown source '{src}'"
+    yield from _keys(p.categories, cats, (*at, "categories"), f"{shown}.categories", "category", "categories")
+    yield from _keys(p.special_categories, cats, (*at, "special_categories"), f"{shown}.special_categories",
+                     "category", "categories")
+    yield from _keys(p.subjects, taxonomy.subjects(policy), (*at, "subjects"), f"{shown}.subjects",
+                     "data subject", "subjects")
+    yield from _keys(p.sources, taxonomy.sources(policy), (*at, "sources"), f"{shown}.sources",
+                     "source", "sources")
+    purposes = [q.key for q in policy.purposes]
     for j, other in enumerate(p.may_move_to):
-        if policy.purpose(other) is None:
-            yield (*at, "may_move_to", j), f"{shown}.may_move_to", f"unknown purpose '{other}'"
+        if other not in purposes:
+            yield (*at, "may_move_to", j), f"{shown}.may_move_to[{j}]", (
+                f"unknown purpose '{other}'{_suggest(other, purposes)}")
     for k, basis in enumerate([p.legal_basis, *p.also_based_on]):
-        where = (*at, "legal_basis") if k == 0 else (*at, "also_based_on", k - 1)
+        where: Path_ = (*at, "legal_basis") if k == 0 else (*at, "also_based_on", k - 1)
         yield from _basis(basis, where, f"{shown}.{'legal_basis' if k == 0 else f'also_based_on[{k - 1}]'}")
     if p.marketing is not None and not p.marketing.channels:
-        yield (*at, "marketing"), f"{shown}.marketing.channels", "a marketing purpose must name its channels"
-    national_id = "user.government_id.national_identification_number"
-    if "national_id" in p.identifiers and not taxonomy.covers(national_id, set(p.categories)):
-        yield (*at, "identifiers"), f"{shown}.identifiers", (
-            f"stores national_id but '{national_id}' is not among its categories (TP14)")
+        yield (*at, "marketing", "channels"), f"{shown}.marketing.channels", (
+            "a marketing purpose must name its channels: email, sms, post, phone")
+    if "national_id" in p.identifiers and not _covers(policy, NATIONAL_ID, p.categories):
+        j = p.identifiers.index("national_id")
+        yield (*at, "identifiers", j), f"{shown}.identifiers[{j}]", (
+            f"stores national_id but '{NATIONAL_ID}' is not among the purpose's categories (TP14): add it to "
+            "categories only where secure identification is clearly needed (personopplysningsloven § 12), "
+            "else remove national_id")
     yield from _retention(policy, at, shown, p)
+
+
+def _keys(values: list[str], known: dict[str, Label], at: Path_, shown: str, what: str,
+          declare: str) -> Iterator[Found]:
+    """Each value that is neither built in nor declared under ``declare:`` in the policy."""
+    for j, value in enumerate(values):
+        if value not in known:
+            yield (*at, j), f"{shown}[{j}]", f"unknown {what} '{value}'{_suggest(value, known, declare)}"
 
 
 def _basis(basis: LegalBasis, where: Path_, shown: str) -> Iterator[Found]:
     needs = {
-        "a": (basis.consent, "consent", "consent (Art. 6(1)(a)) needs 'consent' with how it is given and withdrawn"),
-        "b": (basis.contract, "contract", "contract (Art. 6(1)(b)) needs 'contract': which contract"),
-        "c": (basis.law, "law", "legal obligation (Art. 6(1)(c)) needs 'law': the statute and section"),
-        "d": (basis.vital_interests_of, "vital_interests_of", "vital interests (Art. 6(1)(d)) needs 'vital_interests_of': whose"),
-        "e": (basis.public_task, "public_task", "public task (Art. 6(1)(e)) needs 'public_task': the task and its basis in law"),
-        "f": (basis.interest, "interest", "legitimate interest (Art. 6(1)(f)) needs 'interest': the interest pursued"),
+        "a": (basis.consent, "consent", "consent (Art. 6(1)(a)) needs 'consent:' with 'given:' and "
+              "'withdrawn:' (how it is given and how it is withdrawn)"),
+        "b": (basis.contract, "contract",
+              "contract (Art. 6(1)(b)) needs 'contract:': which contract, in nb and en"),
+        "c": (basis.law, "law", "legal obligation (Art. 6(1)(c)) needs 'law:': the statute and section, "
+              "e.g. 'bokføringsloven § 13'"),
+        "d": (basis.vital_interests_of, "vital_interests_of", "vital interests (Art. 6(1)(d)) needs "
+              "'vital_interests_of:': whose vital interests, in nb and en"),
+        "e": (basis.public_task, "public_task",
+              "public task (Art. 6(1)(e)) needs 'public_task:': the task and its basis in law, in nb and en"),
+        "f": (basis.interest, "interest",
+              "legitimate interest (Art. 6(1)(f)) needs 'interest:': the interest pursued, in nb and en"),
     }
     value, field, message = needs[basis.article]
     if value is None:
         yield where, f"{shown}.{field}", message
     if basis.statute is not None and basis.statute not in STATUTES:
-        yield (*where, "statute"), f"{shown}.statute", f"unknown statute '{basis.statute}'; known: {', '.join(STATUTES)}"
+        yield (*where, "statute"), f"{shown}.statute", _unknown_statute(basis.statute)
+
+
+def _unknown_statute(key: str) -> str:
+    hint = _suggest(key, STATUTES)
+    return f"unknown statute '{key}'{hint or '; known: ' + ', '.join(STATUTES)}"
 
 
 def _retention(policy: Policy, at: Path_, shown: str, p: Purpose) -> Iterator[Found]:
     if p.retention is None:
-        yield at, f"{shown}.retention", "no retention rule: every purpose must say how long its data is kept"
+        yield at, f"{shown}.retention", (
+            "no retention rule: every purpose must say how long its data is kept, "
+            "e.g. 'retention: 3 years after collection'")
         return
+    events = [*policy.events, *BUILTIN_ANCHORS]
     for anchor in sorted(anchors(p.retention)):
-        if anchor not in policy.events and anchor not in BUILTIN_ANCHORS:
-            yield (*at, "retention"), f"{shown}.retention", (
-                f"unknown event '{anchor}'; declare it under events: or use {' or '.join(BUILTIN_ANCHORS)}")
+        if anchor not in events:
+            hint = _suggest(anchor, events) or (
+                f"; declare it under 'events:' or use {' or '.join(BUILTIN_ANCHORS)}")
+            yield (*at, "retention"), f"{shown}.retention", f"unknown event '{anchor}'{hint}"
     for statute in _statutes(p.retention.rule):
         if statute not in STATUTES:
-            yield (*at, "retention"), f"{shown}.retention", f"unknown statute '{statute}'; known: {', '.join(STATUTES)}"
-    for cat in p.retention.keep:
-        if not taxonomy.covers(cat, set(p.categories)):
-            yield (*at, "retention", "keep"), f"{shown}.retention.keep", f"'{cat}' is not among the purpose's categories"
+            yield (*at, "retention"), f"{shown}.retention", _unknown_statute(statute)
+    for j, cat in enumerate(p.retention.keep):
+        if not _covers(policy, cat, p.categories):
+            yield (*at, "retention", "keep", j), f"{shown}.retention.keep[{j}]", (
+                f"'{cat}' is not among the purpose's categories; 'keep' can only keep what it collects")
 
 
 def _statutes(rule: object) -> list[str]:
@@ -108,50 +185,81 @@ def _statutes(rule: object) -> list[str]:
     return [s for r in parts for s in _statutes(r)]
 
 
-def _recipients(policy: Policy) -> Iterator[Found]:
-    for i, r in enumerate(policy.recipients):
-        at = ("recipients", i)
-        shown = f"recipients[{r.key}]"
-        collected: set[str] = set()
-        for j, key in enumerate(r.purposes):
-            purpose = policy.purpose(key)
-            if purpose is None:
-                yield (*at, "purposes", j), f"{shown}.purposes", f"unknown purpose '{key}'"
-            else:
-                collected.update(purpose.categories)
-        for j, cat in enumerate(r.categories):
-            if cat not in taxonomy.categories(policy):
-                yield (*at, "categories", j), f"{shown}.categories", f"unknown category '{cat}'"
-            elif collected and not taxonomy.covers(cat, collected):
-                yield (*at, "categories", j), f"{shown}.categories", (
-                    f"receives '{cat}' but none of its purposes ({', '.join(r.purposes)}) collects it")
-        if not r.in_eea and r.safeguard is None:
-            yield (*at, "country"), f"{shown}.safeguard", (
-                f"transfer to {r.country}, outside the EU/EEA, needs a safeguard (adequacy, scc, bcr or derogation; Art. 44-49)")
-        if r.deletes_on is not None and r.deletes_on not in policy.events:
-            yield (*at, "deletes_on"), f"{shown}.deletes_on", f"unknown event '{r.deletes_on}'"
+def _recipient(policy: Policy, i: int, r: Recipient) -> Iterator[Found]:
+    at = ("recipients", i)
+    shown = f"recipients[{r.key}]"
+    purposes = [p.key for p in policy.purposes]
+    collected: set[str] = set()
+    for j, key in enumerate(r.purposes):
+        purpose = policy.purpose(key)
+        if purpose is None:
+            yield (*at, "purposes", j), f"{shown}.purposes[{j}]", (
+                f"unknown purpose '{key}'{_suggest(key, purposes)}")
+        else:
+            collected.update(purpose.categories)
+    known = taxonomy.categories(policy)
+    for j, cat in enumerate(r.categories):
+        if cat not in known:
+            yield (*at, "categories", j), f"{shown}.categories[{j}]", (
+                f"unknown category '{cat}'{_suggest(cat, known, 'categories')}")
+        elif collected and not _covers(policy, cat, collected):
+            yield (*at, "categories", j), f"{shown}.categories[{j}]", (
+                f"receives '{cat}' but none of its purposes ({', '.join(r.purposes)}) collects it: "
+                "add it to a purpose's categories or stop disclosing it")
+    if not r.in_eea and r.safeguard is None:
+        yield (*at, "country"), f"{shown}.safeguard", (
+            f"transfer to {r.country}, outside the EU/EEA, needs 'safeguard:' "
+            "(adequacy, scc, bcr or derogation; Art. 44-49)")
+    if r.deletes_on is not None and r.deletes_on not in policy.events:
+        yield (*at, "deletes_on"), f"{shown}.deletes_on", (
+            f"unknown event '{r.deletes_on}'{_suggest(r.deletes_on, policy.events, 'events')}")
 
 
 def _warnings(policy: Policy) -> Iterator[Found]:
     for i, p in enumerate(policy.purposes):
-        statute = STATUTES.get(p.legal_basis.statute or "")
-        if statute is None or p.retention is None:
-            continue
-        declared = longest_period(p.retention)
-        required = Period(statute.period_text).approx_days() + (365 if statute.counted == "end_of_year" else 0)
-        if declared is not None and declared < required - 1:
-            yield ("purposes", i, "retention"), f"purposes[{p.key}].retention", (
-                f"shorter than {statute.citation} requires ({statute.period_text} from {statute.counted_from['en']})")
-    keeps = {s for p in policy.purposes if p.retention for s in _statutes(p.retention.rule)}
-    if not keeps & set(BOOKKEEPING_STATUTES):
-        for i, p in enumerate(policy.purposes):
-            hits = [c for c in p.categories if any(taxonomy.covers(c, {b}) for b in BOOKKEEPING)]
-            if hits:
-                yield ("purposes", i, "categories"), f"purposes[{p.key}].categories", (
-                    f"collects {', '.join(hits)} (orders, invoices, receipts) but no purpose keeps them "
-                    "under bokføringsloven § 13 (add a purpose with 'bokforingsloven.primary after ...')")
-                break
+        yield from _shorter_than_statute(i, p)
+        yield from _marketing_consent(i, p)
+    yield from _bookkeeping(policy)
     for i, p in enumerate(policy.purposes):
-        if p.retention and "hvitvaskingsloven" in _statutes(p.retention.rule) and p.retention.then == "delete":
+        r = p.retention
+        if r is not None and "hvitvaskingsloven" in _statutes(r.rule) and r.then == "delete":
             yield ("purposes", i, "retention"), f"purposes[{p.key}].retention", (
-                "hvitvaskingsloven § 30: the duty to delete after the period is unsettled; use 'then: review'")
+                "hvitvaskingsloven § 30: the duty to delete after the period is unsettled; "
+                "use 'then: review'")
+
+
+def _shorter_than_statute(i: int, p: Purpose) -> Iterator[Found]:
+    statute = STATUTES.get(p.legal_basis.statute or "")
+    if statute is None or p.retention is None:
+        return
+    declared = longest_period(p.retention)
+    required = Period(statute.period_text).approx_days() + (365 if statute.counted == "end_of_year" else 0)
+    if declared is not None and declared < required - 1:
+        yield ("purposes", i, "retention"), f"purposes[{p.key}].retention", (
+            f"shorter than {statute.citation} requires ({statute.period_text} from "
+            f"{statute.counted_from['en']}); write '{statute.key} after <event>'")
+
+
+def _marketing_consent(i: int, p: Purpose) -> Iterator[Found]:
+    electronic = sorted({"email", "sms"} & set(p.marketing.channels)) if p.marketing else []
+    bases = {b.article for b in [p.legal_basis, *p.also_based_on]}
+    if electronic and p.marketing and not p.marketing.soft_opt_in and "a" not in bases:
+        yield ("purposes", i, "marketing"), f"purposes[{p.key}].marketing", (
+            f"marketing by {' and '.join(electronic)} needs prior consent (article a) or, for existing "
+            "customers, 'soft_opt_in: true' (markedsføringsloven § 15)")
+
+
+def _bookkeeping(policy: Policy) -> Iterator[Found]:
+    """Orders and receipts collected, but no purpose keeps them for bokføringsloven § 13."""
+    keeps = {s for p in policy.purposes if p.retention for s in _statutes(p.retention.rule)}
+    keeps |= {b.statute for p in policy.purposes for b in [p.legal_basis, *p.also_based_on] if b.statute}
+    if keeps & set(BOOKKEEPING_STATUTES):
+        return
+    for i, p in enumerate(policy.purposes):
+        hits = [c for c in p.categories if _covers(policy, c, BOOKKEEPING)]
+        if hits:
+            yield ("purposes", i, "categories"), f"purposes[{p.key}].categories", (
+                f"collects {', '.join(hits)} (orders, invoices, receipts) but no purpose keeps them "
+                "under bokføringsloven § 13: add a purpose with legal_basis article c and "
+                "'retention: bokforingsloven.primary after <event>'")
+            return

@@ -1,0 +1,188 @@
+"""A broken policy is refused with one line per problem: ``file:line: field: message``.
+
+Each fixture in ``fixtures/broken/`` holds one problem. The same lines come from ``load_policy`` and from
+``personvern check``, which exits 1 on an error, and on a warning only with ``--strict``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from personvern.cli import app
+from personvern.errors import PolicyError
+from personvern.policy import load_policy
+
+BROKEN = Path(__file__).parent / "fixtures" / "broken"
+POLICIES = Path(__file__).resolve().parents[2] / "examples" / "policies"
+
+ERRORS = {
+    "unknown_category": "17: purposes[support].categories[1]: "
+    "unknown category 'user.contact.emial'; did you mean 'user.contact.email'?",
+    "unknown_subject": "18: purposes[support].subjects[1]: "
+    "unknown data subject 'website_visitor'; declare it under 'subjects:' in the policy",
+    "unknown_event": "19: purposes[support].retention: "
+    "unknown event 'case.solved'; declare it under 'events:' or use collection or last_activity",
+    "unknown_recipient_purpose": "24: recipients[helpdesk].purposes[0]: "
+    "unknown purpose 'suport'; did you mean 'support'?",
+    "unknown_parent_category": "12: categories.custom.call_log.parent: "
+    "unknown parent category 'user.contact.phone'; did you mean 'user.contact.phone_number'?",
+    "no_legal_basis": "11: purposes[support].legal_basis: required field is missing; "
+    "add 'legal_basis:' with 'article:' (a-f of Art. 6(1)) and what that basis needs",
+    "no_retention": "11: purposes[support].retention: no retention rule: every purpose must say how long "
+    "its data is kept, e.g. 'retention: 3 years after collection'",
+    "interest_missing": "14: purposes[support].legal_basis.interest: "
+    "legitimate interest (Art. 6(1)(f)) needs 'interest:': the interest pursued, in nb and en",
+    "consent_without_withdrawal": "16: purposes[support].legal_basis.consent.withdrawn: required field is "
+    "missing; say how consent is withdrawn, as easily as it is given (Art. 7(3)), in nb and en",
+    "legal_obligation_without_law": "14: purposes[support].legal_basis.law: legal obligation (Art. 6(1)(c)) "
+    "needs 'law:': the statute and section, e.g. 'bokføringsloven § 13'",
+    "transfer_without_safeguard": "26: recipients[helpdesk].safeguard: transfer to US, outside the EU/EEA, "
+    "needs 'safeguard:' (adequacy, scc, bcr or derogation; Art. 44-49)",
+    "invalid_orgnr": "5: controller.orgnr: '923456789' is not a valid Norwegian organisation number "
+    "(9 digits with a mod-11 check digit); copy it from brreg.no",
+    "marketing_without_channels": "20: purposes[support].marketing.channels: "
+    "a marketing purpose must name its channels: email, sms, post, phone",
+    "recipient_category_not_collected": "25: recipients[helpdesk].categories[1]: receives "
+    "'user.contact.phone_number' but none of its purposes (support) collects it: "
+    "add it to a purpose's categories or stop disclosing it",
+    "bad_period": "19: purposes[support].retention: "
+    "'3 parsecs' is not a period; write e.g. '36 months', '30 days', '3 years 6 months'",
+    "unparseable_rule": "19: purposes[support].retention: 'as long as we need it' is not a retention rule; "
+    "write e.g. '36 months after purchase.completed', 'until case.closed, at least 30 days' "
+    "or 'bokforingsloven.primary after order.placed'",
+    "yaml_syntax": "13: (yaml): expected ',' or '}', but got '<scalar>' "
+    "(while parsing a flow mapping that starts on line 12)",
+    "unknown_field": "14: purposes[support].legal_basiss: unknown field; did you mean 'legal_basis'?",
+    "duplicate_purpose_key": "20: purposes[support].key: "
+    "duplicate key 'support': give each of the purposes its own key",
+    "reduce_without_keep": "19: purposes[support].retention: "
+    "'then: reduce' needs 'keep': the categories that stay",
+    "national_id_without_category": "19: purposes[support].identifiers[1]: stores national_id but "
+    "'user.government_id.national_identification_number' is not among the purpose's categories (TP14): "
+    "add it to categories only where secure identification is clearly needed (personopplysningsloven § 12), "
+    "else remove national_id",
+}
+
+WARNINGS = {
+    "warning_shorter_than_statute": "20: purposes[bookkeeping].retention: warning: shorter than "
+    "bokføringsloven § 13 første ledd nr. 1 requires (5 years from the end of the accounting year); "
+    "write 'bokforingsloven.primary after <event>'",
+    "warning_no_bookkeeping": "17: purposes[orders].categories: warning: collects "
+    "user.behavior.purchase_history (orders, invoices, receipts) but no purpose keeps them under "
+    "bokføringsloven § 13: add a purpose with legal_basis article c and "
+    "'retention: bokforingsloven.primary after <event>'",
+    "warning_marketing_without_consent": "15: purposes[newsletter].marketing: warning: marketing by email "
+    "needs prior consent (article a) or, for existing customers, 'soft_opt_in: true' "
+    "(markedsføringsloven § 15)",
+}
+
+
+def _cases(table: dict[str, str]) -> list[object]:
+    return [pytest.param(name, marks=pytest.mark.promise("TP14")) if "national_id" in name else name
+            for name in sorted(table)]
+
+
+@pytest.fixture(autouse=True)
+def _in_fixtures(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run in the fixture folder, so lines start with the bare file name as a user would type it."""
+    monkeypatch.chdir(BROKEN)
+
+
+def _check(*args: str) -> tuple[int, list[str]]:
+    result = CliRunner().invoke(app, ["check", *args])
+    return result.exit_code, result.stderr.splitlines()
+
+
+def test_fixture_table_covers_every_fixture() -> None:
+    assert sorted(p.stem for p in BROKEN.glob("*.yaml")) == sorted([*ERRORS, *WARNINGS])
+
+
+@pytest.mark.parametrize("name", _cases(ERRORS))
+def test_load_policy_reports_the_problem_on_its_line(name: str) -> None:
+    with pytest.raises(PolicyError) as raised:
+        load_policy(f"{name}.yaml")
+    assert [str(p) for p in raised.value.problems] == [f"{name}.yaml:{ERRORS[name]}"]
+
+
+@pytest.mark.parametrize("name", _cases(ERRORS))
+def test_check_prints_the_problem_and_exits_1(name: str) -> None:
+    code, lines = _check(f"{name}.yaml")
+    assert code == 1
+    assert lines == [f"{name}.yaml:{ERRORS[name]}"]
+
+
+def test_check_prints_one_line_per_problem_however_long() -> None:
+    code, lines = _check("unknown_category.yaml", "no_legal_basis.yaml")
+    assert code == 1
+    assert lines == [f"unknown_category.yaml:{ERRORS['unknown_category']}",
+                     f"no_legal_basis.yaml:{ERRORS['no_legal_basis']}"]
+
+
+@pytest.mark.parametrize("name", sorted(WARNINGS))
+def test_a_warning_loads_and_is_listed(name: str) -> None:
+    loaded = load_policy(f"{name}.yaml")
+    assert [str(w) for w in loaded.warnings] == [f"{name}.yaml:{WARNINGS[name]}"]
+
+
+@pytest.mark.parametrize("name", sorted(WARNINGS))
+def test_check_prints_a_warning_and_exits_0(name: str) -> None:
+    code, lines = _check(f"{name}.yaml")
+    assert code == 0
+    assert lines == [f"{name}.yaml:{WARNINGS[name]}"]
+
+
+@pytest.mark.parametrize("name", sorted(WARNINGS))
+def test_strict_makes_a_warning_an_error(name: str) -> None:
+    with pytest.raises(PolicyError) as raised:
+        load_policy(f"{name}.yaml", strict=True)
+    assert [str(p) for p in raised.value.problems] == [f"{name}.yaml:{WARNINGS[name]}"]
+    code, lines = _check("--strict", f"{name}.yaml")
+    assert code == 1
+    assert lines == [f"{name}.yaml:{WARNINGS[name]}"]
+
+
+def test_every_problem_of_a_file_is_listed_in_file_order(tmp_path: Path) -> None:
+    text = (BROKEN / "unknown_category.yaml").read_text(encoding="utf-8")
+    broken = tmp_path / "two.yaml"
+    broken.write_text(text.replace("subjects: [customer]", "subjects: [customr]"), encoding="utf-8")
+    with pytest.raises(PolicyError) as raised:
+        load_policy(broken)
+    assert [(p.line, p.field) for p in raised.value.problems] == [
+        (17, "purposes[support].categories[1]"),
+        (18, "purposes[support].subjects[0]"),
+    ]
+    assert raised.value.problems[1].message == "unknown data subject 'customr'; did you mean 'customer'?"
+
+
+def test_a_retention_mapping_reports_the_field_inside_it(tmp_path: Path) -> None:
+    text = (BROKEN / "bad_period.yaml").read_text(encoding="utf-8")
+    broken = tmp_path / "mapping.yaml"
+    broken.write_text(text.replace("retention: 3 parsecs after case.closed",
+                                   "retention:\n      after: case.closed\n      period: 3 parsecs"),
+                      encoding="utf-8")
+    with pytest.raises(PolicyError) as raised:
+        load_policy(broken)
+    assert [(p.line, p.field) for p in raised.value.problems] == [(21, "purposes[support].retention.period")]
+
+
+def test_a_mapping_of_no_rule_form_says_which_forms_there_are(tmp_path: Path) -> None:
+    text = (BROKEN / "bad_period.yaml").read_text(encoding="utf-8")
+    broken = tmp_path / "mapping.yaml"
+    broken.write_text(text.replace("3 parsecs after case.closed", "{afterr: case.closed, period: 3 months}"),
+                      encoding="utf-8")
+    with pytest.raises(PolicyError) as raised:
+        load_policy(broken)
+    assert [str(p) for p in raised.value.problems] == [
+        f"{broken}:19: purposes[support].retention: not a retention rule (found afterr, period): "
+        "a rule mapping has one of after, until, statute, later_of or earlier_of"]
+
+
+def test_the_example_policies_pass_check() -> None:
+    files = sorted(str(p) for p in POLICIES.glob("*.yaml"))
+    assert len(files) >= 1
+    result = CliRunner().invoke(app, ["check", *files])
+    assert result.exit_code == 0, result.stderr
+    assert len(result.stdout.splitlines()) == len(files)
