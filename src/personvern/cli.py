@@ -361,11 +361,13 @@ def audit_show(
     finally:
         engine.dispose()
     table = Table(title=f"audit trail{' of ' + subject if subject else ''} (newest {len(rows)})")
-    for col in ("seq", "at (UTC)", "actor", "role", "action", "subject", "purpose", "records"):
-        table.add_column(col)
+    cols = ("seq", "at (UTC)", "actor", "role", "action", "purpose", "records") + (() if subject else ("subject",))
+    for col in cols:
+        table.add_column(col, no_wrap=col in ("seq", "at (UTC)", "action"), overflow="fold")
     for e in reversed(rows):
-        table.add_row(str(e.seq), e.at.strftime("%Y-%m-%d %H:%M:%S"), e.actor, e.role, e.action,
-                      e.subject_ref or "", e.purpose or "", " ".join(map(str, e.record_ids)))
+        cells = [str(e.seq), e.at.strftime("%Y-%m-%d %H:%M:%S"), e.actor, e.role, e.action, e.purpose or "",
+                 " ".join(map(str, e.record_ids))]
+        table.add_row(*cells, *(() if subject else (e.subject_ref or "",)))
     out.print(table)
 
 

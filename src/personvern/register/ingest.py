@@ -17,7 +17,7 @@ import json
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -39,8 +39,8 @@ FIELDS = {"subject": {"type", "id", "kind", "national_id_purpose", *KINDS},
           "record": {"type", "subject", "purpose", "categories", "payload", "collected", "source", "ref",
                      "events", "consent"},
           "event": {"type", "subject", "event", "date"}}
-CSV_COLUMNS = {"subject", "kind", "national_id_purpose", *KINDS, "purpose", "categories", "collected", "source",
-               "ref", "consent.method", "consent.given"}
+CSV_COLUMNS = {"subject", "kind", "national_id_purpose", *KINDS, "purpose", "categories", "collected",
+               "source", "ref", "consent.method", "consent.given"}
 CSV_PREFIXES = ("data.", "event.", "subject_event.")
 
 
@@ -62,7 +62,6 @@ class ImportReport:
 
 @dataclass
 class _Record:
-    line: int
     purpose: str
     categories: list[str]
     payload: dict[str, Any] | None
@@ -78,12 +77,13 @@ class _Subject:
     key: str
     line: int
     kind: str | None = None
-    raw: dict[str, list[Any]] = field(default_factory=dict)
+    raw: list[tuple[int, str, Any]] = field(default_factory=list)  # (line, identifier kind, value)
     national_id_purpose: str | None = None
+    refused: bool = False
     lines: set[int] = field(default_factory=set)
     record_rows: list[tuple[int, Raw]] = field(default_factory=list)
     event_rows: list[tuple[int, Raw]] = field(default_factory=list)
-    idents: list[Identifier] = field(default_factory=list)
+    idents: dict[bytes, Identifier] = field(default_factory=dict)  # by lookup hash: one per value
     records: list[_Record] = field(default_factory=list)
     events: list[tuple[str, date]] = field(default_factory=list)
 
@@ -108,7 +108,7 @@ def import_file(reg: Register, path: str | Path, *, strict: bool = False, batch:
     return report
 
 
-# -- reading: both formats become (line, row) with the JSON Lines shape ---------------------------------------
+# -- reading: both formats become (line, row) in the JSON Lines shape -----------------------------------
 
 def _read(path: Path, report: ImportReport) -> Iterator[tuple[int, Raw]]:
     with path.open(encoding="utf-8-sig", newline="") as f:
@@ -135,7 +135,7 @@ def _read(path: Path, report: ImportReport) -> Iterator[tuple[int, Raw]]:
 
 
 def _csv_rows(reader: Any, report: ImportReport) -> Iterator[tuple[int, Raw]]:
-    header = next(reader, [])
+    header: list[str] = next(reader, [])
     for col in header:
         if col not in CSV_COLUMNS and not col.startswith(CSV_PREFIXES):
             report.errors.append(BadRow(1, col, "unknown column"))
@@ -152,7 +152,7 @@ def _csv_rows(reader: Any, report: ImportReport) -> Iterator[tuple[int, Raw]]:
         if "purpose" in row:
             consent = {k[8:]: row[k] for k in ("consent.method", "consent.given") if k in row}
             yield start, {"type": "record", "subject": key, "purpose": row["purpose"],
-                          "categories": [c.strip() for c in row.get("categories", "").split(";") if c.strip()],
+                          "categories": [c.strip() for c in row.get("categories", "").split(";") if c],
                           "payload": {k[5:]: v for k, v in row.items() if k.startswith("data.")} or None,
                           "events": {k[6:]: v for k, v in row.items() if k.startswith("event.")},
                           "consent": consent or None,
@@ -178,17 +178,202 @@ def _assemble(rows: Iterator[tuple[int, Raw]], report: ImportReport) -> list[_Su
         s.lines.add(line)
         if row.get("kind") and s.kind and row["kind"] != s.kind:
             report.errors.append(BadRow(line, "kind", f"subject '{key}' is '{s.kind}' on line {s.line}"))
+            s.refused = True
         s.kind = s.kind or row.get("kind")
         s.national_id_purpose = s.national_id_purpose or row.get("national_id_purpose")
         for kind in KINDS:
             if kind in row:
                 value = row[kind]
-                s.raw.setdefault(kind, []).extend(value if isinstance(value, list) else [value])
+                s.raw += [(line, kind, v) for v in (value if isinstance(value, list) else [value])]
     for line, row in pending:
         found = subjects.get(str(row.get("subject") or ""))
         if found is None:
-            report.errors.append(BadRow(line, "subject", f"no subject '{row.get('subject', '')}' in this file"))
+            reason = f"no subject '{row.get('subject', '')}' in this file"
+            report.errors.append(BadRow(line, "subject", reason))
             continue
         (found.record_rows if row["type"] == "record" else found.event_rows).append((line, row))
         found.lines.add(line)
     return list(subjects.values())
+
+
+# -- validation: the register's own checks, row by row -------------------------------------------------------
+
+def _validate(reg: Register, subjects: list[_Subject], report: ImportReport) -> list[_Subject]:
+    for s in subjects:
+        _check_subject(reg, s, report)
+    _refuse_known(reg, [s for s in subjects if not s.refused], report)
+    good, reported = [], {e.line for e in report.errors}
+    for s in subjects:
+        if s.refused:
+            lines = {line for line, _ in s.record_rows + s.event_rows} - reported
+            report.errors += [BadRow(line, "subject", f"subject '{s.key}' (line {s.line}) was refused")
+                              for line in sorted(lines)]
+            continue
+        _check_rows(reg, s, report)
+        good.append(s)
+    return good
+
+
+def _check_subject(reg: Register, s: _Subject, report: ImportReport) -> None:
+    if s.kind not in taxonomy.subjects(reg.policy):
+        reason = f"unknown subject kind '{s.kind}' for this policy" if s.kind else "a subject needs a kind"
+        report.errors.append(BadRow(s.line, "kind", reason))
+        s.refused = True
+    for line, kind, value in s.raw:
+        text = str(value) if isinstance(value, int | float) else value if isinstance(value, str) else ""
+        try:
+            for ident in reg.parse_identifiers({kind: text}, s.national_id_purpose):
+                s.idents.setdefault(reg.keys.lookup(ident.kind, ident.value), ident)
+        except RegisterError as exc:
+            report.errors.append(_bad(line, exc, kind))
+            s.refused = True
+
+
+def _refuse_known(reg: Register, subjects: list[_Subject], report: ImportReport, chunk: int = 1000) -> None:
+    """Refuse subjects with an identifier already in the register: one SELECT per chunk of lookups."""
+    owner = {lookup: s for s in subjects for lookup in s.idents}
+    lookups = list(owner)
+    with reg.engine.connect() as conn:
+        for i in range(0, len(lookups), chunk):
+            found = conn.execute(select(t.identifiers.c.lookup).where(
+                t.identifiers.c.lookup.in_(lookups[i:i + chunk]))).scalars()
+            for lookup in found:
+                s = owner[bytes(lookup)]
+                if not s.refused:
+                    kind = s.idents[bytes(lookup)].kind
+                    report.errors.append(BadRow(s.line, kind, f"{kind} already belongs to a subject in the "
+                                                "register (imported before?)"))
+                    s.refused = True
+
+
+def _check_rows(reg: Register, s: _Subject, report: ImportReport) -> None:
+    assert s.kind is not None
+    consented = {row.get("purpose") for _, row in s.record_rows if row.get("consent")}
+    for line, row in s.record_rows:
+        try:
+            s.records.append(_record(reg, s.kind, row, consented))
+        except RegisterError as exc:
+            report.errors.append(_bad(line, exc, "record"))
+    for line, row in s.event_rows:
+        try:
+            s.events.append((_event(reg, row.get("event"), "event"), _date(row.get("date"), "date")))
+        except RegisterError as exc:
+            report.errors.append(_bad(line, exc, "event"))
+
+
+def _record(reg: Register, kind: str, row: Raw, consented: set[Any]) -> _Record:
+    payload = row.get("payload") or None
+    if payload is not None and not isinstance(payload, dict):
+        raise RegisterError("an object of category: value", field="payload")
+    cats = row.get("categories") or sorted(payload or {})
+    if not isinstance(cats, list) or not cats or not all(isinstance(c, str) for c in cats):
+        raise RegisterError("a record names at least one category", field="categories")
+    purpose = str(row.get("purpose") or "")
+    p = records.purpose_for_write(reg, purpose, cats, kind)
+    source = str(row.get("source") or "subject")
+    records.check_source(reg, p, source)
+    for key in payload or {}:
+        if not taxonomy.covers(key, set(cats)):
+            raise RegisterError(f"'{key}' is not among the record's categories", field=f"payload.{key}")
+    if p.on_erasure == "seal" and not row.get("ref"):
+        raise RegisterError(f"records of '{purpose}' are sealed on erasure and need 'ref': the order or "
+                            "voucher number they are found by (TZ4)", field="ref")
+    consent = _consent(row.get("consent"))
+    if p.legal_basis.article == "a" and purpose not in consented:
+        raise ConsentRequired(f"purpose '{purpose}' is based on consent (Art. 6(1)(a)): give the row a "
+                              "consent with method and date", field="consent")
+    events = row.get("events") or {}
+    if not isinstance(events, dict):
+        raise RegisterError("an object of event: date", field="events")
+    on = {_event(reg, k, f"events.{k}"): _date(v, f"events.{k}") for k, v in events.items()}
+    collected = _date(row.get("collected"), "collected", reg.today())
+    ref = str(row["ref"]) if row.get("ref") else None
+    return _Record(purpose, sorted(cats), payload, collected, source, ref, on, consent)
+
+
+def _consent(raw: Any) -> tuple[str, date] | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, dict) or not isinstance(raw.get("method"), str) or not raw["method"]:
+        raise RegisterError("a consent is {\"method\": ..., \"given\": date}", field="consent")
+    return raw["method"], _date(raw.get("given"), "consent.given")
+
+
+def _event(reg: Register, name: Any, where: str) -> str:
+    if name not in reg.policy.events:
+        known = ", ".join(reg.policy.events) or "none declared"
+        raise RegisterError(f"unknown event '{name}'; the policy declares: {known}", field=where)
+    return str(name)
+
+
+def _date(value: Any, where: str, default: date | None = None) -> date:
+    if value in (None, "") and default is not None:
+        return default
+    try:
+        return date.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise RegisterError(f"not a date (YYYY-MM-DD): {value!r}", field=where) from None
+
+
+def _bad(line: int, exc: RegisterError, default: str) -> BadRow:
+    return BadRow(line, exc.field or default, str(exc).removeprefix(f"{exc.field}: "))
+
+
+# -- inserting: one transaction per batch, one statement per table ---------------------------------------
+
+def _insert(reg: Register, conn: Connection, chunk: list[_Subject], report: ImportReport) -> None:
+    now, today = reg.clock(), reg.today()
+    # ids are read back by ref rather than by RETURNING: SQLite executes an ordered RETURNING row by row
+    refs = [str(uuid.uuid4()) for _ in chunk]
+    conn.execute(insert(t.subjects), [{"ref": ref, "kind": s.kind, "linked_to": None, "created_at": now,
+                                       "last_activity": _last_activity(s, today)}
+                                      for ref, s in zip(refs, chunk, strict=True)])
+    sc = t.subjects.c
+    ids = dict(conn.execute(select(sc.ref, sc.id).where(sc.ref.in_(refs))).all())
+    sids = [int(ids[ref]) for ref in refs]
+    keys = reg.keys.create_subject_keys(conn, sids)
+    idents: list[Raw] = []
+    recs: list[Raw] = []
+    evs: list[Raw] = []
+    consents: dict[tuple[int, str, str, date], None] = {}
+    for sid, s in zip(sids, chunk, strict=True):
+        key = keys[sid]
+        idents += [{"subject_id": sid, "kind": i.kind, "lookup": lookup, "masked": i.masked,
+                    "value": encrypt(key, i.value.encode(), i.kind.encode()),
+                    "purpose": s.national_id_purpose if i.kind == "national_id" else None}
+                   for lookup, i in s.idents.items()]
+        recs += [{"subject_id": sid, "purpose": r.purpose, "categories": r.categories, "source": r.source,
+                  "payload": records.payload_blob(key, r.payload), "state": "active",
+                  "collected_at": r.collected, "ref": r.ref, "updated_at": now} for r in s.records]
+        evs += [{"subject_id": sid, "record_id": None, "event": n, "occurred_on": on, "recorded_at": now}
+                for n, on in s.events]
+        consents.update({(sid, r.purpose, *r.consent): None for r in s.records if r.consent})
+    if recs:  # the subjects are new: their records' ids, in id order, are the rows just inserted, in order
+        conn.execute(insert(t.records), recs)
+        rids = conn.execute(select(t.records.c.id, t.records.c.subject_id).where(
+            t.records.c.subject_id.in_(sids)).order_by(t.records.c.subject_id, t.records.c.id)).all()
+        by_id = sorted(zip(sids, chunk, strict=True), key=lambda x: x[0])
+        in_id_order = (r for _, s in by_id for r in s.records)
+        evs += [{"subject_id": sid, "record_id": rid, "event": n, "occurred_on": on, "recorded_at": now}
+                for (rid, sid), r in zip(rids, in_id_order, strict=True) for n, on in r.events.items()]
+    if idents:
+        conn.execute(insert(t.identifiers), idents)
+    if evs:
+        conn.execute(insert(t.events), evs)
+    if consents:
+        conn.execute(insert(t.consents), [
+            {"subject_id": sid, "purpose": purpose, "channel": None, "method": method, "text_hash": None,
+             "given_at": datetime.combine(given, time(), UTC), "policy_version": reg.policy.policy.version,
+             "actor": "import"} for sid, purpose, method, given in consents])
+    records.recompute(reg, conn, subject_ids=sids)
+    report.subjects += len(sids)
+    report.records += len(recs)
+    report.events += len(evs)
+    report.consents += len(consents)
+
+
+
+def _last_activity(s: _Subject, today: date) -> date:
+    """The latest dated fact of the subject in the file (not today: an old customer is not a new one)."""
+    dates = [d for r in s.records for d in (r.collected, *r.events.values())] + [on for _, on in s.events]
+    return max((d for d in dates if d <= today), default=today)
