@@ -60,6 +60,7 @@ subjects = Table(
     Column("linked_to", Id, ForeignKey("subjects.id", ondelete="SET NULL")),  # alarm contact -> customer
     _ts("created_at", nullable=False),
     Column("last_activity", Date),
+    Index("ix_subjects_linked_to", "linked_to"),  # ON DELETE SET NULL: without it each removal scans subjects
 )
 
 subject_keys = Table(
@@ -157,6 +158,7 @@ restrictions = Table(
     _ts("placed_at", nullable=False),
     _ts("lifted_at"),
     Index("ix_restrictions_subject", "subject_id", "lifted_at"),
+    Index("ix_restrictions_record", "record_id"),
 )
 
 disclosures = Table(
@@ -169,6 +171,7 @@ disclosures = Table(
     Column("categories", JSON, nullable=False),
     _ts("disclosed_at", nullable=False),
     Index("ix_disclosures_subject", "subject_id"),
+    Index("ix_disclosures_record", "record_id"),
 )
 
 # Durable outbox: written in the same transaction as the change that causes a message (issue 5).
