@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from typer.testing import CliRunner
 
-from conftest import ROOT
 from personvern.cli import app
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def _blocks() -> list[str]:

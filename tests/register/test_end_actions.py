@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from datetime import date
+from collections.abc import Callable, Iterator
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
-from conftest import TEST_KEY, Clock
-from personvern.register import Register
+from personvern.register import MasterKey, Register
 from personvern.register import schema as t
 from personvern.register.crypto import decrypt
 
@@ -42,10 +41,10 @@ purposes:
 
 
 @pytest.fixture
-def shop(tmp_path: Path, db_url: str, clock: Clock) -> Iterator[Register]:
+def shop(tmp_path: Path, db_url: str, clock: Callable[[], datetime]) -> Iterator[Register]:
     path = tmp_path / "shop.yaml"
     path.write_text(POLICY)
-    with Register.open(path, db_url, master_key=TEST_KEY, clock=clock) as reg:
+    with Register.open(path, db_url, master_key=MasterKey(bytes(range(32))), clock=clock) as reg:
         yield reg
 
 
