@@ -182,6 +182,12 @@ class Settings(_Model):
     child_age_online_consent: int = Field(default=13, description="personopplysningsloven § 5")
     child_age_marketing_consent: int = Field(default=15, description="Forbrukertilsynet's practice")
     identity_wait_stops_clock: bool = Field(default=False, description="EDPB 01/2022 is unsettled; default off")
+    rights_purpose: str | None = Field(
+        default=None, description="the purpose under which data-subject requests and identity evidence are kept")
+    audit_retention: Retention | None = Field(
+        default=None, description="how long audit entries are kept (Art. 5(2)); None keeps them")
+    reservation_wash_max_age_days: int = Field(
+        default=31, description="phone/post campaigns are refused when Reservasjonsregisteret was washed longer ago")
 
 
 class Policy(_Model):

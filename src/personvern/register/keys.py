@@ -11,7 +11,7 @@ from personvern.errors import CryptoError
 from personvern.register import schema as t
 from personvern.register.crypto import MasterKey, derive, lookup_hash, new_key
 
-RING = ("lookup", "seal", "outbox")
+RING = ("lookup", "seal", "outbox", "requests")
 
 
 class Keys:
@@ -50,6 +50,11 @@ class Keys:
     @property
     def outbox_key(self) -> bytes:
         return self._ring["outbox"]
+
+    @property
+    def requests_key(self) -> bytes:
+        """Request artifacts (register copies, erasure results) outlive the subject's own key."""
+        return self._ring["requests"]
 
     def create_subject_keys(self, conn: Connection, subject_ids: Iterable[int]) -> dict[int, bytes]:
         keys = {sid: new_key() for sid in subject_ids}

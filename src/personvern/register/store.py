@@ -12,6 +12,7 @@ so tests can pin the number of queries of a path (STYLE.md habit 4).
 
 from __future__ import annotations
 
+import copy
 import uuid
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -21,6 +22,8 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, event, insert, select, update
 
+from personvern import audit
+from personvern.audit import AuditEvent
 from personvern.errors import NationalIdNotAllowed, NotFound, RegisterError
 from personvern.policy import LoadedPolicy, Policy, load_policy, taxonomy
 from personvern.policy.retention import anchors
@@ -46,12 +49,13 @@ class Register:
     """The enforcing register over one policy and one database."""
 
     def __init__(self, policy: Policy, engine: Engine, keys: Keys, *,
-                 clock: Callable[[], datetime] = _utcnow, actor: str = "system") -> None:
+                 clock: Callable[[], datetime] = _utcnow, actor: str = "system", role: str = "system") -> None:
         self.policy = policy
         self.engine = engine
         self.keys = keys
         self.clock = clock
-        self.actor = actor
+        self.actor = actor  # who acts: a staff username, 'subject:<ref>' in the portal, 'system' for jobs
+        self.role = role  # agent, privacy_officer, admin, subject, system
         self.queries: list[str] | None = None
         # purposes whose retention counts from the subject's last activity: recomputed on every activity
         self.activity_anchored = {p.key for p in policy.purposes
@@ -88,6 +92,18 @@ class Register:
 
     def __exit__(self, *_: object) -> None:
         self.close()
+
+    def acting(self, actor: str, role: str) -> Register:
+        """The same register (engine, keys, policy) acting for someone else: the web app makes one per request,
+        so every audit entry names the person and role behind it (issue 8)."""
+        other = copy.copy(self)
+        other.actor, other.role = actor, role
+        return other
+
+    def audit(self, conn: Connection, *events: AuditEvent) -> None:
+        """Append audit entries inside the caller's transaction, as this register's actor and role."""
+        if events:
+            audit.append_many(conn, events, actor=self.actor, role=self.role, at=self.clock())
 
     # -- plumbing ---------------------------------------------------------------------------------------
 

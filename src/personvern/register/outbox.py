@@ -1,0 +1,72 @@
+"""The durable outbox: every outgoing message is a row written in the transaction of the change that caused it.
+
+``enqueue`` is the only way to send anything (verification codes, register copies, Art. 19 notices to
+recipients, TZ6 deletion instructions, TP16 policy-change e-mails, archive hand-overs). The body is
+AES-GCM under the keyring's outbox key because it may carry personal data (an e-mail address, a copy);
+``destination`` is what is safe to show and log: a URL, a masked address, an archive name.
+``personvern worker`` (``personvern.worker``) delivers rows at least once; the idempotency key lets the
+receiver drop a repeat, and a repeated ``enqueue`` with the same key is a no-op here too.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Literal
+
+from sqlalchemy import Connection, Row, insert, select
+
+from personvern.register import schema as t
+from personvern.register.crypto import decrypt, encrypt
+
+if TYPE_CHECKING:
+    from personvern.register.store import Register
+
+Kind = Literal["email", "webhook", "archive"]
+
+
+@dataclass(frozen=True)
+class Email:
+    """An e-mail body as stored in the outbox. ``to`` is the clear address: it lives only encrypted."""
+
+    to: str
+    subject: str
+    text: str
+    html: str | None = None
+
+    def body(self) -> dict[str, Any]:
+        return {"to": self.to, "subject": self.subject, "text": self.text, "html": self.html}
+
+
+def enqueue(reg: Register, conn: Connection, *, kind: Kind, topic: str, destination: str,
+            body: dict[str, Any], idempotency_key: str, recipient: str | None = None,
+            subject_ref: str | None = None, request_id: int | None = None,
+            not_before: datetime | None = None) -> int | None:
+    """Add a message inside the caller's transaction; returns its id, or None if the key was already used.
+
+    ``destination`` must not be clear personal data: for e-mail pass the masked address and put the
+    real one in ``body['to']`` (see :class:`Email`)."""
+    have = conn.execute(select(t.outbox.c.id).where(t.outbox.c.idempotency_key == idempotency_key)).scalar()
+    if have is not None:
+        return None
+    now = reg.clock()
+    blob = encrypt(reg.keys.outbox_key, json.dumps(body, ensure_ascii=False, default=str).encode(), b"outbox")
+    return int(conn.execute(insert(t.outbox).values(
+        kind=kind, topic=topic, destination=destination, recipient=recipient, subject_ref=subject_ref,
+        request_id=request_id, body=blob, idempotency_key=idempotency_key, status="pending", attempts=0,
+        next_attempt_at=not_before or now, created_at=now).returning(t.outbox.c.id)).scalar_one())
+
+
+def send_email(reg: Register, conn: Connection, email: Email, *, topic: str, idempotency_key: str,
+               masked_to: str, subject_ref: str | None = None, request_id: int | None = None,
+               recipient: str | None = None) -> int | None:
+    """Queue an e-mail (delivered by the worker over SMTP)."""
+    return enqueue(reg, conn, kind="email", topic=topic, destination=masked_to, body=email.body(),
+                   idempotency_key=idempotency_key, subject_ref=subject_ref, request_id=request_id,
+                   recipient=recipient)
+
+
+def body_of(reg: Register, row: Row[Any]) -> dict[str, Any]:
+    """The decrypted body of an outbox row."""
+    return dict(json.loads(decrypt(reg.keys.outbox_key, row.body, b"outbox")))

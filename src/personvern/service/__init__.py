@@ -1,0 +1,1 @@
+"""Customer service: lookup, profile, contact log, cases, alarm contacts, policy-change notices."""

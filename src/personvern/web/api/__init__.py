@@ -1,0 +1,5 @@
+"""The REST API (being built)."""
+
+from fastapi import APIRouter
+
+router = APIRouter()
