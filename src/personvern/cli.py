@@ -13,11 +13,12 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
+from personvern.commands._common import ensure_master_key as _master_key
+from personvern.commands._common import err, out
+from personvern.commands._common import load as _load
 from personvern.errors import PersonvernError, PolicyError
 from personvern.policy import load_policy
-from personvern.policy.model import Policy
 
 app = typer.Typer(
     name="personvern",
@@ -25,22 +26,8 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
-err = Console(stderr=True, soft_wrap=True)
-out = Console(soft_wrap=True)
 
 PolicyArg = Annotated[Path, typer.Argument(help="policy file (YAML)", exists=False)]
-
-
-def _load(path: Path) -> Policy:
-    try:
-        loaded = load_policy(path)
-    except PolicyError as exc:
-        for problem in exc.problems:
-            err.print(str(problem), markup=False, highlight=False)
-        raise typer.Exit(1) from None
-    for warning in loaded.warnings:
-        err.print(str(warning), markup=False, highlight=False)
-    return loaded.policy
 
 
 @app.command()
@@ -147,23 +134,6 @@ def diff(
     out.print(f"{len(changes)} changes, {material} material", markup=False, highlight=False)
     if fail_on_material and material:
         raise typer.Exit(2)
-
-
-def _master_key(db_url: str) -> None:
-    """A new SQLite register with no master key configured gets one in ``<db>.key`` beside it (mode 0600);
-    ``Register.open`` then reads it (env first, then that file). Other databases need the env."""
-    import os
-
-    from personvern.register.crypto import MasterKey
-
-    path = Path(db_url.removeprefix("sqlite:///")) if db_url.startswith("sqlite:///") else None
-    configured = os.environ.get("PERSONVERN_MASTER_KEY") or os.environ.get("PERSONVERN_MASTER_KEY_FILE")
-    if configured or path is None or path.exists() or path.with_name(path.name + ".key").exists():
-        return
-    key_file = path.with_name(path.name + ".key")
-    MasterKey.generate().write(key_file)
-    err.print(f"created master key {key_file} (mode 0600): back it up; without it the data cannot be read",
-              markup=False, highlight=False, soft_wrap=True)
 
 
 @app.command("import")
@@ -369,6 +339,9 @@ def audit_show(
                  " ".join(map(str, e.record_ids))]
         table.add_row(*cells, *(() if subject else (e.subject_ref or "",)))
     out.print(table)
+
+
+# Sub-commands of the areas (personvern/commands/*.py), one line each:
 
 
 def main() -> None:  # pragma: no cover - console entry point
