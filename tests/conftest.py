@@ -6,6 +6,7 @@ PERSONVERN_TEST_DATABASE_URL names a PostgreSQL server — a fresh schema on it,
 
 from __future__ import annotations
 
+import functools
 import os
 import uuid
 from collections.abc import Callable, Iterator
@@ -32,8 +33,8 @@ def pytest_report_header() -> str:
 
 
 @pytest.fixture
-def db_url(tmp_path: Path) -> Iterator[str]:
-    """A URL to an empty database of the engine under test."""
+def empty_db_url(tmp_path: Path) -> Iterator[str]:
+    """A URL to an empty database of the engine under test (no tables)."""
     if not PG_URL:
         yield f"sqlite:///{tmp_path / 'personvern.db'}"
         return
@@ -49,6 +50,38 @@ def db_url(tmp_path: Path) -> Iterator[str]:
         with admin.connect() as conn:
             conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+@functools.cache
+def _head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
+    from personvern.register.migrate import HERE
+
+    head = ScriptDirectory(str(HERE)).get_current_head()
+    assert head is not None
+    return head
+
+
+@pytest.fixture
+def db_url(empty_db_url: str) -> str:
+    """A URL to a database of the engine under test holding the register's tables at the migrations' head.
+
+    The tables come from ``schema.metadata`` and the revision is stamped, which is several times faster than
+    running the migrations for every test; tests/register/test_migrations.py proves the migrations build
+    exactly these tables (it uses ``empty_db_url``)."""
+    from sqlalchemy import Column, MetaData, String, Table
+
+    from personvern.register.schema import metadata
+
+    engine = create_engine(empty_db_url.replace("postgresql://", "postgresql+psycopg://", 1))
+    version = Table("alembic_version", MetaData(), Column("version_num", String(32), primary_key=True))
+    with engine.begin() as conn:
+        metadata.create_all(conn, checkfirst=False)
+        version.create(conn)
+        conn.execute(version.insert().values(version_num=_head_revision()))
+    engine.dispose()
+    return empty_db_url
 
 
 @pytest.fixture

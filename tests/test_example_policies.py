@@ -440,6 +440,7 @@ def test_kl2_kl3_purposes_and_their_legal_bases() -> None:
     assert bases == {
         "orders": "b", "delivery": "b", "invoicing": "c", "marketing": "f", "customer_follow_up": "b",
         "customer_surveys": "f", "web_login": "b", "customer_support": "b", "customer_applications": "b",
+        "rights_requests": "c",  # data-subject requests and the ID copies of KL6 (issue 5)
     }
     assert purpose(KL, "invoicing").legal_basis.statute == "bokforingsloven.primary"
 

@@ -342,7 +342,35 @@ def audit_show(
 
 
 # Sub-commands of the areas (personvern/commands/*.py), one line each:
+from personvern.commands.demo import app as demo_app  # noqa: E402
+from personvern.commands.security import breach_app, erasures_app  # noqa: E402
+from personvern.commands.worker import app as worker_app  # noqa: E402
+from personvern.commands.worker import outbox_app  # noqa: E402
 
+app.add_typer(demo_app, name="demo")
+app.add_typer(worker_app, name="worker")
+app.add_typer(outbox_app, name="outbox")
+app.add_typer(erasures_app, name="erasures")
+app.add_typer(breach_app, name="breach")
+
+from personvern.commands.requests import app as requests_app  # noqa: E402
+
+app.add_typer(requests_app, name="requests")
+
+from personvern.commands.service import app as service_app  # noqa: E402
+
+app.add_typer(service_app)  # lookup, contact, case, policy (issue 6: customer service)
+
+
+from personvern.commands.web import serve_app, tokens_app, users_app  # noqa: E402
+
+app.add_typer(serve_app, name="serve")  # issue 7: web server, staff users, API tokens
+app.add_typer(users_app, name="users")
+app.add_typer(tokens_app, name="tokens")
+
+from personvern.commands.consent import mount as mount_consent  # noqa: E402
+
+mount_consent(app)  # issue 6: consent, reservations, campaign, contact check
 
 def main() -> None:  # pragma: no cover - console entry point
     try:

@@ -135,3 +135,11 @@ def test_registering_refuses_personal_fields_duplicates_and_undocumented_events(
         with pytest.raises(ValueError, match=message):
             register_event(cls)
     assert "acme.with_email" not in EVENTS
+
+
+def test_a_uuid_inside_a_code_is_an_id_not_a_phone_number() -> None:
+    """The portal acts as ``subject:<uuid>``; a uuid whose hex has 8+ digits in a row must still pass,
+    while a phone number in the same position is refused."""
+    check_no_personal_data("subject:12345678-1234-4234-8234-123456789012", "actor")
+    with pytest.raises(ValueError, match="phone or national id"):
+        check_no_personal_data("subject:97527747", "actor")

@@ -10,8 +10,8 @@ from personvern.register.migrate import upgrade
 from personvern.register.schema import metadata
 
 
-def test_upgrade_to_head_matches_the_schema(db_url: str) -> None:
-    engine = make_engine(db_url)
+def test_upgrade_to_head_matches_the_schema(empty_db_url: str) -> None:
+    engine = make_engine(empty_db_url)
     upgrade(engine)
     with engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), metadata)

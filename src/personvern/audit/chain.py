@@ -52,6 +52,7 @@ _TOKEN = re.compile(r"^[\w.:/-]{1,64}$")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+")
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+_UUID_INSIDE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 _DIGIT_RUN = re.compile(r"\d{8,}")
 
 
@@ -60,7 +61,8 @@ def _check_text(value: str, where: str) -> None:
         raise ValueError(f"{where}: looks like an e-mail address; audit entries carry ids only")
     if _ISO_DATE.match(value) or _UUID.match(value):
         return
-    compact = re.sub(r"[\s().+-]", "", value)
+    # a uuid inside a code ('subject:<uuid>', the portal's actor) is an id, not a phone number
+    compact = re.sub(r"[\s().+-]", "", _UUID_INSIDE.sub("uuid", value))
     if _DIGIT_RUN.search(compact):
         what = "a fødselsnummer" if fodselsnummer.is_valid(compact) else "a phone or national id number"
         raise ValueError(f"{where}: looks like {what}; audit entries carry ids only")

@@ -130,8 +130,8 @@ def json_schema() -> dict[str, Any]:
         "description": "a rule sentence, a rule mapping, or a mapping with 'rule:' and what happens then",
         "anyOf": [{"$ref": "#/$defs/Rule"}, {"$ref": "#/$defs/Retention"}],
     }
-    retention = defs["Purpose"]["properties"]["retention"]
-    retention["anyOf"] = [{"$ref": "#/$defs/RetentionField"}, {"type": "null"}]
+    for model, name in (("Purpose", "retention"), ("Settings", "audit_retention")):
+        defs[model]["properties"][name]["anyOf"] = [{"$ref": "#/$defs/RetentionField"}, {"type": "null"}]
     _describe(schema)
     defs["Retention"]["allOf"] = [
         {"if": {"required": ["then"], "properties": {"then": {"const": "reduce"}}},

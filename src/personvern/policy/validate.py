@@ -34,6 +34,7 @@ def cross_check(policy: Policy) -> Iterator[tuple[str, Path_, str, str]]:
 
 def _errors(policy: Policy) -> Iterator[Found]:
     yield from _controller(policy)
+    yield from _rights_purpose(policy)
     yield from _custom_parents(policy)
     for i, purpose in enumerate(policy.purposes):
         yield from _purpose(policy, i, purpose)
@@ -81,6 +82,16 @@ def _controller(policy: Policy) -> Iterator[Found]:
         yield ("controller", "orgnr"), "controller.orgnr", (
             f"'{c.orgnr}' is not a valid Swedish organisation number (10 digits, NNNNNN-NNNN, with a check "
             "digit); copy it from bolagsverket.se")
+
+
+def _rights_purpose(policy: Policy) -> Iterator[Found]:
+    """``settings.rights_purpose`` names the purpose under which data-subject requests are kept (Art. 12, issue 5)."""
+    key = policy.settings.rights_purpose
+    purposes = [p.key for p in policy.purposes]
+    if key is not None and key not in purposes:
+        yield ("settings", "rights_purpose"), "settings.rights_purpose", (
+            f"unknown purpose '{key}'{_suggest(key, purposes)}: name the purpose (legal basis c, Art. 12 and "
+            "Art. 5(2)) under which requests and identity evidence are kept")
 
 
 def _custom_parents(policy: Policy) -> Iterator[Found]:

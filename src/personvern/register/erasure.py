@@ -13,12 +13,14 @@ When nothing is left, the subject goes: its key is shredded and the erasure ledg
 from __future__ import annotations
 
 import json
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import and_, bindparam, delete, insert, or_, select, update
+from sqlalchemy import Connection, and_, bindparam, delete, insert, or_, select, update
 
+from personvern.audit import ErasureCompleted, RecordDeleted, RecordWritten
 from personvern.errors import NotFound
 from personvern.register import schema as t
 from personvern.register.crypto import decrypt, encrypt
@@ -49,10 +51,13 @@ class ErasureResult:
     subject_removed: bool = False
 
 
-def erase(reg: Register, subject: str, *, by: str, reason: str = "erasure_request") -> ErasureResult:
+def erase(reg: Register, subject: str, *, by: str, reason: str = "erasure_request",
+          conn: Connection | None = None) -> ErasureResult:
+    """Erase a subject; inside ``conn`` when given (a request handler notifies recipients and writes its
+    explanation in the same transaction, Art. 19), else in a transaction of its own."""
     result = ErasureResult(subject)
     r, h = t.records, t.holds
-    with reg.transaction() as c:
+    with nullcontext(conn) if conn is not None else reg.transaction() as c:
         sid = reg.subject_id(c, subject)
         rows = c.execute(select(r).where(r.c.subject_id == sid).order_by(r.c.id)).all()
         held_rows = c.execute(select(h).where(h.c.lifted_at.is_(None), or_(
@@ -84,8 +89,19 @@ def erase(reg: Register, subject: str, *, by: str, reason: str = "erasure_reques
                 {"subject_id": sid, "record_id": None, "purpose": purpose, "ground": "erasure_blocked",
                  "reason": f"erasure requested; kept under {ground}", "placed_by": by, "placed_at": reg.clock()}
                 for purpose, ground in sorted({(k.purpose, k.ground) for k in kept})])
+        reg.audit(c, *_erasure_events(subject, reason, to_delete, [x.id for x in to_seal]))
         result.subject_removed = remove_empty_subjects(reg, c, {sid}, reason) > 0
     return result
+
+
+def _erasure_events(subject: str, reason: str, deleted: list[int], sealed: list[int]) -> list[Any]:
+    """What the erasure did, for the audit trail (Art. 5(2), Art. 17): ids only, in the same transaction."""
+    events: list[Any] = []
+    if deleted:
+        events.append(RecordDeleted(subject_ref=subject, record_ids=tuple(deleted), rule="art17"))
+    if sealed:
+        events.append(RecordWritten(subject_ref=subject, record_ids=tuple(sealed), change="sealed"))
+    return [*events, ErasureCompleted(subject_ref=subject, reason=reason)]
 
 
 def _ground(purpose: Any) -> str:

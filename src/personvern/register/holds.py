@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Literal
 
-from sqlalchemy import and_, insert, or_, select, update
+from sqlalchemy import Connection, and_, insert, or_, select, update
 
+from personvern.audit import HoldLifted, HoldPlaced, RestrictionLifted, RestrictionPlaced
 from personvern.errors import NotFound, RegisterError, RestrictedProcessing
 from personvern.register import schema as t
 from personvern.register.sweep import sweep
@@ -58,25 +59,41 @@ def place_hold(reg: Register, *, subject: str | None = None, record: int | None 
         raise RegisterError("a hold needs a reason", field="reason")
     with reg.transaction() as c:
         sid = reg.subject_id(c, subject) if subject else None
-        if record is not None and c.execute(select(t.records.c.id).where(t.records.c.id == record)).first() is None:
-            raise NotFound(f"no record {record}", field="record")
-        return int(c.execute(insert(t.holds).values(
+        if record is not None:
+            found = c.execute(select(t.records.c.id).where(t.records.c.id == record)).first()
+            if found is None:
+                raise NotFound(f"no record {record}", field="record")
+            subject = _record_subject(c, record)
+        hold_id = int(c.execute(insert(t.holds).values(
             subject_id=sid, record_id=record, kind=kind, reason=reason.strip(), placed_by=by,
             placed_at=reg.clock()).returning(t.holds.c.id)).scalar_one())
+        reg.audit(c, HoldPlaced(subject_ref=subject, record_ids=() if record is None else (record,),
+                                hold_id=hold_id, kind=kind))
+        return hold_id
 
 
 def lift_hold(reg: Register, hold_id: int, *, by: str, as_of: date | None = None) -> int:
     """Lift a hold; what it covered and is overdue goes at once. Returns how many records went."""
     with reg.transaction() as c:
-        row = c.execute(select(t.holds).where(t.holds.c.id == hold_id)).first()
+        row = c.execute(select(t.holds, t.subjects.c.ref).outerjoin(t.subjects, t.subjects.c.id == t.holds.c.subject_id)
+                        .where(t.holds.c.id == hold_id)).first()
         if row is None:
             raise NotFound(f"no hold {hold_id}", field="hold")
         if row.lifted_at is not None:
             raise RegisterError(f"hold {hold_id} was already lifted", field="hold")
         c.execute(update(t.holds).where(t.holds.c.id == hold_id).values(lifted_at=reg.clock(), lifted_by=by))
+        ref = row.ref if row.record_id is None else _record_subject(c, row.record_id)
+        reg.audit(c, HoldLifted(subject_ref=ref, record_ids=() if row.record_id is None else (row.record_id,),
+                                hold_id=hold_id))
     r = t.records
     scope = r.c.id == row.record_id if row.record_id is not None else r.c.subject_id == row.subject_id
     return sweep(reg, as_of, scope=scope).total
+
+
+def _record_subject(c: Connection, record: int) -> str | None:
+    """The public ref of a record's subject (None once sealed or reduced), for its audit entries."""
+    return c.execute(select(t.subjects.c.ref).join(t.records, t.records.c.subject_id == t.subjects.c.id)
+                     .where(t.records.c.id == record)).scalar()
 
 
 def holds(reg: Register, *, subject: str | None = None, active: bool = True) -> list[Hold]:
@@ -99,18 +116,25 @@ def restrict(reg: Register, subject: str, *, ground: Ground, reason: str, by: st
         raise RegisterError("a restriction needs a reason", field="reason")
     with reg.transaction() as c:
         sid = reg.subject_id(c, subject)
-        return int(c.execute(insert(t.restrictions).values(
+        rid = int(c.execute(insert(t.restrictions).values(
             subject_id=sid, record_id=record, purpose=except_purpose, ground=ground, reason=reason.strip(),
             placed_by=by, placed_at=reg.clock()).returning(t.restrictions.c.id)).scalar_one())
+        reg.audit(c, RestrictionPlaced(subject_ref=subject, purpose=except_purpose,
+                                       record_ids=() if record is None else (record,), restriction_id=rid,
+                                       ground=ground))
+        return rid
 
 
 def lift_restriction(reg: Register, restriction_id: int) -> None:
+    x = t.restrictions
     with reg.transaction() as c:
-        done = c.execute(update(t.restrictions).where(t.restrictions.c.id == restriction_id,
-                                                      t.restrictions.c.lifted_at.is_(None))
+        done = c.execute(update(x).where(x.c.id == restriction_id, x.c.lifted_at.is_(None))
                          .values(lifted_at=reg.clock()))
         if done.rowcount == 0:
             raise NotFound(f"no active restriction {restriction_id}", field="restriction")
+        ref = c.execute(select(t.subjects.c.ref).join(x, x.c.subject_id == t.subjects.c.id)
+                        .where(x.c.id == restriction_id)).scalar()
+        reg.audit(c, RestrictionLifted(subject_ref=ref, restriction_id=restriction_id))
 
 
 def restrictions(reg: Register, subject: str) -> list[Restriction]:

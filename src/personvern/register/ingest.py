@@ -23,6 +23,8 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sqlalchemy import Connection, insert, select
 
+from personvern.audit import AuditEvent, RecordWritten, SubjectCreated
+from personvern.audit.register_events import RecordsImported
 from personvern.errors import ConsentRequired, RegisterError
 from personvern.policy import taxonomy
 from personvern.register import records
@@ -336,6 +338,7 @@ def _insert(reg: Register, conn: Connection, chunk: list[_Subject], report: Impo
     recs: list[Raw] = []
     evs: list[Raw] = []
     consents: dict[tuple[int, str, str, date], None] = {}
+    written: dict[int, list[int]] = {}
     for sid, s in zip(sids, chunk, strict=True):
         key = keys[sid]
         idents += [{"subject_id": sid, "kind": i.kind, "lookup": lookup, "masked": i.masked,
@@ -356,6 +359,8 @@ def _insert(reg: Register, conn: Connection, chunk: list[_Subject], report: Impo
         in_id_order = (r for _, s in by_id for r in s.records)
         evs += [{"subject_id": sid, "record_id": rid, "event": n, "occurred_on": on, "recorded_at": now}
                 for (rid, sid), r in zip(rids, in_id_order, strict=True) for n, on in r.events.items()]
+        for rid, sid in rids:
+            written.setdefault(sid, []).append(int(rid))
     if idents:
         conn.execute(insert(t.identifiers), idents)
     if evs:
@@ -366,11 +371,25 @@ def _insert(reg: Register, conn: Connection, chunk: list[_Subject], report: Impo
              "given_at": datetime.combine(given, time(), UTC), "policy_version": reg.policy.policy.version,
              "actor": "import"} for sid, purpose, method, given in consents])
     records.recompute(reg, conn, subject_ids=sids)
+    reg.audit(conn, *_import_events(refs, sids, chunk, written, len(recs), len(evs), len(consents)))
     report.subjects += len(sids)
     report.records += len(recs)
     report.events += len(evs)
     report.consents += len(consents)
 
+
+
+def _import_events(refs: list[str], sids: list[int], chunk: list[_Subject], written: dict[int, list[int]],
+                   n_records: int, n_events: int, n_consents: int) -> list[AuditEvent]:
+    """The batch's audit entries (Art. 5(2)): each subject created and its records written, then the counts;
+    appended with one ``append_many`` per batch, whatever its size."""
+    events: list[AuditEvent] = []
+    for ref, sid, s in zip(refs, sids, chunk, strict=True):
+        events.append(SubjectCreated(subject_ref=ref, purpose=s.national_id_purpose, kind=str(s.kind)))
+        if sid in written:
+            events.append(RecordWritten(subject_ref=ref, record_ids=tuple(written[sid]), change="imported"))
+    counts = {"subjects": len(sids), "records": n_records, "events": n_events, "consents": n_consents}
+    return [*events, RecordsImported(counts=counts)]
 
 
 def _last_activity(s: _Subject, today: date) -> date:

@@ -17,12 +17,14 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, and_, bindparam, func, insert, or_, select, update
 
+from personvern.audit import EventRecorded, RecordRead, RecordWritten
 from personvern.errors import CategoryNotAllowed, ConsentRequired, NotFound, RegisterError, UnknownPurpose
 from personvern.policy import taxonomy
 from personvern.policy.model import Purpose
 from personvern.policy.retention import Facts, retention_end
 from personvern.register import schema as t
 from personvern.register.crypto import decrypt, encrypt
+from personvern.register.hooks import run_event_hooks
 
 if TYPE_CHECKING:
     from personvern.register.store import Register
@@ -87,6 +89,7 @@ def write(reg: Register, subject: str, purpose: str, categories: list[str], payl
             updated_at=reg.clock()).returning(t.records.c.id)).scalar_one()
         for name, when in (events or {}).items():
             _insert_event(reg, c, name, when, subject_id=sid, record_id=rid)
+        reg.audit(c, RecordWritten(subject_ref=subject, purpose=purpose, record_ids=(rid,)))
         touch(c, [sid], on)
         if reg.activity_anchored:
             recompute(reg, c, subject_ids=[sid])
@@ -110,13 +113,16 @@ def check_source(reg: Register, p: Purpose, source: str) -> None:
 
 
 def read(reg: Register, subject: str, purpose: str | None = None) -> list[RecordView]:
-    with reg.engine.connect() as c:
+    """A subject's records, decrypted; audited as one ``record.read`` entry naming every record id (Art. 5(2))."""
+    with reg.transaction() as c:
         sid, _kind = _subject_row(c, subject)
         q = select(t.records).where(t.records.c.subject_id == sid)
         if purpose:
             q = q.where(t.records.c.purpose == purpose)
         rows = c.execute(q.order_by(t.records.c.id)).all()
         key = reg.keys.subject_key(c, sid) if rows else b""
+        reg.audit(c, RecordRead(subject_ref=subject, purpose=purpose or None,
+                                record_ids=tuple(int(r.id) for r in rows)))
     return [view(r, key) for r in rows]
 
 
@@ -133,17 +139,22 @@ def record_event(reg: Register, name: str, on: date, *, subject: str | None = No
         raise RegisterError("an event is recorded for a subject or for a record", field="subject")
     with reg.transaction() as c:
         if record is not None:
-            row = c.execute(select(t.records.c.subject_id).where(t.records.c.id == record)).first()
+            row = c.execute(select(t.records.c.subject_id, t.subjects.c.ref)
+                            .outerjoin(t.subjects, t.subjects.c.id == t.records.c.subject_id)
+                            .where(t.records.c.id == record)).first()
             if row is None:
                 raise NotFound(f"no record {record}", field="record")
             sid = row.subject_id
             _insert_event(reg, c, name, on, subject_id=sid, record_id=record)
+            reg.audit(c, EventRecorded(subject_ref=row.ref, record_ids=(record,), event=name))
             recompute(reg, c, record_ids=[record])
         else:
             assert subject is not None
             sid, _ = _subject_row(c, subject)
             _insert_event(reg, c, name, on, subject_id=sid, record_id=None)
+            reg.audit(c, EventRecorded(subject_ref=subject, event=name))
             recompute(reg, c, subject_ids=[sid])
+        run_event_hooks(reg, c, event=name, subject_id=sid, record_id=record)  # TZ6 deletion instructions
         if sid is not None and on <= reg.today():
             touch(c, [sid], on)
             if reg.activity_anchored:

@@ -130,6 +130,7 @@ consents = Table(
     Column("text_hash", String(64)),
     Column("policy_version", String(32)),
     Column("actor", String(64)),
+    Column("withdrawn_by", String(64)),  # who withdrew it: the subject, an agent (issue 6)
     Index("ix_consents_subject_purpose", "subject_id", "purpose"),
 )
 
@@ -329,7 +330,10 @@ suppressions = Table(
     Column("channel", String(16)),  # NULL: every channel
     Column("reason", String(32), nullable=False),  # objection, opt_out, sperreliste
     _ts("created_at", nullable=False),
+    # the subject it came from while that subject exists (also one without any address); NULL after erasure
+    Column("subject_id", Id, ForeignKey("subjects.id", ondelete="SET NULL")),
     Index("ix_suppressions_lookup", "kind", "lookup"),
+    Index("ix_suppressions_subject", "subject_id"),
 )
 
 # Reservasjonsregisteret (Brønnøysund), as washed from a bought file: keyed hashes, never clear text.

@@ -14,16 +14,17 @@ from __future__ import annotations
 
 import copy
 import uuid
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, event, insert, select, update
+from sqlalchemy import Connection, Engine, event, insert, select
 
 from personvern import audit
-from personvern.audit import AuditEvent
+from personvern.audit import AuditEvent, SubjectCreated, SubjectLookedUp
+from personvern.audit.register_events import IdentifiersAdded, IdentifiersShown
 from personvern.errors import NationalIdNotAllowed, NotFound, RegisterError
 from personvern.policy import LoadedPolicy, Policy, load_policy, taxonomy
 from personvern.policy.retention import anchors
@@ -74,13 +75,17 @@ class Register:
             policy = policy.policy
         url = database_url(db_url)
         engine = make_engine(url)
-        if migrate:
-            from personvern.register.migrate import upgrade
+        try:
+            if migrate:
+                from personvern.register.migrate import upgrade
 
-            upgrade(engine)
-        master = master_key or MasterKey.from_env(default_file=_key_file_beside(url))
-        with engine.begin() as conn:
-            keys = Keys.load(conn, master)
+                upgrade(engine)
+            master = master_key or MasterKey.from_env(default_file=_key_file_beside(url))
+            with engine.begin() as conn:
+                keys = Keys.load(conn, master)
+        except BaseException:
+            engine.dispose()  # a refused open (wrong or missing master key) leaves no pooled connection behind
+            raise
         return cls(policy, engine, keys, clock=clock)
 
     def close(self) -> None:
@@ -147,6 +152,8 @@ class Register:
                 last_activity=self.today()).returning(t.subjects.c.id)).scalar_one()
             key = self.keys.create_subject_keys(c, [sid])[sid]
             self._insert_identifiers(c, sid, key, parsed, purpose)
+            self.audit(c, SubjectCreated(subject_ref=ref, purpose=purpose, kind=kind),
+                       *_identifiers_added(ref, purpose, parsed))
         return ref
 
     def add_identifiers(self, subject: str, identifiers: Identifiers, *, purpose: str | None = None) -> None:
@@ -154,6 +161,7 @@ class Register:
         with self.transaction() as c:
             sid = self.subject_id(c, subject)
             self._insert_identifiers(c, sid, self.keys.subject_key(c, sid), parsed, purpose, skip_existing=True)
+            self.audit(c, *_identifiers_added(subject, purpose, parsed))
 
     def parse_identifiers(self, identifiers: Identifiers, purpose: str | None) -> list[Identifier]:
         parsed = []
@@ -182,23 +190,34 @@ class Register:
         if unique:
             c.execute(insert(t.identifiers), list(unique.values()))
 
-    def find(self, kind: str, value: str) -> list[str]:
-        """Subjects with this identifier, in any common format (sealed records are not subjects)."""
+    def find(self, kind: str, value: str, *, purpose: str | None = None) -> list[str]:
+        """Subjects with this identifier, in any common format (sealed records are not subjects).
+
+        Every search is audited as ``subject.looked_up`` with the identifier's kind (never the value), the
+        purpose it was made for, and the register's actor and role (Art. 5(2), TP12); one entry per subject
+        found, or one with ``found=0``."""
         ident = normalise(kind, value)
-        with self.engine.connect() as c:
-            rows = c.execute(
+        if purpose is not None and self.policy.purpose(purpose) is None:
+            raise RegisterError(f"'{purpose}' is not a purpose of this policy", field="purpose")
+        with self.transaction() as c:
+            rows = list(c.execute(
                 select(t.subjects.c.ref).join(t.identifiers, t.identifiers.c.subject_id == t.subjects.c.id)
                 .where(t.identifiers.c.kind == kind, t.identifiers.c.lookup == self.keys.lookup(kind, ident.value))
-                .order_by(t.subjects.c.id)).scalars().all()
-        return list(rows)
+                .order_by(t.subjects.c.id)).scalars())
+            found = [SubjectLookedUp(subject_ref=ref, purpose=purpose, by=kind, found=len(rows)) for ref in rows]
+            self.audit(c, *(found or [SubjectLookedUp(purpose=purpose, by=kind, found=0)]))
+        return rows
 
     def identifiers(self, subject: str, *, masked: bool = True) -> dict[str, list[str]]:
-        """A subject's identifiers, masked by default (the console shows ``010190 *****``)."""
-        with self.engine.connect() as c:
+        """A subject's identifiers, masked by default (the console shows ``010190 *****``). Unmasked, they
+        are decrypted and the showing is audited as ``identifiers.shown`` (TP14, Art. 5(2))."""
+        with self.engine.connect() if masked else self.transaction() as c:
             sid = self.subject_id(c, subject)
             rows = c.execute(select(t.identifiers).where(t.identifiers.c.subject_id == sid)
                              .order_by(t.identifiers.c.id)).all()
             key = None if masked else self.keys.subject_key(c, sid)
+            if key is not None:
+                self.audit(c, IdentifiersShown(subject_ref=subject, kinds=_count_kinds(r.kind for r in rows)))
         out: dict[str, list[str]] = {}
         for r in rows:
             shown = r.masked if key is None else decrypt(key, r.value, r.kind.encode()).decode()
@@ -243,22 +262,26 @@ class Register:
     # -- consent (minimal: enough to enforce Art. 6(1)(a) on writes) ------------------------------------
 
     def give_consent(self, subject: str, purpose: str, *, channel: str | None = None, method: str,
-                     text_hash: str | None = None, by: str = "subject") -> int:
-        if self.policy.purpose(purpose) is None:
-            raise RegisterError(f"'{purpose}' is not a purpose of this policy", field="purpose")
-        with self.transaction() as c:
-            return int(c.execute(insert(t.consents).values(
-                subject_id=self.subject_id(c, subject), purpose=purpose, channel=channel,
-                given_at=self.clock(), method=method, text_hash=text_hash,
-                policy_version=self.policy.policy.version, actor=by).returning(t.consents.c.id)).scalar_one())
+                     text: str | None = None, text_hash: str | None = None, lang: str = "nb",
+                     by: str = "subject", age: int | None = None) -> int:
+        """Record a consent: see ``personvern.consent.ledger.give`` (the exact text is kept by its SHA-256;
+        ``text`` None uses the policy's consent wording, or the stored text ``text_hash`` names)."""
+        from personvern.consent import ledger  # the consent area is built on the register: imported on use
 
-    def withdraw_consent(self, subject: str, purpose: str, *, channel: str | None = None) -> int:
-        with self.transaction() as c:
-            q = update(t.consents).where(t.consents.c.subject_id == self.subject_id(c, subject),
-                                         t.consents.c.purpose == purpose, t.consents.c.withdrawn_at.is_(None))
-            if channel is not None:
-                q = q.where(t.consents.c.channel == channel)
-            return int(c.execute(q.values(withdrawn_at=self.clock())).rowcount)
+        if text is None and text_hash is not None:
+            with self.engine.connect() as c:
+                text = c.execute(select(t.consent_texts.c.text).where(t.consent_texts.c.hash == text_hash)).scalar()
+            if text is None:
+                raise RegisterError("no consent text with this hash; pass the text itself", field="text_hash")
+        return ledger.give(self, subject, purpose, channel=channel, method=method, text=text, lang=lang, by=by,
+                           age=age)
+
+    def withdraw_consent(self, subject: str, purpose: str, *, channel: str | None = None,
+                         by: str = "subject") -> int:
+        """Withdraw a consent, on one channel or all (Art. 7(3)): see ``personvern.consent.ledger.withdraw``."""
+        from personvern.consent import ledger
+
+        return ledger.withdraw(self, subject, purpose, channel=channel, by=by)
 
     # -- holds, restriction, erasure (register/holds.py, erasure.py) -------------------------------------
 
@@ -279,8 +302,9 @@ class Register:
             sid = self.subject_id(c, subject)
         holds.check_use(self, sid, purpose, use)
 
-    def erase(self, subject: str, *, by: str, reason: str = "erasure_request") -> ErasureResult:
-        return erasure.erase(self, subject, by=by, reason=reason)
+    def erase(self, subject: str, *, by: str, reason: str = "erasure_request",
+              conn: Connection | None = None) -> ErasureResult:
+        return erasure.erase(self, subject, by=by, reason=reason, conn=conn)
 
     def find_sealed(self, order_number: str) -> list[RecordView]:
         return erasure.find_sealed(self, order_number)
@@ -292,6 +316,20 @@ class Register:
         else:
             with self.engine.begin() as c:
                 yield c
+
+
+def _count_kinds(kinds: Iterable[str]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for kind in kinds:
+        counts[kind] = counts.get(kind, 0) + 1
+    return counts
+
+
+def _identifiers_added(ref: str, purpose: str | None, parsed: list[Identifier]) -> list[AuditEvent]:
+    """``identifiers.added`` with the kinds added, or nothing when there were none (Art. 5(2))."""
+    if not parsed:
+        return []
+    return [IdentifiersAdded(subject_ref=ref, purpose=purpose, kinds=_count_kinds(i.kind for i in parsed))]
 
 
 def _key_file_beside(url: str) -> Path | None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -34,6 +34,8 @@ from sqlalchemy import (
     update,
 )
 
+from personvern.audit import AuditEvent, RecordDeleted, RecordWritten, SweepCompleted
+from personvern.audit.register_events import SubjectRemoved
 from personvern.policy import taxonomy
 from personvern.register import schema as t
 from personvern.register.crypto import decrypt, encrypt
@@ -115,14 +117,17 @@ def _run_action(reg: Register, action: str, purposes: list[str], as_of: date, ba
     while True:
         with reg.transaction() as c:
             ids = select(r.c.id).where(due_clause(as_of, purposes, scope)).order_by(r.c.id).limit(batch)
+            done: Sequence[Any]  # (subject_id, purpose, record id) per record acted on
             if action == "delete":
-                done = c.execute(delete(r).where(r.c.id.in_(ids)).returning(r.c.subject_id, r.c.purpose)).all()
+                done = c.execute(delete(r).where(r.c.id.in_(ids))
+                                 .returning(r.c.subject_id, r.c.purpose, r.c.id)).all()
             elif action == "review":
                 done = c.execute(update(r).where(r.c.id.in_(ids)).values(state="review")
-                                 .returning(r.c.subject_id, r.c.purpose)).all()
+                                 .returning(r.c.subject_id, r.c.purpose, r.c.id)).all()
             else:
                 done = _transform(reg, c, action, list(c.execute(ids).scalars()))
             counter.update(row[1] for row in done)
+            reg.audit(c, *_batch_events(action, done))
             if action != "review":
                 report.subjects_removed += remove_empty_subjects(reg, c, {row[0] for row in done}, "retention")
         if progress and done:
@@ -131,7 +136,20 @@ def _run_action(reg: Register, action: str, purposes: list[str], as_of: date, ba
             return
 
 
-def _transform(reg: Register, c: Connection, action: str, ids: list[int]) -> list[tuple[Any, str]]:
+def _batch_events(action: str, done: Any) -> list[AuditEvent]:
+    """One audit entry per purpose of a batch, naming its record ids (Art. 5(2)); written with the batch's
+    single ``append_many``, so the sweep stays set-based."""
+    by_purpose: dict[str, list[int]] = {}
+    for row in done:
+        by_purpose.setdefault(row[1], []).append(int(row[2]))
+    if action in ("delete", "hand_over"):
+        return [RecordDeleted(purpose=p, record_ids=tuple(ids), rule=f"retention.{action}")
+                for p, ids in sorted(by_purpose.items())]
+    change = "reduced" if action == "reduce" else "review"
+    return [RecordWritten(purpose=p, record_ids=tuple(ids), change=change) for p, ids in sorted(by_purpose.items())]
+
+
+def _transform(reg: Register, c: Connection, action: str, ids: list[int]) -> list[tuple[Any, str, int]]:
     """reduce or hand_over one batch: decrypt, keep or export, then detach or delete."""
     if not ids:
         return []
@@ -164,7 +182,7 @@ def _transform(reg: Register, c: Connection, action: str, ids: list[int]) -> lis
                              "next_attempt_at": now, "created_at": now})
         c.execute(insert(t.outbox), messages)
         c.execute(delete(r).where(r.c.id.in_(ids)))
-    return [(x.subject_id, x.purpose) for x in rows]
+    return [(x.subject_id, x.purpose, x.id) for x in rows]
 
 
 def remove_empty_subjects(reg: Register, c: Connection, subject_ids: set[Any], reason: str) -> int:
@@ -188,6 +206,7 @@ def remove_empty_subjects(reg: Register, c: Connection, subject_ids: set[Any], r
                                     "erased_at": now, "reason": reason} for e in empty])
     reg.keys.shred(c, ids)
     c.execute(delete(s).where(s.c.id.in_(ids)))
+    reg.audit(c, *(SubjectRemoved(subject_ref=e.ref, reason=reason) for e in empty))
     return len(ids)
 
 
@@ -216,3 +235,8 @@ def _finish(reg: Register, run: int, report: SweepReport) -> None:
     with reg.transaction() as c:
         c.execute(update(t.sweep_runs).where(t.sweep_runs.c.id == run)
                   .values(finished_at=reg.clock(), counts=report.as_dict()))
+        counts = {"deleted": sum(report.deleted.values()), "reduced": sum(report.reduced.values()),
+                  "review": sum(report.review.values()), "handed_over": sum(report.handed_over.values()),
+                  "held": sum(sum(h.values()) for h in report.held.values()),
+                  "subjects_removed": report.subjects_removed}
+        reg.audit(c, SweepCompleted(run_id=run, as_of=report.as_of, counts=counts))

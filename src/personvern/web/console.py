@@ -1,5 +1,303 @@
-"""(being built)"""
+"""The staff console (issue 7): an agent with a caller on the line, a privacy officer with requests due.
 
-from fastapi import APIRouter
+Agents look callers up by phone (any format, results as they type), see the profile and log contacts (TZ8,
+TZ10, SN4); the privacy officer handles the request queue by deadline (Art. 12(3)), restricts (Art. 18,
+TP13d) and erases (Art. 17, TZ4) with a confirmation step, previews the sweep, reads the audit trail (Art.
+5(2)) and the policy with its generated notice and ROPA (Art. 13/14, 30); admin sees everything. Every page
+acts through ``acting_register`` so the audit trail names the person (issue 8). Login: username and password
+(argon2id, web/auth.py), a CSRF token even on the login form, and one generic message for any failure.
+"""
 
-router = APIRouter()
+from __future__ import annotations
+
+import secrets
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from markupsafe import Markup
+from sqlalchemy import select
+
+from personvern import audit
+from personvern.errors import RegisterError
+from personvern.register import Register
+from personvern.register import schema as t
+from personvern.service.lookup import lookup, profile
+from personvern.web.auth import (
+    Principal,
+    acting_register,
+    authenticate_staff,
+    end_session,
+    require_page,
+    start_session,
+)
+from personvern.web.i18n import lang_of, page, translate
+
+router = APIRouter(include_in_schema=False)
+LOGIN_COOKIE = "pv_login"  # double-submit token for login forms, which have no session yet
+AGENT = require_page("agent")
+OFFICER = require_page("privacy_officer")
+STAFF = require_page("agent", "privacy_officer")
+Who = Annotated[Principal, Depends(STAFF)]
+OPEN = ("received", "verified", "in_progress")
+SERVICE_PURPOSES = ("customer_service", "customer_support", "support", "customer_profile", "customers")
+
+
+def ctx(who: Principal | None, **kw: Any) -> dict[str, Any]:
+    return {"area": "console", "home": "/console", "who": who, **kw}
+
+
+def kind_namer(reg: Register, lang: str) -> Any:
+    """The subject kind's label in the reader's language (``customer`` -> ``kunde``)."""
+    from personvern.policy import taxonomy
+
+    labels = taxonomy.subjects(reg.policy)
+    return lambda kind: taxonomy.label(labels, kind, lang) if kind in labels else kind
+
+
+def service_purpose(reg: Register) -> str:
+    """The purpose under which an agent looks a caller up and views the profile (TZ10): the policy's
+    customer service purpose, else the first purpose."""
+    keys = [p.key for p in reg.policy.purposes]
+    return next((k for k in SERVICE_PURPOSES if k in keys), keys[0])
+
+
+# -- login ------------------------------------------------------------------------------------------------
+
+def set_form_token(request: Request, response: Response, token: str) -> None:
+    """The double-submit cookie of a login form (the same token is in the form)."""
+    response.set_cookie(LOGIN_COOKIE, token, httponly=True, samesite="strict",
+                        secure=request.app.state.config.secure_cookies, max_age=3600)
+
+
+def login_form_ok(request: Request, sent: str) -> bool:
+    cookie = request.cookies.get(LOGIN_COOKIE, "")
+    return bool(cookie) and secrets.compare_digest(cookie, sent or "")
+
+
+def _safe_next(target: str | None, default: str) -> str:
+    return target if target and target.startswith("/") and not target.startswith("//") else default
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_page(request: Request, next: str | None = None, error: str | None = None) -> Response:
+    lang = lang_of(request)
+    token = secrets.token_urlsafe(24)
+    response = page(request, "console/login.html",
+                    ctx(None, next=_safe_next(next, "/console"), form_token=token,
+                        error=translate(lang, error) if error else None),
+                    title=translate(lang, "console.login"), status=401 if error else 200)
+    set_form_token(request, response, token)
+    return response
+
+
+@router.post("/login")
+def login(request: Request, username: Annotated[str, Form()] = "", password: Annotated[str, Form()] = "",
+          csrf: Annotated[str, Form()] = "", next: Annotated[str, Form()] = "/console") -> Response:
+    if not login_form_ok(request, csrf):
+        return login_page(request, next, error="login.expired")
+    user = authenticate_staff(request.app.state.register, username, password)
+    if user is None:
+        return login_page(request, next, error="login.failed")  # one message, whatever was wrong
+    response = RedirectResponse(_safe_next(next, "/console"), status_code=303)
+    start_session(request, response, kind="staff", user_id=user.id)
+    response.delete_cookie(LOGIN_COOKIE)
+    return response
+
+
+@router.post("/logout")
+def logout(request: Request, who: Who) -> Response:
+    response = RedirectResponse("/console/login", status_code=303)
+    end_session(request, response)
+    return response
+
+
+@router.get("", response_class=HTMLResponse)
+@router.get("/", response_class=HTMLResponse)
+def home(who: Who) -> Response:
+    return RedirectResponse("/console/requests" if who.role == "privacy_officer" else "/console/lookup", 303)
+
+
+# -- lookup and the subject view (agents) -----------------------------------------------------------------
+
+@router.get("/lookup", response_class=HTMLResponse)
+def lookup_page(request: Request, who: Annotated[Principal, Depends(AGENT)], q: str = "") -> Response:
+    reg = acting_register(request, who)
+    return page(request, "console/lookup.html", ctx(who, q=q, active="lookup",
+                                                   purpose=reg.policy.purpose(service_purpose(reg))),
+                title=translate(lang_of(request), "console.lookup"))
+
+
+@router.get("/lookup/results", response_class=HTMLResponse)
+def lookup_results(request: Request, who: Annotated[Principal, Depends(AGENT)], q: str = "") -> Response:
+    """The fragment the lookup page fetches as the agent types (TZ10); audited per lookup."""
+    reg = acting_register(request, who)
+    hits, problem = [], None
+    if len(q.strip()) >= 3:
+        try:
+            hits = lookup(reg, q, purpose=service_purpose(reg))
+        except RegisterError:
+            problem = "lookup.not_an_identifier"
+    return page(request, "console/_results.html", ctx(who, q=q, hits=hits, problem=problem,
+                                                     kind_name=kind_namer(reg, lang_of(request))))
+
+
+@router.get("/subjects/{ref}", response_class=HTMLResponse)
+def subject_view(request: Request, ref: str, who: Who, done: str | None = None) -> Response:
+    reg = acting_register(request, who)
+    lang = lang_of(request)
+    view = profile(reg, ref, purpose=service_purpose(reg), lang=lang)
+    with reg.engine.connect() as c:
+        sid = reg.subject_id(c, ref)
+        disclosures = c.execute(select(t.disclosures).where(t.disclosures.c.subject_id == sid)
+                                .order_by(t.disclosures.c.disclosed_at.desc()).limit(20)).all()
+        requests = c.execute(select(t.requests).where(t.requests.c.subject_id == sid)
+                             .order_by(t.requests.c.received_at.desc())).all()
+    return page(request, "console/subject.html",
+                ctx(who, view=view, disclosures=disclosures, requests=requests, today=reg.today(),
+                    flash=translate(lang, done) if done else None, active="lookup", kind_name=kind_namer(reg, lang),
+                    purpose_name=lambda key: _purpose_name(reg, key, lang)),
+                title=view.name or translate(lang, "subject.title"))
+
+
+@router.post("/subjects/{ref}/contact")
+def log_contact_action(request: Request, ref: str, who: Annotated[Principal, Depends(AGENT)],
+                       channel: Annotated[str, Form()] = "phone", direction: Annotated[str, Form()] = "in") -> Response:
+    from personvern.service.contact import log_contact
+
+    reg = acting_register(request, who)
+    log_contact(reg, ref, channel=channel, direction=direction, purpose=service_purpose(reg), by=who.actor)
+    return RedirectResponse(f"/console/subjects/{ref}?done=done.contact", 303)
+
+
+@router.post("/subjects/{ref}/restrict")
+def restrict_action(request: Request, ref: str, who: Annotated[Principal, Depends(OFFICER)],
+                    ground: Annotated[str, Form()] = "accuracy", reason: Annotated[str, Form()] = "") -> Response:
+    reg = acting_register(request, who)
+    if not reason.strip():
+        raise RegisterError("give a reason for the restriction", field="reason")
+    reg.restrict(ref, ground=ground, reason=reason, by=who.actor)  # type: ignore[arg-type]
+    return RedirectResponse(f"/console/subjects/{ref}?done=done.restricted", 303)
+
+
+@router.get("/subjects/{ref}/erase", response_class=HTMLResponse)
+def erase_confirm(request: Request, ref: str, who: Annotated[Principal, Depends(OFFICER)]) -> Response:
+    """The confirmation step: what erasure will do, before anything is done (Art. 17, TZ4)."""
+    reg = acting_register(request, who)
+    view = profile(reg, ref, purpose=service_purpose(reg), lang=lang_of(request))
+    return page(request, "console/erase.html", ctx(who, view=view, result=None, active="requests"))
+
+
+@router.post("/subjects/{ref}/erase", response_class=HTMLResponse)
+def erase_action(request: Request, ref: str, who: Annotated[Principal, Depends(OFFICER)],
+                 confirm: Annotated[str, Form()] = "") -> Response:
+    if confirm != "yes":
+        return RedirectResponse(f"/console/subjects/{ref}/erase", 303)
+    reg = acting_register(request, who)
+    result = reg.erase(ref, by=who.actor)
+    return page(request, "console/erase.html", ctx(who, view=None, result=result, ref=ref, active="requests",
+                                                  purpose_name=lambda key: _purpose_name(reg, key, lang_of(request))))
+
+
+def _purpose_name(reg: Register, key: str, lang: str) -> str:
+    p = reg.policy.purpose(key)
+    return getattr(p.name, lang) if p else key
+
+
+# -- privacy officer: requests, sweep, audit, policy --------------------------------------------------------
+
+@router.get("/requests", response_class=HTMLResponse)
+def requests_queue(request: Request, who: Annotated[Principal, Depends(OFFICER)], show: str = "open") -> Response:
+    """Requests sorted by their effective deadline, overdue ones flagged (Art. 12(3))."""
+    from personvern.rights import requests as rq
+
+    reg = acting_register(request, who)
+    rows = rq.list_requests(reg, status=None if show == "all" else "open")
+    overdue = sum(1 for x in rows if x.overdue)
+    return page(request, "console/requests.html", ctx(who, rows=rows, overdue=overdue, show=show,
+                                                     active="requests", open_states=OPEN),
+                title=translate(lang_of(request), "nav.requests"))
+
+
+@router.get("/requests/{ref}", response_class=HTMLResponse)
+def request_detail(request: Request, ref: str, who: Annotated[Principal, Depends(OFFICER)],
+                   done: str | None = None) -> Response:
+    from personvern.rights import requests as rq
+
+    reg = acting_register(request, who)
+    lang = lang_of(request)
+    return page(request, "console/request.html",
+                ctx(who, row=rq.get_request(reg, ref), artifacts=rq.artifacts(reg, ref), active="requests",
+                    open_states=OPEN, flash=translate(lang, done) if done else None),
+                title=translate(lang, "request.title"))
+
+
+@router.post("/requests/{ref}/verify")
+def request_verify(request: Request, ref: str, who: Annotated[Principal, Depends(OFFICER)]) -> Response:
+    """Record that staff checked the requester's identity (a signed request with ID, KL6; Art. 12(6))."""
+    from personvern.rights import requests as rq
+
+    rq.verify(acting_register(request, who), ref, method="id_document", by=who.actor)
+    return RedirectResponse(f"/console/requests/{ref}?done=done.verified", 303)
+
+
+@router.post("/requests/{ref}/complete")
+def request_complete(request: Request, ref: str, who: Annotated[Principal, Depends(OFFICER)],
+                     ground: Annotated[str, Form()] = "a", reason: Annotated[str, Form()] = "") -> Response:
+    """Do what the request asks and close it: verified first (Art. 12(6)), then the right's own work."""
+    from personvern.web.portal import carry_out
+
+    carry_out(acting_register(request, who), ref, by=who.actor, lang=lang_of(request), ground=ground,
+              reason=reason)
+    return RedirectResponse(f"/console/requests/{ref}?done=done.completed", 303)
+
+
+@router.get("/requests/{ref}/artifacts/{name}")
+def request_artifact(request: Request, ref: str, name: str,
+                     who: Annotated[Principal, Depends(OFFICER)]) -> Response:
+    from personvern.rights import requests as rq
+
+    media, body = rq.artifact(acting_register(request, who), ref, name)
+    return Response(body, media_type=media, headers={"Content-Disposition": f'inline; filename="{name}"'})
+
+
+@router.get("/sweep", response_class=HTMLResponse)
+def sweep_preview(request: Request, who: Annotated[Principal, Depends(OFFICER)],
+                  as_of: date | None = None) -> Response:
+    """What the retention sweep would delete, reduce or hand over on a chosen date; nothing is changed."""
+    reg = acting_register(request, who)
+    day = as_of or reg.today()
+    report = reg.sweep(as_of=day, dry_run=True)
+    purposes = sorted(set(report.deleted) | set(report.reduced) | set(report.review) | set(report.handed_over)
+                      | set(report.held))
+    held = {k: sum(v.values()) for k, v in report.held.items()}
+    return page(request, "console/sweep.html", ctx(who, report=report, day=day, purposes=purposes,
+                                                  active="sweep", held=held, held_total=sum(held.values()),
+                                                  purpose_name=lambda k: _purpose_name(reg, k, lang_of(request))),
+                title=translate(lang_of(request), "nav.sweep"))
+
+
+@router.get("/audit", response_class=HTMLResponse)
+def audit_trail(request: Request, who: Annotated[Principal, Depends(OFFICER)], subject: str | None = None,
+                actor: str | None = None, limit: int = 200) -> Response:
+    reg = acting_register(request, who)
+    with reg.engine.connect() as c:
+        rows = audit.entries(c, subject or None, actor=actor or None, limit=max(1, min(limit, 1000)),
+                             newest_first=True)
+    return page(request, "console/audit.html", ctx(who, rows=rows, subject=subject or "", actor=actor or "",
+                                                  active="audit"),
+                title=translate(lang_of(request), "nav.audit"))
+
+
+@router.get("/policy", response_class=HTMLResponse)
+def policy_page(request: Request, who: Annotated[Principal, Depends(OFFICER)], show: str = "notice") -> Response:
+    from personvern.notice import render_notice, render_ropa
+    from personvern.web.public import _body_of
+
+    reg = acting_register(request, who)
+    lang = "en" if lang_of(request) == "en" else "nb"
+    html = render_ropa(reg.policy, "html", lang) if show == "ropa" else render_notice(reg.policy, lang, "html")
+    return page(request, "console/policy.html", ctx(who, document=Markup(_body_of(str(html))), show=show,
+                                                   active="policy"),
+                title=translate(lang, "nav.policy"))

@@ -1,5 +1,286 @@
-"""(being built)"""
+"""The subject's portal "Mine sider" (issue 7): my data, why and for how long; my copy; my choices; my requests.
 
-from fastapi import APIRouter
+- Login by a single-use e-mail link (``rights.verification``: short-lived, rate-limited per address, only a
+  hash stored); the page answers the same whether or not the address is known, so it tells nobody who is a
+  customer. The link opens a page with a button: mail scanners that fetch links do not use it up.
+- My data grouped by purpose with the legal basis, the retention in words and each record's date (Art. 15,
+  TZ1, TP13a); the register copy as PDF and JSON (Art. 15(3)) and portable data (Art. 20, TP13b).
+- Marketing channels per purpose (TP13f, Art. 7(3): withdrawing is as easy as giving), objection to direct
+  marketing (Art. 21(2)-(3), TP13e), requests for rectification and erasure, followed to the end.
+- A subject sees only their own data: every lookup is by the session's subject, and a request ref of
+  another subject answers 404, never 403 (no oracle for which refs exist).
+"""
 
-router = APIRouter()
+from __future__ import annotations
+
+from contextlib import suppress
+from datetime import timedelta
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from personvern.errors import InvalidIdentifier, NotFound, RegisterError
+from personvern.register import Register
+from personvern.register.outbox import Email, send_email
+from personvern.web.auth import Principal, end_session, require_page, start_session
+from personvern.web.console import _safe_next, login_form_ok, set_form_token
+from personvern.web.i18n import lang_of, page, translate
+
+router = APIRouter(include_in_schema=False)
+SUBJECT = require_page("subject")
+Me = Annotated[Principal, Depends(SUBJECT)]
+LINK_TTL = timedelta(minutes=15)  # short-lived: the link is a key to the subject's data
+
+
+def _acting(request: Request, me: Principal) -> Register:
+    """The register acting as the data subject: audit entries name ``subject:<ref>`` as the actor."""
+    return request.app.state.register.acting(me.actor, me.role)
+
+
+def ctx(who: Principal | None, **kw: Any) -> dict[str, Any]:
+    return {"area": "portal", "home": "/mine-sider", "who": who, **kw}
+
+
+# -- login by e-mail link ---------------------------------------------------------------------------------
+
+@router.get("/login", response_class=HTMLResponse)
+def login_page(request: Request, next: str | None = None, sent: bool = False, error: str | None = None) -> Response:
+    import secrets
+
+    lang = lang_of(request)
+    token = secrets.token_urlsafe(24)
+    response = page(request, "portal/login.html",
+                    ctx(None, form_token=token, sent=sent, next=_safe_next(next, "/mine-sider"),
+                        error=translate(lang, error) if error else None),
+                    title=translate(lang, "portal.login"), status=400 if error else 200)
+    set_form_token(request, response, token)
+    return response
+
+
+@router.post("/login", response_class=HTMLResponse)
+def send_link(request: Request, email: Annotated[str, Form()] = "", csrf: Annotated[str, Form()] = "") -> Response:
+    """Send a login link if the address is known; the answer is the same either way."""
+    if not login_form_ok(request, csrf):
+        return login_page(request, error="login.expired")
+    reg: Register = request.app.state.register
+    try:
+        refs = reg.find("email", email)
+    except InvalidIdentifier:
+        return login_page(request, error="portal.bad_email")
+    if refs:
+        # rate-limited: the same answer, so the page does not tell that the address is known
+        with suppress(RegisterError):
+            _send_login_link(reg.acting("portal", "system"), refs[0], email, lang_of(request),
+                             request.app.state.config.base_url)
+    return RedirectResponse("/mine-sider/login?sent=1", 303)
+
+
+def _send_login_link(reg: Register, ref: str, email: str, lang: str, base_url: str) -> None:
+    from personvern.register.identifiers import normalise
+    from personvern.rights.verification import issue_token
+
+    ident = normalise("email", email)
+    with reg.transaction() as c:
+        sid = reg.subject_id(c, ref)
+        token = issue_token(reg, purpose="portal_login", subject_id=sid, address=email, ttl=LINK_TTL, conn=c)
+        link = f"{base_url.rstrip('/')}/mine-sider/innlogging?token={token}"
+        text = translate(lang, "mail.login_text", link=link, minutes=int(LINK_TTL.total_seconds() // 60),
+                         name=reg.policy.controller.name)
+        send_email(reg, c, Email(to=ident.value, subject=translate(lang, "mail.login_subject",
+                                                                   name=reg.policy.controller.name), text=text),
+                   topic="portal_login", idempotency_key=f"portal-login:{token[:24]}", masked_to=ident.masked,
+                   subject_ref=ref)
+
+
+@router.get("/innlogging", response_class=HTMLResponse)
+def link_landing(request: Request, token: str = "") -> Response:
+    """The page the e-mail links to: a button that logs in (a GET never uses the link up)."""
+    return page(request, "portal/confirm_login.html", ctx(None, token=token),
+                title=translate(lang_of(request), "portal.login"))
+
+
+@router.post("/innlogging")
+def redeem_link(request: Request, token: Annotated[str, Form()] = "") -> Response:
+    from personvern.rights.verification import redeem_token
+
+    reg: Register = request.app.state.register
+    try:
+        row = redeem_token(reg, token, purpose="portal_login")
+    except RegisterError:
+        return login_page(request, error="portal.bad_link")
+    response = RedirectResponse("/mine-sider", 303)
+    start_session(request, response, kind="portal", subject_id=int(row.subject_id))
+    return response
+
+
+@router.post("/logout")
+def logout(request: Request, me: Me) -> Response:
+    response = RedirectResponse("/mine-sider/login", status_code=303)
+    end_session(request, response)
+    return response
+
+
+# -- my data ----------------------------------------------------------------------------------------------
+
+@router.get("", response_class=HTMLResponse)
+@router.get("/", response_class=HTMLResponse)
+def my_page(request: Request, me: Me, done: str | None = None) -> Response:
+    from personvern.consent.ledger import current
+    from personvern.rights import requests as rq
+    from personvern.rights.access import access_report
+
+    reg = _acting(request, me)
+    ref = str(me.subject_ref)
+    lang = lang_of(request)
+    report = access_report(reg, ref)
+    return page(request, "portal/home.html",
+                ctx(me, report=report, choices=_channel_choices(reg, current(reg, ref)),
+                    requests=rq.list_requests(reg, subject=ref), flash=translate(lang, done) if done else None),
+                title=translate(lang, "portal.title"))
+
+
+def _channel_choices(reg: Register, states: list[Any]) -> list[dict[str, Any]]:
+    """Per marketing purpose its channels and whether each is on. Under the existing-customer exception
+    (markedsføringsloven § 15) a channel is on until the subject turns it off; otherwise only with consent."""
+    out: dict[str, dict[str, Any]] = {}
+    for s in states:
+        p = reg.policy.purpose(s.purpose)
+        if p is None or p.marketing is None or s.channel is None:
+            continue
+        soft = p.marketing.soft_opt_in and p.legal_basis.article != "a"
+        on = s.state == "given" or (soft and s.state == "never")
+        out.setdefault(p.key, {"purpose": p, "channels": []})["channels"].append({"channel": s.channel, "on": on})
+    return list(out.values())
+
+
+@router.get("/registerkopi.{fmt}")
+def register_copy(request: Request, fmt: str, me: Me) -> Response:
+    """My register copy as PDF or JSON (Art. 15(3)); audited as an export."""
+    from personvern.rights.access import access_report, render_access_report
+
+    if fmt not in ("pdf", "json"):
+        raise NotFound("no such format; pdf or json", field="format")
+    reg = _acting(request, me)
+    lang = "en" if lang_of(request) == "en" else "nb"
+    body = render_access_report(access_report(reg, str(me.subject_ref)), fmt, lang)  # type: ignore[arg-type]
+    media = "application/pdf" if fmt == "pdf" else "application/json"
+    name = ("register-copy" if lang == "en" else "registerkopi") + f".{fmt}"
+    return Response(body, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@router.get("/dataportabilitet.zip")
+def portable(request: Request, me: Me) -> Response:
+    """The data I gave under consent or contract, JSON and CSV in a zip (Art. 20, TP13b)."""
+    from personvern.rights.portability import portable_data
+
+    body = portable_data(_acting(request, me), str(me.subject_ref))
+    return Response(body, media_type="application/zip",
+                    headers={"Content-Disposition": 'attachment; filename="dataportabilitet.zip"'})
+
+
+# -- my choices -------------------------------------------------------------------------------------------
+
+@router.post("/kanaler")
+async def set_channels(request: Request, me: Me) -> Response:
+    """Turn marketing channels on and off: each change is a consent given or withdrawn (Art. 7(3), TP13f)."""
+    form = await request.form()
+    wanted = {str(v) for v in form.getlist("on")}  # "purpose:channel" of every box left on
+    reg = _acting(request, me)
+    await run_in_threadpool(apply_channels, reg, str(me.subject_ref), wanted, me.actor, lang_of(request))
+    return RedirectResponse("/mine-sider?done=done.channels#kanaler", 303)
+
+
+def apply_channels(reg: Register, ref: str, wanted: set[str], by: str, lang: str) -> int:
+    """Give or withdraw per channel where the wish differs from the current state; returns the changes."""
+    from personvern.consent.ledger import current, give, withdraw
+
+    changes = 0
+    for choice in _channel_choices(reg, current(reg, ref)):
+        key = choice["purpose"].key
+        for ch in choice["channels"]:
+            want = f"{key}:{ch['channel']}" in wanted
+            if want and not ch["on"]:
+                give(reg, ref, key, channel=ch["channel"], method="portal", text=None, lang=lang, by=by)
+            elif ch["on"] and not want:
+                withdraw(reg, ref, key, channel=ch["channel"], by=by)
+            else:
+                continue
+            changes += 1
+    return changes
+
+
+@router.post("/innsigelse")
+def object_to_marketing(request: Request, me: Me) -> Response:
+    """Object to direct marketing and its profiling: it stops at once, on every channel (Art. 21(3), TP13e)."""
+    from personvern.consent import object_to_marketing as objection
+
+    objection(_acting(request, me), str(me.subject_ref), by=me.actor)
+    return RedirectResponse("/mine-sider?done=done.objected", 303)
+
+
+# -- my requests ------------------------------------------------------------------------------------------
+
+@router.post("/foresporsler")
+def new_request(request: Request, me: Me, kind: Annotated[str, Form()] = "",
+                what: Annotated[str, Form()] = "") -> Response:
+    """Ask for rectification or erasure (or access, restriction, portability). The portal session is the
+    verification of identity (Art. 12(6)); the text of a rectification is stored encrypted with the request."""
+    from personvern.rights import requests as rq
+
+    if kind not in ("rectification", "erasure", "restriction", "access", "portability"):
+        raise RegisterError("choose what you ask for", field="kind")
+    if kind == "rectification" and not what.strip():
+        raise RegisterError("say what is wrong and what it should be", field="what")
+    reg = _acting(request, me)
+    ref = str(me.subject_ref)
+    view = rq.open_request(reg, kind, subject=ref, channel="portal")
+    if view.status == "received":
+        view = rq.verify(reg, view.ref, method="portal_session", by=me.actor, subject=ref)
+    if what.strip():
+        rq.add_artifact(reg, view.ref, "subject-statement.txt", "text/plain; charset=utf-8", what.strip().encode())
+    return RedirectResponse(f"/mine-sider/foresporsler/{view.ref}", 303)
+
+
+@router.get("/foresporsler/{ref}", response_class=HTMLResponse)
+def my_request(request: Request, ref: str, me: Me) -> Response:
+    from personvern.rights import requests as rq
+
+    reg = _acting(request, me)
+    try:
+        view = rq.get_request(reg, ref)
+    except NotFound:
+        view = None
+    if view is None or view.subject_ref != me.subject_ref:
+        raise NotFound("no such request", field="request")  # another subject's ref: 404, not 403
+    return page(request, "portal/request.html", ctx(me, view=view),
+                title=translate(lang_of(request), "request.title"))
+
+
+# -- carrying a request out (used by the console) -------------------------------------------------------
+
+def carry_out(reg: Register, ref: str, *, by: str, lang: str, ground: str = "a", reason: str = "") -> None:
+    """Do the work of a verified request and complete it (``personvern.rights.handle``): the register copy,
+    the portable data, erasure on an Art. 17(1) ground, restriction, objection. Rectification is completed
+    after the officer has corrected the data (the console does not edit payloads)."""
+    from personvern.rights import handle
+    from personvern.rights import requests as rq
+
+    view = rq.get_request(reg, ref)
+    if view.status == "received":
+        raise RegisterError("verify the requester's identity before acting on the request (Art. 12(6))",
+                            field="status")
+    if view.kind == "access":
+        handle.answer_access(reg, ref, by=by, langs=("en",) if lang == "en" else ("nb",))
+    elif view.kind == "portability":
+        handle.answer_portability(reg, ref, by=by)
+    elif view.kind == "erasure":
+        handle.erase(reg, ref, ground=ground, by=by)
+    elif view.kind == "restriction":
+        handle.restrict(reg, ref, ground=ground if ground in handle.RESTRICTION_GROUNDS else "accuracy",
+                        reason=reason or "the subject contests the accuracy (Art. 18(1)(a))", by=by)
+    elif view.kind == "objection":
+        handle.object_to(reg, ref, by=by)
+    else:
+        rq.complete(reg, ref, by=by, outcome={"handled": view.kind})

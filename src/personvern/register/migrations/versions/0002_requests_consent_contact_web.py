@@ -2,7 +2,7 @@
 
 Revision ID: 0002
 Revises: 0001
-Create Date: 2026-11-25 16:00:52.096171
+Create Date: 2026-11-25 16:09:47.120831
 """
 
 from alembic import op
@@ -79,19 +79,6 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_staff_users')),
     sa.UniqueConstraint('username', name=op.f('uq_staff_users_username'))
     )
-    op.create_table('suppressions',
-    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
-    sa.Column('kind', sa.String(length=16), nullable=False),
-    sa.Column('lookup', sa.LargeBinary(), nullable=False),
-    sa.Column('purpose', sa.String(length=64), nullable=True),
-    sa.Column('channel', sa.String(length=16), nullable=True),
-    sa.Column('reason', sa.String(length=32), nullable=False),
-    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_suppressions'))
-    )
-    with op.batch_alter_table('suppressions', schema=None) as batch_op:
-        batch_op.create_index('ix_suppressions_lookup', ['kind', 'lookup'], unique=False)
-
     op.create_table('policy_notices',
     sa.Column('subject_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('policy_version_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
@@ -138,6 +125,22 @@ def upgrade() -> None:
         batch_op.create_index('ix_requests_retention', ['retention_until'], unique=False)
         batch_op.create_index('ix_requests_status_due', ['status', 'due_on'], unique=False)
         batch_op.create_index('ix_requests_subject', ['subject_id'], unique=False)
+
+    op.create_table('suppressions',
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.Column('kind', sa.String(length=16), nullable=False),
+    sa.Column('lookup', sa.LargeBinary(), nullable=False),
+    sa.Column('purpose', sa.String(length=64), nullable=True),
+    sa.Column('channel', sa.String(length=16), nullable=True),
+    sa.Column('reason', sa.String(length=32), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('subject_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
+    sa.ForeignKeyConstraint(['subject_id'], ['subjects.id'], name=op.f('fk_suppressions_subject_id_subjects'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_suppressions'))
+    )
+    with op.batch_alter_table('suppressions', schema=None) as batch_op:
+        batch_op.create_index('ix_suppressions_lookup', ['kind', 'lookup'], unique=False)
+        batch_op.create_index('ix_suppressions_subject', ['subject_id'], unique=False)
 
     op.create_table('web_sessions',
     sa.Column('token_hash', sa.String(length=64), nullable=False),
@@ -229,6 +232,9 @@ def upgrade() -> None:
         batch_op.create_index('ix_contact_log_record', ['record_id'], unique=False)
         batch_op.create_index('ix_contact_log_subject', ['subject_id', 'at'], unique=False)
 
+    with op.batch_alter_table('consents', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('withdrawn_by', sa.String(length=64), nullable=True))
+
     with op.batch_alter_table('outbox', schema=None) as batch_op:
         batch_op.add_column(sa.Column('topic', sa.String(length=64), nullable=True))
         batch_op.add_column(sa.Column('recipient', sa.String(length=64), nullable=True))
@@ -258,6 +264,9 @@ def downgrade() -> None:
         batch_op.drop_column('recipient')
         batch_op.drop_column('topic')
 
+    with op.batch_alter_table('consents', schema=None) as batch_op:
+        batch_op.drop_column('withdrawn_by')
+
     with op.batch_alter_table('contact_log', schema=None) as batch_op:
         batch_op.drop_index('ix_contact_log_subject')
         batch_op.drop_index('ix_contact_log_record')
@@ -284,6 +293,11 @@ def downgrade() -> None:
         batch_op.drop_index('ix_web_sessions_subject')
 
     op.drop_table('web_sessions')
+    with op.batch_alter_table('suppressions', schema=None) as batch_op:
+        batch_op.drop_index('ix_suppressions_subject')
+        batch_op.drop_index('ix_suppressions_lookup')
+
+    op.drop_table('suppressions')
     with op.batch_alter_table('requests', schema=None) as batch_op:
         batch_op.drop_index('ix_requests_subject')
         batch_op.drop_index('ix_requests_status_due')
@@ -295,10 +309,6 @@ def downgrade() -> None:
         batch_op.drop_index('ix_policy_notices_version')
 
     op.drop_table('policy_notices')
-    with op.batch_alter_table('suppressions', schema=None) as batch_op:
-        batch_op.drop_index('ix_suppressions_lookup')
-
-    op.drop_table('suppressions')
     op.drop_table('staff_users')
     op.drop_table('reservations')
     op.drop_table('reservation_washes')

@@ -1,0 +1,123 @@
+"""``personvern serve`` (the web app with the worker beside it), ``personvern users add`` (staff logins) and
+``personvern tokens create|list|revoke`` (API tokens). A thin shell over ``personvern.web.auth`` (STYLE.md
+habit 5)."""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+from typing import Annotated
+
+import typer
+
+from personvern.commands._common import DbOpt, PolicyOpt, err, register, say
+
+serve_app = typer.Typer(help="Serve the REST API, the staff console and the portal.")
+users_app = typer.Typer(help="Staff users of the console (argon2id password hashes).", no_args_is_help=True)
+tokens_app = typer.Typer(help="API tokens (shown once; only a SHA-256 is stored).", no_args_is_help=True)
+
+RoleOpt = Annotated[str, typer.Option("--role", help="agent, privacy_officer or admin")]
+
+
+@serve_app.callback(invoke_without_command=True)
+def serve(policy: PolicyOpt, db: DbOpt = None,
+          host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
+          port: Annotated[int, typer.Option(help="port to listen on")] = 8000,
+          base_url: Annotated[str | None, typer.Option(help="public URL (default http://HOST:PORT)")] = None,
+          insecure_cookies: Annotated[bool, typer.Option(
+              help="cookies without Secure: only for plain http on localhost")] = False,
+          worker: Annotated[bool, typer.Option("--worker/--no-worker",
+                                               help="deliver the outbox and run nightly jobs in the background")]
+          = True) -> None:
+    """Run the web app against a configured database and policy (uvicorn), with the worker beside it."""
+    import uvicorn
+
+    from personvern.web.app import WebConfig, create_app
+
+    base = base_url or f"http://{host}:{port}"
+    secure = not insecure_cookies and not (base.startswith("http://") and host in ("127.0.0.1", "localhost"))
+    if not secure and not insecure_cookies:
+        err.print("note: plain http on localhost: cookies are sent without Secure", markup=False, highlight=False)
+    with register(policy, db, actor="server", role="system", create_key=True) as reg:
+        stop = threading.Event()
+        thread = _start_worker(reg, stop) if worker else None
+        say(f"personvern on {base}  (console {base}/console, portal {base}/mine-sider, API {base}/api/docs)")
+        try:
+            uvicorn.run(create_app(reg, WebConfig(base_url=base, secure_cookies=secure)), host=host, port=port,
+                        log_level="warning", server_header=False)
+        finally:
+            stop.set()
+            if thread is not None:
+                thread.join(timeout=10)
+
+
+def _start_worker(reg: object, stop: threading.Event) -> threading.Thread | None:
+    """``personvern.worker.Worker.run_forever`` in a daemon thread; e-mail needs PERSONVERN_SMTP_URL."""
+    try:
+        from personvern.worker import Jobs, SmtpMailer, Worker
+    except ImportError:  # pragma: no cover - an installation without the worker
+        return None
+    mailer = SmtpMailer.from_env()
+    if mailer is None:
+        err.print("warning: PERSONVERN_SMTP_URL is not set: e-mail stays pending in the outbox",
+                  markup=False, highlight=False)
+    w = Worker(reg, mailer, jobs=Jobs(reg))  # type: ignore[arg-type]
+    thread = threading.Thread(target=w.run_forever, args=(stop,), name="personvern-worker", daemon=True)
+    thread.start()
+    return thread
+
+
+@users_app.command("add")
+def add_user(username: str, policy: PolicyOpt, role: RoleOpt, db: DbOpt = None,
+             display_name: Annotated[str | None, typer.Option(help="name shown in the console")] = None,
+             password_stdin: Annotated[bool, typer.Option(help="read the password from standard input")] = False,
+             ) -> None:
+    """Add a staff user; the password is asked for (twice) unless --password-stdin."""
+    from personvern.web.auth import create_staff_user
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = typer.prompt("password", hide_input=True, confirmation_prompt=True)
+    with register(policy, db, actor=os.environ.get("USER", "cli"), role="admin", create_key=True) as reg:
+        uid = create_staff_user(reg, username, password, role, display_name)
+    say(f"staff user {username} ({role}) created, id {uid}")
+
+
+@tokens_app.command("create")
+def create_token(name: str, policy: PolicyOpt, role: RoleOpt, db: DbOpt = None) -> None:
+    """Create an API token and print it once: store it now, it cannot be shown again."""
+    from personvern.web.auth import create_token as create
+
+    by = os.environ.get("USER", "cli")
+    with register(policy, db, actor=by, role="admin", create_key=True) as reg:
+        token = create(reg, name, role, by=by)
+    err.print(f"token '{name}' ({role}); shown only now:", markup=False, highlight=False)
+    say(token)
+
+
+@tokens_app.command("list")
+def list_tokens(policy: PolicyOpt, db: DbOpt = None) -> None:
+    """Every token's id, name, role and state (never the token)."""
+    from personvern.web.auth import list_tokens as listed
+
+    with register(policy, db, role="admin") as reg:
+        for t in listed(reg):
+            state = "revoked" if t["revoked_at"] else "active"
+            say(f"{t['id']}\t{t['name']}\t{t['role']}\t{state}\t"
+                f"created {t['created_at']:%Y-%m-%d} by {t['created_by']}")
+
+
+@tokens_app.command("revoke")
+def revoke(token_id: int, policy: PolicyOpt, db: DbOpt = None) -> None:
+    """Revoke a token by its id (from ``tokens list``)."""
+    from personvern.web.auth import revoke_token
+
+    by = os.environ.get("USER", "cli")
+    with register(policy, db, actor=by, role="admin") as reg:
+        revoke_token(reg, token_id, by=by)
+    say(f"token {token_id} revoked")
+
+
+__all__ = ["serve_app", "tokens_app", "users_app"]

@@ -1,0 +1,60 @@
+"""The erasure explanation the subject gets (Art. 17(3), Art. 12(1), TP13c, TZ4): record by record, what was
+kept, on which legal ground (the statute's citation from the policy and the statutory catalogue) and until
+when, in Norwegian bokmål and English."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from personvern.policy.model import Policy
+from personvern.policy.statutes import STATUTES
+from personvern.register.erasure import ErasureResult, Kept
+
+_OUTCOME = {
+    "sealed": {"nb": "forseglet: kan bare finnes med ordre- eller bilagsnummeret, ikke med navn eller kontaktinfo",
+               "en": "sealed: it can only be found with the order or voucher number, not by name or contact details"},
+    "kept": {"nb": "beholdt og begrenset til dette formålet", "en": "kept, restricted to this purpose"},
+    "held": {"nb": "beholdt fordi den er nødvendig for et rettskrav", "en": "kept because a legal claim needs it"},
+}
+_HEAD = {
+    "nb": "Vi har slettet personopplysningene dine (personvernforordningen artikkel 17). "
+          "Antall slettede opplysninger: {n}.",
+    "en": "We have erased your personal data (Article 17 GDPR). Records erased: {n}.",
+}
+_NONE = {"nb": "Ingenting ble beholdt.", "en": "Nothing was kept."}
+_KEPT = {"nb": "Dette må vi beholde, og hvorfor:", "en": "What we must keep, and why:"}
+_UNTIL = {"nb": "til {d}", "en": "until {d}"}
+_OPEN = {"nb": "så lenge kravet står", "en": "for as long as the claim stands"}
+
+
+def citation(policy: Policy, kept: Kept) -> dict[str, str | None]:
+    """The legal ground of a kept record: the statute's citation and address when the purpose names one."""
+    purpose = policy.purpose(kept.purpose)
+    statute = STATUTES.get(purpose.legal_basis.statute or "") if purpose else None
+    if kept.outcome == "held":
+        return {"ground": "GDPR art. 17(3)(e)", "citation": None, "url": None}
+    return {"ground": kept.ground, "citation": statute.citation if statute else kept.ground,
+            "url": statute.url if statute else None}
+
+
+def explanation(policy: Policy, result: ErasureResult, ground: str) -> dict[str, Any]:
+    """``{"ground": ..., "erased": {...}, "kept": [...], "nb": {"text": ...}, "en": {"text": ...}}``."""
+    kept = []
+    for k in result.kept:
+        purpose = policy.purpose(k.purpose)
+        kept.append({"record": k.record, "purpose": k.purpose, "outcome": k.outcome,
+                     "purpose_name": {"nb": purpose.name.nb, "en": purpose.name.en} if purpose else None,
+                     "until": k.until.isoformat() if k.until else None, **citation(policy, k)})
+    out: dict[str, Any] = {"ground": f"GDPR art. 17(1)({ground})", "erased": dict(result.erased), "kept": kept,
+                           "subject_removed": result.subject_removed}
+    total = sum(result.erased.values())
+    for lang in ("nb", "en"):
+        lines = [_HEAD[lang].format(n=total), ""]
+        lines.append(_KEPT[lang] if kept else _NONE[lang])
+        for k in kept:
+            name = k["purpose_name"][lang] if k["purpose_name"] else k["purpose"]
+            when = _UNTIL[lang].format(d=k["until"]) if k["until"] else _OPEN[lang]
+            why = k["citation"] or k["ground"]
+            lines.append(f"- #{k['record']} {name}: {_OUTCOME[k['outcome']][lang]}; {why}; {when}.")
+        out[lang] = {"text": "\n".join(lines) + "\n"}
+    return out

@@ -1,0 +1,528 @@
+"""Data-subject requests: what was asked, by whom, by when, and how far it has come (Art. 12, issue 5).
+
+A request moves ``received -> verified -> in_progress -> completed | refused``. Nothing is disclosed or
+changed before the subject's identity is verified (Art. 12(6), TP13a, KL6): the handlers in
+``rights/handle.py`` refuse a request that is not verified. Every step is an audit entry (Art. 5(2)).
+
+- Deadline (Art. 12(3)): ``due_on`` is one month from receipt counted as Regulation 1182/71 counts
+  (``rights/deadlines.py``); ``extend`` moves it to three months from receipt, only within the first month,
+  and tells the subject why by e-mail through the outbox when the register has an address.
+- A repeated request of the same kind from the same subject while one is open is stored (proof of receipt),
+  linked to the open one (``linked_to``) and closed with it: it is not handled twice; ``open_request``
+  returns the open request.
+- An access request holds the subject's records from the sweep while it is open, so the answer reflects
+  the data as it was when it arrived (TP13a, Art. 15); the hold is lifted when the request is closed and
+  the held deletions then go ahead (``register/holds.py``).
+- Requests and their artifacts are personal data too: ``retention_until`` comes from the policy's
+  ``settings.rights_purpose`` when a request is closed, and :func:`sweep_requests` deletes what expired.
+  Artifacts (register copies, ID copies, erasure explanations) are AES-GCM under the keyring's
+  ``requests`` key: they outlive the subject's own key on purpose.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
+
+from sqlalchemy import Connection, Row, delete, func, insert, select, update
+
+from personvern.audit import Access, AuditEvent, HoldPlaced, RequestStep, check_no_personal_data, register_event
+from personvern.errors import NotFound, RegisterError
+from personvern.policy import taxonomy
+from personvern.policy.retention import Facts, retention_end
+from personvern.register import holds as register_holds
+from personvern.register import schema as t
+from personvern.register.crypto import decrypt, encrypt
+from personvern.register.identifiers import Identifier
+from personvern.register.outbox import Email, send_email
+from personvern.rights import deadlines
+
+if TYPE_CHECKING:
+    from personvern.register.store import Register
+
+__all__ = [
+    "CHANNELS",
+    "KINDS",
+    "METHODS",
+    "OPEN",
+    "ArtifactInfo",
+    "RequestView",
+    "RequestsSwept",
+    "add_artifact",
+    "artifact",
+    "artifacts",
+    "complete",
+    "extend",
+    "get_request",
+    "list_requests",
+    "mark_identity_received",
+    "mark_identity_requested",
+    "open_request",
+    "refuse",
+    "start",
+    "sweep_requests",
+    "verify",
+]
+
+Kind = Literal["access", "rectification", "erasure", "restriction", "objection", "portability"]
+KINDS: tuple[str, ...] = ("access", "rectification", "erasure", "restriction", "objection", "portability")
+CHANNELS: tuple[str, ...] = ("portal", "email", "letter", "phone", "api")
+METHODS: tuple[str, ...] = ("email_code", "email_link", "id_document", "portal_session")
+OPEN: tuple[str, ...] = ("received", "verified", "in_progress")
+RIGHTS = {"access": "Art. 15", "rectification": "Art. 16", "erasure": "Art. 17", "restriction": "Art. 18",
+          "objection": "Art. 21", "portability": "Art. 20"}
+ID_DOCUMENT = "user.government_id"  # what an ID copy is, in the policy's taxonomy (KL6)
+r = t.requests
+
+
+@register_event
+@dataclass(frozen=True, kw_only=True)
+class RequestsSwept(AuditEvent):
+    """Closed data-subject requests whose retention ended were deleted with their artifacts."""
+
+    name: ClassVar[str] = "request.swept"
+    access: ClassVar[Access] = "system"
+    deleted: int
+    as_of: date
+
+
+@dataclass(frozen=True)
+class RequestView:
+    """A request's columns that are not personal data, with its effective deadline."""
+
+    id: int
+    ref: str
+    kind: str
+    subject_ref: str | None
+    status: str
+    channel: str
+    received_at: datetime
+    received_on: date
+    due_on: date
+    extended_to: date | None
+    extension_reason: str | None
+    extension_notified_at: datetime | None
+    identity_requested_at: datetime | None
+    identity_received_at: datetime | None
+    verified_at: datetime | None
+    verified_by: str | None
+    verification_method: str | None
+    handled_by: str | None
+    refusal_reason: str | None
+    linked_to: int | None
+    completed_at: datetime | None
+    retention_until: date | None
+    details: dict[str, Any] = field(default_factory=dict)
+    target_on: date | None = None  # the unshifted end of the period (LEGAL.md: show it as the target)
+    effective_due: date | None = None  # the legal limit now: extension and (if the policy says so) clock stop
+    overdue: bool = False
+    days_left: int = 0
+
+    @property
+    def open(self) -> bool:
+        return self.status in OPEN
+
+
+@dataclass(frozen=True)
+class ArtifactInfo:
+    name: str
+    media_type: str
+    size: int
+    created_at: datetime
+
+
+# -- reading ------------------------------------------------------------------------------------------------
+
+def today(reg: Register) -> date:
+    return deadlines.received_on(reg.clock())
+
+
+def view(reg: Register, row: Row[Any], subject_ref: str | None = None) -> RequestView:
+    received = deadlines.received_on(row.received_at)
+    paused = deadlines.paused_days(row.identity_requested_at, row.identity_received_at,
+                                   stops_clock=reg.policy.settings.identity_wait_stops_clock, today=today(reg))
+    due = (deadlines.extended_due(received, paused=paused) if row.extended_to is not None
+           else deadlines.due_date(received, paused=paused))
+    now = today(reg)
+    is_open = row.status in OPEN
+    return RequestView(
+        id=row.id, ref=row.ref, kind=row.kind, subject_ref=row.subject_ref, status=row.status,
+        channel=row.channel, received_at=row.received_at, received_on=received, due_on=row.due_on,
+        extended_to=row.extended_to, extension_reason=row.extension_reason,
+        extension_notified_at=row.extension_notified_at, identity_requested_at=row.identity_requested_at,
+        identity_received_at=row.identity_received_at, verified_at=row.verified_at, verified_by=row.verified_by,
+        verification_method=row.verification_method, handled_by=row.handled_by,
+        refusal_reason=row.refusal_reason, linked_to=row.linked_to, completed_at=row.completed_at,
+        retention_until=row.retention_until, details=dict(row.details or {}),
+        target_on=deadlines.target_date(received, 3 if row.extended_to else 1), effective_due=due,
+        overdue=is_open and now > due, days_left=(due - now).days)
+
+
+def load(conn: Connection, ref: str) -> Row[Any]:
+    """The request row by its public reference (or NotFound naming the field)."""
+    try:
+        uuid.UUID(str(ref))
+    except ValueError:
+        raise NotFound("no request with that reference (a request reference is a uuid)", field="request") from None
+    row = conn.execute(select(r).where(r.c.ref == ref)).first()
+    if row is None:
+        raise NotFound(f"no request {ref}", field="request")
+    return row
+
+
+def get_request(reg: Register, ref: str) -> RequestView:
+    with reg.engine.connect() as c:
+        return view(reg, load(c, ref))
+
+
+def list_requests(reg: Register, *, status: str | None = None, overdue: bool = False,
+                  due_within_days: int | None = None, subject: str | None = None,
+                  include_repeats: bool = False) -> list[RequestView]:
+    """Requests ordered by their effective deadline (the extension when there is one, else ``due_on``).
+
+    Repeats linked to an open request are left out unless ``include_repeats`` (they are answered with it)."""
+    deadline = func.coalesce(r.c.extended_to, r.c.due_on)
+    q = select(r)
+    if status is not None:
+        if status not in (*OPEN, "completed", "refused", "open"):
+            raise RegisterError(f"unknown status '{status}'; known: {', '.join((*OPEN, 'completed', 'refused'))}"
+                                ", or 'open'", field="status")
+        q = q.where(r.c.status.in_(OPEN) if status == "open" else r.c.status == status)
+    if overdue or due_within_days is not None:
+        limit = today(reg) - timedelta(days=1) if overdue else today(reg) + timedelta(days=due_within_days or 0)
+        q = q.where(r.c.status.in_(OPEN), deadline <= limit)
+    if not include_repeats:
+        q = q.where(r.c.linked_to.is_(None))
+    with reg.engine.connect() as c:
+        if subject is not None:
+            q = q.where(r.c.subject_id == reg.subject_id(c, subject))
+        rows = c.execute(q.order_by(deadline, r.c.id)).all()
+    views = sorted((view(reg, x) for x in rows), key=lambda v: (v.effective_due or v.due_on, v.id))
+    return [v for v in views if v.overdue] if overdue else views
+
+
+# -- opening ------------------------------------------------------------------------------------------------
+
+def open_request(reg: Register, kind: str, *, subject: str | None, channel: str,
+                 received_at: datetime | None = None, details: Mapping[str, Any] | None = None) -> RequestView:
+    """Register a request the day it arrives; its deadline runs from receipt (Art. 12(3)).
+
+    ``subject`` may be None when the requester is not yet identified (a letter from an unknown sender).
+    A repeat of an open request of the same kind by the same subject is recorded, linked, and the open
+    request is returned."""
+    if kind not in KINDS:
+        raise RegisterError(f"unknown request kind '{kind}'; known: {', '.join(KINDS)}", field="kind")
+    if channel not in CHANNELS:
+        raise RegisterError(f"unknown channel '{channel}'; known: {', '.join(CHANNELS)}", field="channel")
+    at = received_at or reg.clock()
+    if at.tzinfo is None:
+        raise RegisterError("received_at must carry a time zone", field="received_at")
+    info = _details(details)
+    with reg.transaction() as c:
+        sid = reg.subject_id(c, subject) if subject else None
+        first = None
+        if sid is not None:
+            first = c.execute(select(r).where(r.c.subject_id == sid, r.c.kind == kind, r.c.status.in_(OPEN),
+                                              r.c.linked_to.is_(None)).order_by(r.c.id).limit(1)).first()
+        rid = _insert(reg, c, kind, sid, subject, channel, at, info, first.id if first is not None else None)
+        step = "repeated" if first is not None else "opened"
+        reg.audit(c, RequestStep(subject_ref=subject, request_id=first.id if first is not None else rid,
+                                 right=kind, step=step))
+        if first is None and kind == "access" and sid is not None:
+            place_access_hold(reg, c, rid, sid, subject)
+        return view(reg, first if first is not None else load_id(c, rid))
+
+
+def _insert(reg: Register, c: Connection, kind: str, sid: int | None, subject: str | None, channel: str,
+            at: datetime, info: dict[str, Any], linked: int | None) -> int:
+    return int(c.execute(insert(r).values(
+        ref=str(uuid.uuid4()), kind=kind, subject_id=sid, subject_ref=subject, status="received",
+        channel=channel, received_at=at, due_on=deadlines.due_date(deadlines.received_on(at)),
+        linked_to=linked, details=info).returning(r.c.id)).scalar_one())
+
+
+def load_id(c: Connection, rid: int) -> Row[Any]:
+    return c.execute(select(r).where(r.c.id == rid)).one()
+
+
+def _details(details: Mapping[str, Any] | None) -> dict[str, Any]:
+    info = dict(details or {})
+    try:
+        check_no_personal_data(info, "details")
+    except ValueError as exc:
+        raise RegisterError(f"{exc} (a request's details hold ids and keys only)", field="details") from None
+    return info
+
+
+def place_access_hold(reg: Register, c: Connection, rid: int, sid: int, subject: str | None) -> int:
+    """While an access request is open the sweep must not delete what it covers (TP13a, Art. 15)."""
+    hold = int(c.execute(insert(t.holds).values(
+        subject_id=sid, kind="access_request", reason=f"open access request {rid} (Art. 15)",
+        placed_by=reg.actor, placed_at=reg.clock()).returning(t.holds.c.id)).scalar_one())
+    row = load_id(c, rid)
+    c.execute(update(r).where(r.c.id == rid).values(details={**(row.details or {}), "hold_id": hold}))
+    reg.audit(c, HoldPlaced(subject_ref=subject, hold_id=hold, kind="access_request"))
+    return hold
+
+
+# -- steps --------------------------------------------------------------------------------------------------
+
+def _step(reg: Register, ref: str, allowed: tuple[str, ...], step: str, **values: Any) -> RequestView:
+    with reg.transaction() as c:
+        row = load(c, ref)
+        require(row, allowed, step)
+        c.execute(update(r).where(r.c.id == row.id).values(**values))
+        reg.audit(c, RequestStep(subject_ref=row.subject_ref, request_id=row.id, right=row.kind, step=step))
+        return view(reg, load_id(c, row.id))
+
+
+def require(row: Row[Any], allowed: tuple[str, ...], step: str) -> None:
+    """Refuse a step the status machine does not allow from where the request is, saying why."""
+    if row.linked_to is not None:
+        raise RegisterError(f"request {row.ref} repeats an open request (id {row.linked_to}) and is answered "
+                            "with it; handle that one", field="request")
+    if row.status in allowed:
+        return
+    if row.status == "received" and "verified" in allowed:
+        raise RegisterError(f"request {row.ref} is not verified: nothing is disclosed or changed before the "
+                            "subject's identity is verified (Art. 12(6))", field="status")
+    raise RegisterError(f"cannot {step.replace('_', ' ')} request {row.ref}: it is {row.status} "
+                        f"(allowed from {', '.join(allowed)})", field="status")
+
+
+def mark_identity_requested(reg: Register, ref: str, *, by: str) -> RequestView:
+    """More information was asked for to confirm identity (Art. 12(6); TP13a: 'more may be asked for')."""
+    return _step(reg, ref, ("received",), "identity_requested", identity_requested_at=reg.clock(), handled_by=by)
+
+
+def mark_identity_received(reg: Register, ref: str, *, by: str) -> RequestView:
+    with reg.transaction() as c:
+        if load(c, ref).identity_requested_at is None:
+            raise RegisterError("identity information was never asked for on this request", field="status")
+    return _step(reg, ref, ("received",), "identity_received", identity_received_at=reg.clock(), handled_by=by)
+
+
+def verify(reg: Register, ref: str, *, method: str, by: str, subject: str | None = None,
+           document: bytes | None = None, media_type: str = "application/pdf") -> RequestView:
+    """The subject's identity is verified: who verified it and how are recorded (KL6, TP13a).
+
+    ``id_document``: staff checked a signed request with a copy of ID (KL6); the copy is stored as the
+    artifact ``id-document`` only when the rights purpose declares ``user.government_id``.
+    ``subject`` identifies the subject of a request that arrived without one."""
+    if method not in METHODS:
+        raise RegisterError(f"unknown verification method '{method}'; known: {', '.join(METHODS)}", field="method")
+    if not by.strip():
+        raise RegisterError("say who verified the identity", field="by")
+    if document is not None:
+        _check_document_purpose(reg)
+    with reg.transaction() as c:
+        row = load(c, ref)
+        require(row, ("received",), "verify")
+        sid = row.subject_id
+        if subject is not None:
+            new = reg.subject_id(c, subject)
+            if sid is not None and new != sid:
+                raise RegisterError("the request belongs to another subject", field="subject")
+            if sid is None:
+                sid = new
+                c.execute(update(r).where(r.c.id == row.id).values(subject_id=sid, subject_ref=subject))
+                if row.kind == "access":
+                    place_access_hold(reg, c, row.id, sid, subject)
+        if sid is None:
+            raise RegisterError("the request names no subject yet: give the subject it concerns", field="subject")
+        now = reg.clock()
+        c.execute(update(r).where(r.c.id == row.id).values(
+            status="verified", verified_at=now, verified_by=by.strip(), verification_method=method,
+            identity_received_at=row.identity_received_at or (now if row.identity_requested_at else None)))
+        if document is not None:
+            put_artifact(reg, c, row.id, "id-document", media_type, document)
+        row = load_id(c, row.id)
+        reg.audit(c, RequestStep(subject_ref=row.subject_ref, request_id=row.id, right=row.kind,
+                                 step=f"verified:{method}"))
+        return view(reg, row)
+
+
+def _check_document_purpose(reg: Register) -> None:
+    key = reg.policy.settings.rights_purpose
+    purpose = reg.policy.purpose(key) if key else None
+    if purpose is None or not taxonomy.covers(ID_DOCUMENT, purpose.categories):
+        raise RegisterError(f"the policy's rights purpose does not declare '{ID_DOCUMENT}': record the "
+                            "verification without storing the copy of ID, or declare it", field="document")
+
+
+def start(reg: Register, ref: str, *, by: str) -> RequestView:
+    return _step(reg, ref, ("verified", "in_progress"), "in_progress", status="in_progress", handled_by=by)
+
+
+def extend(reg: Register, ref: str, *, reason: str, by: str) -> RequestView:
+    """Extend to three months from receipt (Art. 12(3)), only within the first month, telling the subject why.
+
+    The e-mail goes through the outbox when the subject has an e-mail address in the register; otherwise
+    ``extension_notified_at`` stays empty and the caller tells the subject by other means."""
+    if not reason.strip():
+        raise RegisterError("an extension needs a reason the subject is told (Art. 12(3))", field="reason")
+    with reg.transaction() as c:
+        row = load(c, ref)
+        require(row, OPEN, "extend")
+        if row.extended_to is not None:
+            raise RegisterError(f"request {ref} was already extended to {row.extended_to}", field="status")
+        if today(reg) > row.due_on:
+            raise RegisterError(f"the first month ended on {row.due_on}: an extension must be announced within "
+                                "it (Art. 12(3))", field="status")
+        until = deadlines.extended_due(deadlines.received_on(row.received_at))
+        notified = None
+        email = subject_email(reg, c, row.subject_id)
+        if email is not None:
+            send_email(reg, c, _extension_email(reg, email.value, row, until, reason.strip()),
+                       topic="request_extended", idempotency_key=f"request:{row.ref}:extended",
+                       masked_to=email.masked, subject_ref=row.subject_ref, request_id=row.id)
+            notified = reg.clock()
+        c.execute(update(r).where(r.c.id == row.id).values(
+            extended_to=until, extension_reason=reason.strip(), extension_notified_at=notified, handled_by=by))
+        reg.audit(c, RequestStep(subject_ref=row.subject_ref, request_id=row.id, right=row.kind, step="extended"))
+        return view(reg, load_id(c, row.id))
+
+
+def _extension_email(reg: Register, to: str, row: Row[Any], until: date, reason: str) -> Email:
+    name = reg.policy.controller.name
+    return Email(to=to, subject=f"{name}: svar på henvendelsen din / reply to your request",
+                 text=(f"Vi trenger mer tid til å svare på henvendelsen din ({row.ref}, mottatt "
+                       f"{deadlines.received_on(row.received_at)}). Du får svar senest {until}. Grunnen: {reason}\n"
+                       "Fristen er forlenget etter personvernforordningen artikkel 12 nr. 3.\n\n"
+                       f"We need more time to answer your request ({row.ref}). You will have our answer by "
+                       f"{until} at the latest. The reason: {reason}\n"
+                       "The deadline is extended under Article 12(3) GDPR.\n\n"
+                       f"{name}"))
+
+
+def subject_email(reg: Register, c: Connection, sid: int | None) -> Identifier | None:
+    """The subject's first e-mail address (clear and masked), or None."""
+    if sid is None:
+        return None
+    x = t.identifiers
+    row = c.execute(select(x).where(x.c.subject_id == sid, x.c.kind == "email").order_by(x.c.id).limit(1)).first()
+    if row is None:
+        return None
+    clear = decrypt(reg.keys.subject_key(c, sid), row.value, b"email").decode()
+    return Identifier("email", clear, row.masked)
+
+
+def refuse(reg: Register, ref: str, *, reason: str, by: str) -> RequestView:
+    """Refuse with the reason the subject is told (Art. 12(4): with the right to complain to Datatilsynet)."""
+    if not reason.strip():
+        raise RegisterError("a refusal needs a reason (Art. 12(4))", field="reason")
+    with reg.transaction() as c:
+        row = load(c, ref)
+        require(row, OPEN, "refuse")
+        hold = close(reg, c, row, status="refused", by=by, reason=reason.strip())
+        out = view(reg, load_id(c, row.id))
+    lift(reg, hold, by)
+    return out
+
+
+def complete(reg: Register, ref: str, *, by: str, outcome: Mapping[str, Any] | None = None) -> RequestView:
+    """Mark a verified request answered. Rights with their own work (access, erasure ...) use
+    ``rights.handle``, which completes the request in the same transaction as the work."""
+    with reg.transaction() as c:
+        row = load(c, ref)
+        require(row, ("verified", "in_progress"), "complete")
+        hold = close(reg, c, row, status="completed", by=by, outcome=_details(outcome))
+        out = view(reg, load_id(c, row.id))
+    lift(reg, hold, by)
+    return out
+
+
+def close(reg: Register, c: Connection, row: Row[Any], *, status: str, by: str, reason: str | None = None,
+          outcome: Mapping[str, Any] | None = None) -> int | None:
+    """Close a request and its linked repeats inside the caller's transaction; returns the access hold to lift
+    once the transaction has committed (:func:`lift`)."""
+    now = reg.clock()
+    until = request_retention(reg, deadlines.received_on(row.received_at), deadlines.received_on(now))
+    info = {**(row.details or {}), **dict(outcome or {})}
+    c.execute(update(r).where(r.c.id == row.id).values(
+        status=status, completed_at=now, handled_by=by, refusal_reason=reason, retention_until=until,
+        details=info))
+    c.execute(update(r).where(r.c.linked_to == row.id, r.c.status.in_(OPEN)).values(
+        status=status, completed_at=now, handled_by=by, refusal_reason=reason, retention_until=until))
+    reg.audit(c, RequestStep(subject_ref=row.subject_ref, request_id=row.id, right=row.kind, step=status))
+    hold = info.get("hold_id")
+    return int(hold) if hold is not None else None
+
+
+def lift(reg: Register, hold: int | None, by: str) -> None:
+    """Lift the access hold: the deletions it held back go ahead at once (``register.holds.lift_hold``)."""
+    if hold is not None:
+        with reg.engine.connect() as c:
+            lifted = c.execute(select(t.holds.c.lifted_at).where(t.holds.c.id == hold)).first()
+        if lifted is not None and lifted.lifted_at is None:
+            register_holds.lift_hold(reg, hold, by=by)
+
+
+def request_retention(reg: Register, received: date, closed: date) -> date | None:
+    """When a closed request may go, by the policy's rights purpose (``settings.rights_purpose``).
+
+    Its rule may count from ``collection`` (the day of receipt), ``request.completed`` or ``request.received``."""
+    key = reg.policy.settings.rights_purpose
+    purpose = reg.policy.purpose(key) if key else None
+    if purpose is None or purpose.retention is None:
+        return None
+    facts = Facts(received, {"request.received": received, "request.completed": closed}, closed)
+    return retention_end(purpose.retention, facts)
+
+
+# -- artifacts ----------------------------------------------------------------------------------------------
+
+def put_artifact(reg: Register, c: Connection, rid: int, name: str, media_type: str, body: bytes) -> None:
+    if not name.strip() or len(name) > 128:
+        raise RegisterError("an artifact name is 1-128 characters", field="name")
+    a = t.request_artifacts
+    c.execute(delete(a).where(a.c.request_id == rid, a.c.name == name))
+    c.execute(insert(a).values(request_id=rid, name=name, media_type=media_type, created_at=reg.clock(),
+                               body=encrypt(reg.keys.requests_key, body, f"artifact:{rid}:{name}".encode())))
+
+
+def add_artifact(reg: Register, ref: str, name: str, media_type: str, body: bytes) -> None:
+    """Store a file with a request (replacing one of the same name), encrypted under the requests key."""
+    with reg.transaction() as c:
+        put_artifact(reg, c, load(c, ref).id, name, media_type, body)
+
+
+def artifacts(reg: Register, ref: str) -> list[ArtifactInfo]:
+    a = t.request_artifacts
+    with reg.engine.connect() as c:
+        rid = load(c, ref).id
+        rows = c.execute(select(a.c.name, a.c.media_type, func.length(a.c.body).label("n"), a.c.created_at)
+                         .where(a.c.request_id == rid).order_by(a.c.id)).all()
+    return [ArtifactInfo(x.name, x.media_type, int(x.n) - 28, x.created_at) for x in rows]
+
+
+def artifact(reg: Register, ref: str, name: str) -> tuple[str, bytes]:
+    """``(media_type, body)`` of one artifact, decrypted."""
+    a = t.request_artifacts
+    with reg.engine.connect() as c:
+        rid = load(c, ref).id
+        row = c.execute(select(a).where(a.c.request_id == rid, a.c.name == name)).first()
+    if row is None:
+        raise NotFound(f"request {ref} has no artifact '{name}'", field="name")
+    return row.media_type, decrypt(reg.keys.requests_key, row.body, f"artifact:{rid}:{name}".encode())
+
+
+# -- retention of requests ----------------------------------------------------------------------------------
+
+def sweep_requests(reg: Register, as_of: date | None = None) -> int:
+    """Delete closed requests whose retention ended, with their artifacts and codes, set-based; returns how many.
+
+    Open requests are never swept. The worker's nightly job calls this beside the register sweep."""
+    as_of = as_of or today(reg)
+    expired = select(r.c.id).where(r.c.retention_until <= as_of, r.c.status.in_(("completed", "refused")))
+    with reg.transaction() as c:
+        c.execute(delete(t.request_artifacts).where(t.request_artifacts.c.request_id.in_(expired)))
+        c.execute(delete(t.verifications).where(t.verifications.c.request_id.in_(expired)))
+        c.execute(update(r).where(r.c.linked_to.in_(expired)).values(linked_to=None))
+        n = c.execute(delete(r).where(r.c.id.in_(expired))).rowcount
+        if n:
+            reg.audit(c, RequestsSwept(deleted=int(n), as_of=as_of))
+    return int(n or 0)

@@ -1,0 +1,89 @@
+"""Administration: API tokens and staff users (admin only). A token is shown once, when created."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from fastapi import APIRouter, Depends
+from pydantic import BaseModel, Field
+
+from personvern.register import Register
+from personvern.web import auth
+from personvern.web.api._common import ADMIN, acting
+
+router = APIRouter(tags=["admin"])
+
+StaffRole = Literal["agent", "privacy_officer", "admin"]
+
+
+class NewToken(BaseModel):
+    name: str = Field(min_length=1, max_length=64)
+    role: StaffRole
+
+
+class TokenShown(BaseModel):
+    token: str = Field(description="shown only now; store it, it cannot be shown again")
+
+
+class TokenOut(BaseModel):
+    id: int
+    name: str
+    role: str
+    created_at: datetime
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+    created_by: str
+
+
+class NewUser(BaseModel):
+    username: str = Field(min_length=1, max_length=64)
+    password: str = Field(min_length=10, max_length=1024)
+    role: StaffRole
+    display_name: str | None = Field(None, max_length=128)
+
+
+class UserChange(BaseModel):
+    role: StaffRole | None = None
+    password: str | None = Field(None, min_length=10, max_length=1024)
+    disabled: bool | None = None
+
+
+class UserOut(BaseModel):
+    id: int
+    username: str
+    role: str
+    display_name: str | None
+
+
+@router.get("/admin/tokens", response_model=list[TokenOut])
+def list_tokens(reg: Register = Depends(acting(*ADMIN))) -> list[TokenOut]:
+    return [TokenOut(**row) for row in auth.list_tokens(reg)]
+
+
+@router.post("/admin/tokens", status_code=201, response_model=TokenShown)
+def create_token(body: NewToken, reg: Register = Depends(acting(*ADMIN))) -> TokenShown:
+    return TokenShown(token=auth.create_token(reg, body.name, body.role, by=reg.actor))
+
+
+@router.delete("/admin/tokens/{token_id}", status_code=204)
+def revoke_token(token_id: int, reg: Register = Depends(acting(*ADMIN))) -> None:
+    auth.revoke_token(reg, token_id, by=reg.actor)
+
+
+@router.get("/admin/users", response_model=list[UserOut])
+def list_users(reg: Register = Depends(acting(*ADMIN))) -> list[UserOut]:
+    return [UserOut(id=u.id, username=u.username, role=u.role, display_name=u.display_name)
+            for u in auth.list_staff_users(reg)]
+
+
+@router.post("/admin/users", status_code=201, response_model=UserOut)
+def create_user(body: NewUser, reg: Register = Depends(acting(*ADMIN))) -> UserOut:
+    uid = auth.create_staff_user(reg, body.username, body.password, body.role, body.display_name)
+    return UserOut(id=uid, username=body.username.strip(), role=body.role, display_name=body.display_name)
+
+
+@router.patch("/admin/users/{user_id}", status_code=204)
+def change_user(user_id: int, body: UserChange, reg: Register = Depends(acting(*ADMIN))) -> None:
+    """Change a role or password, or disable the user; their sessions end at once."""
+    auth.update_staff_user(reg, user_id, role=body.role, password=body.password, disabled=body.disabled)

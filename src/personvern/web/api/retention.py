@@ -1,0 +1,150 @@
+"""Holds, restriction, erasure and the retention sweep (Art. 5(1)(e), Art. 17, Art. 18; TZ4, TP13d).
+
+A privacy officer places and lifts holds and restrictions, erases, previews the sweep for any date and finds
+a sealed bookkeeping record by its order number (TZ4). Running the sweep by hand is for admins (the worker
+runs it on schedule).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Literal
+
+from fastapi import APIRouter, Depends
+from pydantic import BaseModel, Field
+
+from personvern.errors import RegisterError
+from personvern.register import Register
+from personvern.register import holds as holds_
+from personvern.web.api._common import ADMIN, OFFICER, STAFF, acting, plain
+from personvern.web.api.subjects import RecordOut, record_out
+
+router = APIRouter(tags=["retention"])
+
+
+class NewHold(BaseModel):
+    subject: str | None = None
+    record: int | None = None
+    reason: str = Field(min_length=1, max_length=500)
+    kind: Literal["legal_claim", "access_request"] = "legal_claim"
+
+
+class HoldOut(BaseModel):
+    id: int
+    kind: str
+    reason: str
+    placed_by: str
+    placed_at: datetime
+    subject: str | None
+    record: int | None
+
+
+class Lifted(BaseModel):
+    deleted: int = Field(description="records that were overdue and went when the hold was lifted")
+
+
+class NewRestriction(BaseModel):
+    ground: Literal["accuracy", "unlawful", "legal_claims", "objection", "erasure_blocked"]
+    reason: str = Field(min_length=1, max_length=500)
+    record: int | None = None
+    except_purpose: str | None = None
+
+
+class RestrictionOut(BaseModel):
+    id: int
+    ground: str
+    reason: str
+    purpose: str | None
+    record: int | None
+    placed_at: datetime
+
+
+class Created(BaseModel):
+    id: int
+
+
+class ErasureOut(BaseModel):
+    subject: str
+    erased: dict[str, int]
+    kept: list[dict[str, Any]]
+    subject_removed: bool
+
+
+class SweepOut(BaseModel):
+    as_of: date
+    dry_run: bool
+    deleted: dict[str, int]
+    reduced: dict[str, int]
+    review: dict[str, int]
+    handed_over: dict[str, int]
+    held: dict[str, dict[str, int]]
+    subjects_removed: int
+
+
+class SweepRun(BaseModel):
+    as_of: date | None = None
+
+
+class SealedSearch(BaseModel):
+    order_number: str = Field(min_length=1, max_length=64)
+
+
+@router.get("/subjects/{ref}/holds", response_model=list[HoldOut])
+def list_holds(ref: str, active: bool = True, reg: Register = Depends(acting(*OFFICER))) -> list[HoldOut]:
+    return [HoldOut(**plain(h)) for h in holds_.holds(reg, subject=ref, active=active)]
+
+
+@router.post("/holds", status_code=201, response_model=Created)
+def place_hold(body: NewHold, reg: Register = Depends(acting(*OFFICER))) -> Created:
+    """Hold a subject or one record past its retention (a legal claim, a pending access request)."""
+    return Created(id=reg.place_hold(subject=body.subject, record=body.record, reason=body.reason,
+                                     kind=body.kind, by=reg.actor))
+
+
+@router.post("/holds/{hold_id}/lift", response_model=Lifted)
+def lift_hold(hold_id: int, reg: Register = Depends(acting(*OFFICER))) -> Lifted:
+    return Lifted(deleted=reg.lift_hold(hold_id, by=reg.actor))
+
+
+@router.get("/subjects/{ref}/restrictions", response_model=list[RestrictionOut])
+def list_restrictions(ref: str, reg: Register = Depends(acting(*STAFF))) -> list[RestrictionOut]:
+    """Active restrictions: an agent must see them before using the data (Art. 18(2))."""
+    return [RestrictionOut(**plain(r)) for r in holds_.restrictions(reg, ref)]
+
+
+@router.post("/subjects/{ref}/restrictions", status_code=201, response_model=Created)
+def restrict(ref: str, body: NewRestriction, reg: Register = Depends(acting(*OFFICER))) -> Created:
+    """Restrict processing (Art. 18(1)); only storage and the Art. 18(2) uses remain."""
+    return Created(id=reg.restrict(ref, ground=body.ground, reason=body.reason, by=reg.actor, record=body.record,
+                                   except_purpose=body.except_purpose))
+
+
+@router.delete("/restrictions/{restriction_id}", status_code=204)
+def lift_restriction(restriction_id: int, reg: Register = Depends(acting(*OFFICER))) -> None:
+    holds_.lift_restriction(reg, restriction_id)
+
+
+@router.post("/subjects/{ref}/erase", response_model=ErasureOut)
+def erase(ref: str, reg: Register = Depends(acting(*OFFICER))) -> ErasureOut:
+    """Erase a subject (Art. 17): what must be kept is sealed or held, with its ground and end date (TZ4)."""
+    return ErasureOut(**plain(reg.erase(ref, by=reg.actor)))
+
+
+@router.get("/sweep/preview", response_model=SweepOut)
+def sweep_preview(as_of: date | None = None, reg: Register = Depends(acting(*OFFICER))) -> SweepOut:
+    """What the retention sweep would do on ``as_of`` (default today), changing nothing."""
+    return SweepOut(**reg.sweep(as_of, dry_run=True).as_dict())
+
+
+@router.post("/sweep/run", response_model=SweepOut)
+def sweep_run(body: SweepRun, reg: Register = Depends(acting(*ADMIN))) -> SweepOut:
+    """Run the sweep now (the worker runs it daily); never for a date in the future."""
+    if body.as_of is not None and body.as_of > reg.today():
+        raise RegisterError("the sweep runs for today or earlier; preview a future date instead", field="as_of")
+    return SweepOut(**reg.sweep(body.as_of).as_dict())
+
+
+@router.post("/sealed/search", response_model=list[RecordOut])
+def find_sealed(body: SealedSearch, reg: Register = Depends(acting(*OFFICER))) -> list[RecordOut]:
+    """A sealed bookkeeping record, found by its order number and by nothing else (TZ4)."""
+    return [record_out(v) for v in reg.find_sealed(body.order_number)]
