@@ -14,8 +14,8 @@ from typing import Annotated
 
 import typer
 
+from personvern.commands._common import PolicyOpt, err, out
 from personvern.commands._common import ensure_master_key as _master_key
-from personvern.commands._common import err, out
 from personvern.commands._common import load as _load
 from personvern.errors import PersonvernError, PolicyError
 from personvern.policy import load_policy
@@ -140,7 +140,7 @@ def diff(
 def import_(
     file: Annotated[Path, typer.Argument(help="CSV or JSON Lines file (docs/import.md)", exists=True,
                                          dir_okay=False)],
-    policy: Annotated[Path, typer.Option(help="policy file (YAML)")],
+    policy: PolicyOpt,
     db: Annotated[str | None, typer.Option(help="database URL (default: $PERSONVERN_DATABASE_URL, "
                                                  "then sqlite:///personvern.db)")] = None,
     strict: Annotated[bool, typer.Option(help="insert nothing if any row is bad")] = False,
@@ -183,7 +183,7 @@ def import_(
 
 @app.command()
 def sweep(
-    policy: Annotated[Path, typer.Option(help="policy file (YAML)")],
+    policy: PolicyOpt,
     db: Annotated[str | None, typer.Option(help="database URL (default: $PERSONVERN_DATABASE_URL)")] = None,
     as_of: Annotated[datetime | None, typer.Option("--as-of", formats=["%Y-%m-%d"],
                                                    help="the day to sweep as of (default: today)")] = None,
@@ -253,7 +253,7 @@ def keys_generate(path: Annotated[Path, typer.Argument(help="file to write (mode
 @keys_app.command("rotate")
 def keys_rotate(
     new_key_file: Annotated[Path, typer.Argument(help="file with the new master key")],
-    policy: Annotated[Path, typer.Option(help="policy file (YAML)")],
+    policy: PolicyOpt,
     db: Annotated[str | None, typer.Option(help="database URL")] = None,
 ) -> None:
     """Re-wrap every key of the database under a new master key (the current one from the environment)."""

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from personvern import audit
 from personvern.consent import may_contact
 from personvern.errors import CategoryNotAllowed, RegisterError, RestrictedProcessing
 from personvern.register import Register, holds
@@ -184,3 +185,19 @@ def test_restriction_while_accuracy_is_contested_tells_the_recipients(reg: Regis
     assert reg.read(ref, use="storage")
     [notice] = _outbox(reg, "art19.restriction")
     assert notice.recipient == "delivery_partners"
+
+
+@pytest.mark.promise("TP13a")
+@pytest.mark.promise("TP13g")
+def test_each_answered_copy_is_one_export_entry_whatever_the_formats_stored(reg: Register) -> None:
+    """Art. 5(2): one ``export.created`` per produced document; handle adds none beside access/portability."""
+    ref = _kari(reg)
+    reg.write(ref, "delivery_installation", ["user.contact.address"], {"user.contact.address": "Vei 1"})
+    handle.answer_access(reg, _verified(reg, "access", ref), by="ola", langs=["nb", "en"])
+    with reg.engine.connect() as c:
+        entries = audit.entries(c, ref, actions=["export.created"])
+    assert [(e.details["kind"], e.details["fmt"]) for e in entries] == [("access", "report")]  # 4 files, one copy
+    handle.answer_portability(reg, _verified(reg, "portability", ref), by="ola")
+    with reg.engine.connect() as c:
+        kinds = [e.details["kind"] for e in audit.entries(c, ref, actions=["export.created"])]
+    assert sorted(kinds) == ["access", "portability"]

@@ -7,6 +7,9 @@ to the recipients that got the data (TZ6) in the same transaction as the change.
 - access (Art. 15, TP13a): the register copy as JSON and PDF (``rights.access``), stored with the request;
   the access hold placed when the request opened is lifted afterwards, so held deletions go ahead.
 - portability (Art. 20, TP13g, KL6): the data the subject provided under consent or contract, zipped.
+- One ``export.created`` audit entry per produced document (Art. 5(2)): ``access_report`` and
+  ``portable_data`` append it where the copy is made; the handlers here add none of their own, so the
+  register copy of a request is one entry (with its record ids) whatever the number of formats stored.
 - rectification and completion (Art. 16, TP13b): payloads re-encrypted, categories checked against the purpose.
 - erasure (Art. 17, TP13c, TZ4): the ground checked (Art. 17(1) a-f; (f) a child under the age of
   Art. 8 / personopplysningsloven § 5); what a legal obligation keeps is explained record by record.
@@ -21,7 +24,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from sqlalchemy import Connection, Row, bindparam, delete, insert, select, update
 
-from personvern.audit import ExportCreated, RecordDeleted, RecordWritten, RequestStep, RestrictionPlaced
+from personvern.audit import RecordDeleted, RecordWritten, RequestStep, RestrictionPlaced
 from personvern.consent import object_to_marketing, suppress_subject
 from personvern.errors import CategoryNotAllowed, NotFound, RegisterError
 from personvern.policy import taxonomy
@@ -96,8 +99,6 @@ def answer_access(reg: Register, ref: str, *, by: str, langs: Sequence[Literal["
         row = _ready(reg, c, ref, "access")
         for name, media, body in files:
             requests.put_artifact(reg, c, row.id, name, media, body)
-        reg.audit(c, *[ExportCreated(subject_ref=row.subject_ref, kind="access", fmt=name.rsplit(".", 1)[1])
-                       for name, _, _ in files])
         handled = _finish(reg, c, row, by, outcome={"artifacts": len(files)})
     return _done(reg, handled, by)
 
@@ -110,7 +111,6 @@ def answer_portability(reg: Register, ref: str, *, by: str) -> RequestView:
     with reg.transaction() as c:
         row = _ready(reg, c, ref, "portability")
         requests.put_artifact(reg, c, row.id, "dataportabilitet.zip", "application/zip", body)
-        reg.audit(c, ExportCreated(subject_ref=row.subject_ref, kind="portability", fmt="zip"))
         handled = _finish(reg, c, row, by)
     return _done(reg, handled, by)
 
