@@ -212,3 +212,67 @@ def the_privacy_officer_completes_the_erasure(demo: Demo, browser: Any) -> None:
     page.goto(demo.base + "/personvern")
     shot(page, "09-public-notice")
     page.context.close()
+
+
+def test_the_privacy_officer_rectifies_a_record_and_sees_the_recipients_told(demo: Demo, browser: Any) -> None:
+    """Art. 16 and 19 (TP13b): the record-by-record form, the confirmation, the outcome on the request."""
+    from personvern.rights import requests as rq
+    from personvern.rights.notify import record_disclosure
+
+    [todo] = [r for r in rq.list_requests(demo.reg, status="open") if r.kind == "rectification"][:1]
+    record_disclosure(demo.reg, str(todo.subject_ref), "logistics_companies", "order", ["user.name"])
+    page = new_page(browser)
+    staff_login(page, demo.base, "personvernombud", "ombud-demo-passord")
+    page.wait_for_url("**/console/requests")
+    page.goto(f"{demo.base}/console/requests/{todo.ref}")
+    field = page.locator("#rectify fieldset input[type=text]:not(.mono)").first
+    before = field.input_value()
+    field.fill(before + " (rettet)")
+    shot(page, "10-console-rectify-form")
+    page.click("#rectify button[type=submit]")
+    page.wait_for_selector("input[name=confirm]", state="attached")
+    assert before in page.inner_text("main") and before + " (rettet)" in page.inner_text("main")
+    shot(page, "11-console-rectify-confirm")
+    page.click("form[action$='/rectify'] button[type=submit]")
+    page.wait_for_url("**done=done.rectified")
+    assert "Fullført" in page.inner_text("main") and "logistics_companies" in page.inner_text("#notices")
+    shot(page, "12-console-rectified")
+    assert rq.get_request(demo.reg, todo.ref).status == "completed"
+    page.context.close()
+
+
+def test_the_officer_extends_and_refuses_and_an_agent_opens_a_case(demo: Demo, browser: Any) -> None:
+    """Art. 12(3)-(4) on the request page; a case on the profile (TZ8, TP3), with a refusal explained."""
+    from personvern.rights import requests as rq
+    from personvern.service.cases import cases
+
+    other = demo.reg.find("customer_number", "K-000003")[0]
+    ref = rq.open_request(demo.reg, "access", subject=other, channel="letter").ref
+    page = new_page(browser)
+    staff_login(page, demo.base, "personvernombud", "ombud-demo-passord")
+    page.wait_for_url("**/console/requests")
+    page.goto(f"{demo.base}/console/requests/{ref}")
+    page.click("#extend button[type=submit]")  # the browser asks for the reason first (required)
+    assert rq.get_request(demo.reg, ref).extended_to is None
+    page.fill("#extend-reason", "Vi henter opplysninger fra arkivet")
+    page.click("#extend button[type=submit]")
+    page.wait_for_url("**done=done.extended")
+    shot(page, "13-console-request-extended")
+    page.fill("#refuse-reason", "Kravet er åpenbart grunnløst")
+    page.click("#refuse button[type=submit]")
+    page.wait_for_url("**done=done.refused")
+    assert rq.get_request(demo.reg, ref).status == "refused"
+    page.context.close()
+    agent = new_page(browser)
+    staff_login(agent, demo.base, "agent", "agent-demo-passord")
+    agent.wait_for_url("**/console/lookup")
+    agent.goto(f"{demo.base}/console/subjects/{other}")
+    agent.select_option("#cases select[name=kind]", "complaint")
+    agent.click("#cases form.open-case button[type=submit]")
+    agent.wait_for_url("**done=done.case_opened")
+    assert any(c.kind == "complaint" and c.closed_at is None for c in cases(demo.reg, other))
+    agent.fill("#cases input[name=on]", "1999-01-01")  # before the case was opened: refused, explained
+    agent.click("#cases .case-line button[type=submit] >> nth=0")
+    agent.wait_for_selector("[role=alert]")
+    shot(agent, "14-console-case-refused")
+    agent.context.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from collections.abc import Callable
@@ -11,6 +12,7 @@ from web_ui_support import Site, form_token, last_login_link, make_site, outbox_
 
 from personvern.consent.ledger import current
 from personvern.demo import DEMO_EMAIL
+from personvern.notice.wording import describe_basis
 from personvern.register import Register
 from personvern.rights import requests as rq
 from personvern.web.i18n import EN, NB
@@ -149,3 +151,39 @@ def test_the_public_notice_in_both_languages(site: Site) -> None:
     assert site.reg.policy.controller.name in nb.text
     assert client.get("/").status_code == 200 and client.get("/static/personvern.css").status_code == 200
     assert client.get("/static/..%2Fapp.py").status_code == 404
+
+
+def _exports(site: Site) -> list[str]:
+    from personvern import audit
+
+    with site.reg.engine.connect() as c:
+        return [e.details["kind"] for e in audit.entries(c, site.demo.demo_subject, actions=["export.created"])]
+
+
+@pytest.mark.promise("TP13a")
+def test_my_page_reads_lightly_and_only_a_download_is_an_export(site: Site) -> None:
+    client = site.client()
+    home = portal_login(client, site.reg)
+    client.get("/mine-sider")
+    assert _exports(site) == []  # viewing "my data" makes no copy of it
+    service = site.reg.policy.purpose("customer_service")
+    assert service is not None and service.name.nb in home.text
+    basis = html.escape(describe_basis(service.legal_basis, "nb"), quote=True)
+    assert basis in home.text  # why: the legal basis in words
+    assert "Kari Nordmann" not in home.text.split('id="data"')[1].split('id="kanaler"')[0]  # no payloads
+    client.get("/mine-sider/registerkopi.pdf")
+    assert _exports(site) == ["access"]
+    client.get("/mine-sider/dataportabilitet.zip")
+    assert _exports(site) == ["access", "portability"]
+
+
+def test_a_portal_request_the_library_refuses_is_explained_on_my_page(site: Site) -> None:
+    client = site.client()
+    token = form_token(portal_login(client, site.reg).text)
+    empty = client.post("/mine-sider/foresporsler", data={"csrf": token, "kind": "rectification", "what": " "})
+    assert empty.status_code == 400 and "Traceback" not in empty.text
+    assert re.search(r'role="alert"><strong>Skriv hva som er feil, og hva som er riktig\.</strong>', empty.text)
+    assert "<details" not in empty.text  # the subject sees the message, not the library's words
+    english = client.post("/mine-sider/foresporsler?lang=en", data={"csrf": token, "kind": "nonsense"})
+    assert english.status_code == 400 and "Choose what it is about." in english.text
+    assert rq.list_requests(site.reg, subject=site.demo.demo_subject) == []

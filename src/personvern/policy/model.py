@@ -143,6 +143,9 @@ class Purpose(_Model):
         description="On an erasure request: delete; keep restricted to this purpose (legal obligation); "
         "seal (detach from the subject, findable only by order number, TZ4)",
     )
+    needed_until: str | None = Field(
+        default=None, description="an event before which the data is still needed for the contract: an erasure "
+        "request on Art. 17(1)(a) is refused until it has happened (KL6)")
     may_move_to: list[str] = Field(default_factory=list, description="purposes a record may move to with consent")
     systems: list[str] = Field(default_factory=list)
     security: Text | None = None
@@ -209,6 +212,10 @@ class Policy(_Model):
             dupes = sorted({k for k in keys if keys.count(k) > 1})
             if dupes:
                 raise ValueError(f"{kind}: duplicate key {', '.join(dupes)}")
+        for p in self.purposes:
+            if p.needed_until is not None and p.needed_until not in self.events:
+                raise ValueError(f"purposes: '{p.key}'.needed_until: unknown event '{p.needed_until}'; "
+                                 "declare it under 'events:'")
         return self
 
     def purpose(self, key: str) -> Purpose | None:

@@ -10,11 +10,12 @@ the record restricted to the purpose that blocks it (TP13c).
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Literal
 
-from sqlalchemy import Connection, and_, insert, or_, select, update
+from sqlalchemy import ColumnElement, Connection, Table, and_, exists, insert, or_, select, update
 
 from personvern.audit import HoldLifted, HoldPlaced, RestrictionLifted, RestrictionPlaced
 from personvern.errors import NotFound, RegisterError, RestrictedProcessing
@@ -145,14 +146,17 @@ def restrictions(reg: Register, subject: str) -> list[Restriction]:
     return [Restriction(r.id, r.ground, r.reason, r.purpose, r.record_id, r.placed_at) for r in rows]
 
 
-def check_use(reg: Register, subject_id: int, purpose: str, use: str, record: int | None = None) -> None:
-    """Refuse a use of restricted data that Art. 18(2) does not allow, naming the restriction."""
+def check_use(reg: Register, subject_id: int, purpose: str, use: str, record: int | None = None, *,
+              conn: Connection | None = None) -> None:
+    """Refuse a use of restricted data that Art. 18(2) does not allow, naming the restriction (TP13d).
+
+    Without ``record`` only restrictions of the whole subject count; with it, that record's own too."""
     if use in ALLOWED_WHILE_RESTRICTED:
         return
     x = t.restrictions
     cond = [x.c.subject_id == subject_id, x.c.lifted_at.is_(None)]
     cond.append(x.c.record_id.is_(None) if record is None else or_(x.c.record_id.is_(None), x.c.record_id == record))
-    with reg.engine.connect() as c:
+    with nullcontext(conn) if conn is not None else reg.engine.connect() as c:
         rows = c.execute(select(x).where(and_(*cond))).all()
     general = [row for row in rows if row.purpose is None]
     kept_for = sorted({row.purpose for row in rows if row.purpose is not None})
@@ -164,3 +168,31 @@ def check_use(reg: Register, subject_id: int, purpose: str, use: str, record: in
         f"others' rights or use with consent are allowed (Art. 18(2))"
         + (f"; this data may only be used for {', '.join(repr(k) for k in kept_for)}" if kept_for else ""),
         field="purpose")
+
+
+def not_restricted(records: Table) -> ColumnElement[bool]:
+    """SQL: the record has no restriction of its own that forbids ordinary use (Art. 18(2), TP13d).
+
+    A restriction placed on one record (an objection to its purpose, a contested record) forbids every use but
+    those of Art. 18(2); one kept for a purpose (``purpose`` set, TP13c) forbids every other purpose. A
+    correlated NOT EXISTS over ``ix_restrictions_record``, so a read stays one query however many there are."""
+    x = t.restrictions
+    return ~exists().where(x.c.record_id == records.c.id, x.c.lifted_at.is_(None),
+                           or_(x.c.purpose.is_(None), x.c.purpose != records.c.purpose))
+
+
+def check_objection(c: Connection, subject_id: int, purpose: str, use: str) -> None:
+    """Refuse new processing under a purpose the subject has objected to while the objection is weighed.
+
+    ``rights.handle.object_to`` restricts each record of the purpose (Art. 21(1), Art. 18(1)(d), TP13d); until
+    the controller decides, the purpose may not go on collecting about the subject either. One query."""
+    if use in ALLOWED_WHILE_RESTRICTED:
+        return
+    x, r = t.restrictions, t.records
+    row = c.execute(select(x.c.id, x.c.reason).select_from(x.join(r, r.c.id == x.c.record_id)).where(
+        x.c.subject_id == subject_id, x.c.lifted_at.is_(None), x.c.ground == "objection", x.c.purpose.is_(None),
+        r.c.purpose == purpose).limit(1)).first()
+    if row is not None:
+        raise RestrictedProcessing(
+            f"the subject has objected to '{purpose}' (Art. 21(1)) and processing is restricted while the "
+            f"objection is weighed (restriction {row.id}: {row.reason}; Art. 18(1)(d))", field="purpose")

@@ -30,6 +30,7 @@ from personvern.policy import taxonomy
 from personvern.register import records
 from personvern.register import schema as t
 from personvern.register.crypto import encrypt
+from personvern.register.hooks import Occurred, run_event_hooks_many
 from personvern.register.identifiers import KINDS, Identifier
 
 if TYPE_CHECKING:
@@ -372,6 +373,8 @@ def _insert(reg: Register, conn: Connection, chunk: list[_Subject], report: Impo
              "actor": "import"} for sid, purpose, method, given in consents])
     records.recompute(reg, conn, subject_ids=sids)
     reg.audit(conn, *_import_events(refs, sids, chunk, written, len(recs), len(evs), len(consents)))
+    # what record_event does for one event, for the batch: TZ6 deletion instructions and add-on hooks
+    run_event_hooks_many(reg, conn, [Occurred(e["event"], e["subject_id"], e["record_id"]) for e in evs])
     report.subjects += len(sids)
     report.records += len(recs)
     report.events += len(evs)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -24,6 +25,7 @@ from personvern.policy.model import Purpose
 from personvern.policy.retention import Facts, retention_end
 from personvern.register import schema as t
 from personvern.register.crypto import decrypt, encrypt
+from personvern.register.holds import ALLOWED_WHILE_RESTRICTED, check_objection, check_use, not_restricted
 from personvern.register.hooks import run_event_hooks
 
 if TYPE_CHECKING:
@@ -68,11 +70,18 @@ def payload_blob(key: bytes, payload: Mapping[str, Any] | None) -> bytes | None:
 
 def write(reg: Register, subject: str, purpose: str, categories: list[str], payload: Mapping[str, Any] | None,
           *, source: str = "subject", collected: date | None = None, ref: str | None = None,
-          events: Mapping[str, date] | None = None) -> int:
+          events: Mapping[str, date] | None = None, use: str = "processing", conn: Connection | None = None) -> int:
+    """Write a record; returns its id. Refused while the subject's processing is restricted (Art. 18(2)) or an
+    objection to ``purpose`` is weighed (Art. 21(1), TP13d), unless ``use`` is one Art. 18(2) allows.
+
+    With ``conn`` it runs in the caller's transaction, so a service writes the record and its own row
+    (contact log, case) atomically; otherwise in its own."""
     if not categories:
         raise RegisterError("a record names at least one category", field="categories")
-    with reg.transaction() as c:
+    with nullcontext(conn) if conn is not None else reg.transaction() as c:
         sid, kind = _subject_row(c, subject)
+        check_use(reg, sid, purpose, use, conn=c)
+        check_objection(c, sid, purpose, use)
         p = purpose_for_write(reg, purpose, categories, kind)
         check_source(reg, p, source)
         if consent_only(p) and not has_consent(c, sid, purpose):
@@ -112,13 +121,20 @@ def check_source(reg: Register, p: Purpose, source: str) -> None:
                             f"(it declares {', '.join(p.sources)}; TP9)", field="source")
 
 
-def read(reg: Register, subject: str, purpose: str | None = None) -> list[RecordView]:
-    """A subject's records, decrypted; audited as one ``record.read`` entry naming every record id (Art. 5(2))."""
+def read(reg: Register, subject: str, purpose: str | None = None, *, use: str = "processing") -> list[RecordView]:
+    """A subject's records, decrypted; audited as one ``record.read`` entry naming every record id (Art. 5(2)).
+
+    Records restricted one by one (an objection to their purpose, a contested record: Art. 18(1), TP13d) are
+    left out for ordinary use and read only for a use Art. 18(2) allows (storage, legal claims, others'
+    rights, consent). Left out rather than refused: the subject's other records stay usable, and the audit
+    entry names only what was read. The filter is a NOT EXISTS in the same query."""
     with reg.transaction() as c:
         sid, _kind = _subject_row(c, subject)
         q = select(t.records).where(t.records.c.subject_id == sid)
         if purpose:
             q = q.where(t.records.c.purpose == purpose)
+        if use not in ALLOWED_WHILE_RESTRICTED:
+            q = q.where(not_restricted(t.records))
         rows = c.execute(q.order_by(t.records.c.id)).all()
         key = reg.keys.subject_key(c, sid) if rows else b""
         reg.audit(c, RecordRead(subject_ref=subject, purpose=purpose or None,

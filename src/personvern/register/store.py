@@ -241,16 +241,19 @@ class Register:
 
     def write(self, subject: str, purpose: str, categories: list[str], payload: Mapping[str, Any] | None = None,
               *, source: str = "subject", collected: date | None = None, ref: str | None = None,
-              events: Mapping[str, date] | None = None, use: Use = "processing") -> int:
-        """Write a record under a purpose the policy allows; returns its id."""
-        self.check_use(subject, purpose, use)
+              events: Mapping[str, date] | None = None, use: Use = "processing",
+              conn: Connection | None = None) -> int:
+        """Write a record under a purpose the policy allows; returns its id. Restricted processing (Art. 18(2))
+        and a pending objection to the purpose (Art. 21(1)) are refused for ordinary use. With ``conn`` the
+        write joins the caller's transaction (like ``erase(conn=...)``)."""
         return records.write(self, subject, purpose, categories, payload, source=source, collected=collected,
-                             ref=ref, events=events)
+                             ref=ref, events=events, use=use, conn=conn)
 
     def read(self, subject: str, purpose: str | None = None, *, use: Use = "processing") -> list[RecordView]:
-        """A subject's records (all purposes, or one). Restricted data is refused for ordinary use."""
+        """A subject's records (all purposes, or one). Restricted data is refused for ordinary use when the whole
+        subject is restricted, and left out when single records are (Art. 18(2), TP13d)."""
         self.check_use(subject, purpose or "", use)
-        return records.read(self, subject, purpose)
+        return records.read(self, subject, purpose, use=use)
 
     def record_event(self, name: str, on: date, *, subject: str | None = None, record: int | None = None) -> None:
         records.record_event(self, name, on, subject=subject, record=record)
@@ -297,10 +300,11 @@ class Register:
         return holds.restrict(self, subject, ground=ground, reason=reason, by=by, record=record,
                               except_purpose=except_purpose)
 
-    def check_use(self, subject: str, purpose: str, use: Use = "processing") -> None:
+    def check_use(self, subject: str, purpose: str, use: Use = "processing", *, record: int | None = None) -> None:
+        """Refuse a use Art. 18(2) does not allow: of the whole subject, or also of one ``record`` (TP13d)."""
         with self.engine.connect() as c:
             sid = self.subject_id(c, subject)
-        holds.check_use(self, sid, purpose, use)
+            holds.check_use(self, sid, purpose, use, record, conn=c)
 
     def erase(self, subject: str, *, by: str, reason: str = "erasure_request",
               conn: Connection | None = None) -> ErasureResult:

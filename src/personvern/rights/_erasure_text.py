@@ -1,6 +1,7 @@
 """The erasure explanation the subject gets (Art. 17(3), Art. 12(1), TP13c, TZ4): record by record, what was
 kept, on which legal ground (the statute's citation from the policy and the statutory catalogue) and until
-when, in Norwegian bokmål and English."""
+when, in Norwegian bokmål and English; when something is kept, where to complain (Art. 12(4), Art. 77: the
+policy's supervisory authority, Datatilsynet by default; PI7, TP15)."""
 
 from __future__ import annotations
 
@@ -25,6 +26,9 @@ _NONE = {"nb": "Ingenting ble beholdt.", "en": "Nothing was kept."}
 _KEPT = {"nb": "Dette må vi beholde, og hvorfor:", "en": "What we must keep, and why:"}
 _UNTIL = {"nb": "til {d}", "en": "until {d}"}
 _OPEN = {"nb": "så lenge kravet står", "en": "for as long as the claim stands"}
+# Art. 12(4): when a request is not met in full, the subject is told of the right to complain (Art. 77, PI7, TP15)
+_COMPLAINT = {"nb": "Er du uenig i at vi beholder dette, kan du klage til {name} ({website}).",
+              "en": "If you disagree with what we keep, you can complain to {name} ({website})."}
 
 
 def citation(policy: Policy, kept: Kept) -> dict[str, str | None]:
@@ -45,8 +49,10 @@ def explanation(policy: Policy, result: ErasureResult, ground: str) -> dict[str,
         kept.append({"record": k.record, "purpose": k.purpose, "outcome": k.outcome,
                      "purpose_name": {"nb": purpose.name.nb, "en": purpose.name.en} if purpose else None,
                      "until": k.until.isoformat() if k.until else None, **citation(policy, k)})
+    authority = policy.controller.supervisory_authority
     out: dict[str, Any] = {"ground": f"GDPR art. 17(1)({ground})", "erased": dict(result.erased), "kept": kept,
-                           "subject_removed": result.subject_removed}
+                           "subject_removed": result.subject_removed,
+                           "complaint_to": {"name": authority.name, "website": authority.website}}
     total = sum(result.erased.values())
     for lang in ("nb", "en"):
         lines = [_HEAD[lang].format(n=total), ""]
@@ -56,5 +62,7 @@ def explanation(policy: Policy, result: ErasureResult, ground: str) -> dict[str,
             when = _UNTIL[lang].format(d=k["until"]) if k["until"] else _OPEN[lang]
             why = k["citation"] or k["ground"]
             lines.append(f"- #{k['record']} {name}: {_OUTCOME[k['outcome']][lang]}; {why}; {when}.")
+        if kept:
+            lines += ["", _COMPLAINT[lang].format(name=authority.name, website=authority.website)]
         out[lang] = {"text": "\n".join(lines) + "\n"}
     return out

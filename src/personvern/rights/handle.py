@@ -168,6 +168,8 @@ def erase(reg: Register, ref: str, *, ground: str, by: str, age_at_collection: i
     _check_ground(reg, ground, age_at_collection)
     with reg.transaction() as c:
         row = _ready(reg, c, ref, "erasure")
+        if ground == "a":
+            _refuse_while_contract_runs(reg, c, row)
         suppressed = suppress_subject(reg, c, row.subject_ref, reason="opt_out")
         notified = notify_recipients(reg, c, subject_ref=row.subject_ref, change="erasure", request_id=row.id)
         result = reg.erase(row.subject_ref, by=by, reason=f"art17_1_{ground}", conn=c)
@@ -182,6 +184,29 @@ def erase(reg: Register, ref: str, *, ground: str, by: str, age_at_collection: i
                    "suppression_entries": suppressed}
         handled = _finish(reg, c, requests.load_id(c, row.id), by, outcome=outcome)
     return _done(reg, handled, by)
+
+
+def _refuse_while_contract_runs(reg: Register, c: Connection, row: Row[Any]) -> None:
+    """Art. 17(1)(a) — 'no longer necessary' — does not hold while a purpose's data is still needed for the
+    contract (KL6: 'not erased while we need it to carry out a contract with you'): a purpose that declares
+    ``needed_until: <event>`` and holds records of the subject refuses until that event has happened."""
+    waiting = {p.key: p.needed_until for p in reg.policy.purposes if p.needed_until}
+    if not waiting or row.subject_id is None:
+        return
+    rec, ev = t.records, t.events
+    held = set(c.execute(select(rec.c.purpose).where(
+        rec.c.subject_id == row.subject_id, rec.c.purpose.in_(list(waiting)), rec.c.state == "active"))
+        .scalars())
+    happened = set(c.execute(select(ev.c.event).where(
+        ev.c.event.in_(list(set(waiting.values()))),
+        (ev.c.subject_id == row.subject_id) | ev.c.record_id.in_(
+            select(rec.c.id).where(rec.c.subject_id == row.subject_id)))).scalars())
+    running = sorted(k for k in held if waiting[k] not in happened)
+    if running:
+        raise RegisterError(
+            "ground a (Art. 17(1)(a): no longer necessary) does not apply yet: the data of "
+            + ", ".join(f"'{k}' is needed until {waiting[k]}" for k in running)
+            + " (the contract still runs); erase after that, or give another ground", field="ground")
 
 
 def _check_ground(reg: Register, ground: str, age: int | None) -> None:

@@ -80,9 +80,9 @@ def add_alarm_contact(reg: Register, customer: str, identifiers: Mapping[str, An
     if reg.subject_kind(customer) == ALARM_CONTACT:
         raise RegisterError("an alarm contact is named by a customer, not by another alarm contact",
                             field="customer")
-    ref = reg.add_subject(ALARM_CONTACT, identifiers, linked_to=customer)
-    rid = reg.write(ref, p.key, categories, {"user.name": name.strip()}, source="customer")
-    with reg.transaction() as c:
+    with reg.transaction() as c:  # the contact, its record, the notice and the audit entries together, or none
+        ref = reg.add_subject(ALARM_CONTACT, identifiers, linked_to=customer, conn=c)
+        rid = reg.write(ref, p.key, categories, {"user.name": name.strip()}, source="customer", conn=c)
         sid = reg.subject_id(c, ref)
         c.execute(update(t.subjects).where(t.subjects.c.id == sid).values(informed_at=reg.clock()))
         sent = _send_notice(reg, c, sid, ref, identifiers.get("email"))

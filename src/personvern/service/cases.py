@@ -61,14 +61,16 @@ def open_case(reg: Register, *, subject: str | None = None, identifiers: Mapping
             raise RegisterError("a case is opened on a subject, or on identifiers that find or create one",
                                 field="subject")
         subject = _existing(reg, identifiers)
-        if subject is None:
+        created = subject is None
+        if created:
             subject_kind = "customer" if "customer" in p.subjects else p.subjects[0]
-            subject = reg.add_subject(subject_kind, identifiers)
-            created = True
     category = _case_category(reg, p)
-    rid = reg.write(subject, purpose, [category], None)
     actor = reg.acting(by, reg.role)
-    with reg.transaction() as c:
+    with reg.transaction() as c:  # the profile, the case's record, its row and the audit entries: all or none
+        if created:
+            subject = reg.add_subject(subject_kind, identifiers, conn=c)
+        assert subject is not None
+        rid = reg.write(subject, purpose, [category], None, conn=c)
         sid = reg.subject_id(c, subject)
         ref = str(uuid.uuid4())
         case_id = int(c.execute(insert(t.cases).values(

@@ -45,7 +45,8 @@ class ContactView:
 def log_contact(reg: Register, subject: str, *, channel: str, direction: str, purpose: str, by: str,
                 text: str | None = None, case: str | None = None, at: datetime | None = None) -> int:
     """Log a contact on the subject's profile; returns the contact log id. ``text`` is stored only for
-    written channels, as a record under ``purpose`` with its retention (TZ11, SN4)."""
+    written channels, as a record under ``purpose`` with its retention (TZ11, SN4). One transaction: the
+    record, the log row and the audit entry are written together or not at all (Art. 5(2))."""
     check_choice(channel, CHANNELS, "channel")
     check_choice(direction, DIRECTIONS, "direction")
     p = require_purpose(reg, purpose)
@@ -55,7 +56,7 @@ def log_contact(reg: Register, subject: str, *, channel: str, direction: str, pu
     if text is not None and not text.strip():
         raise RegisterError("empty text; leave it out to log only that the contact happened", field="text")
     when = at or reg.clock()
-    with reg.engine.connect() as c:
+    with reg.transaction() as c:  # the record and its log row together, or neither
         row = c.execute(select(t.subjects.c.id, t.subjects.c.kind).where(t.subjects.c.ref == subject)).first()
         if row is None:
             raise NotFound(f"no subject {subject}", field="subject")
@@ -63,12 +64,12 @@ def log_contact(reg: Register, subject: str, *, channel: str, direction: str, pu
         if row.kind not in p.subjects:
             raise RegisterError(f"purpose '{purpose}' does not cover '{row.kind}' subjects", field="purpose")
         case_id = _case_id(c, sid, case) if case else None
-    record = None
-    if text is not None:
-        category = text_category(reg.policy, p)
-        source = "email" if channel == "email" and "email" in p.sources else "subject"
-        record = reg.write(subject, purpose, [category], {category: text}, source=source, collected=when.date())
-    with reg.transaction() as c:
+        record = None
+        if text is not None:
+            category = text_category(reg.policy, p)
+            source = "email" if channel == "email" and "email" in p.sources else "subject"
+            record = reg.write(subject, purpose, [category], {category: text}, source=source,
+                               collected=when.date(), conn=c)
         cid = int(c.execute(insert(t.contact_log).values(
             subject_id=sid, record_id=record, case_id=case_id, channel=channel, direction=direction,
             purpose=purpose, at=when, actor=by).returning(t.contact_log.c.id)).scalar_one())

@@ -20,7 +20,7 @@ from markupsafe import Markup
 from sqlalchemy import select
 
 from personvern import audit
-from personvern.errors import RegisterError
+from personvern.errors import NotFound, PersonvernError, RegisterError
 from personvern.register import Register
 from personvern.register import schema as t
 from personvern.service.lookup import lookup, profile
@@ -32,7 +32,7 @@ from personvern.web.auth import (
     require_page,
     start_session,
 )
-from personvern.web.i18n import lang_of, page, translate
+from personvern.web.i18n import lang_of, page, problem, translate
 
 router = APIRouter(include_in_schema=False)
 LOGIN_COOKIE = "pv_login"  # double-submit token for login forms, which have no session yet
@@ -145,6 +145,15 @@ def lookup_results(request: Request, who: Annotated[Principal, Depends(AGENT)], 
 
 @router.get("/subjects/{ref}", response_class=HTMLResponse)
 def subject_view(request: Request, ref: str, who: Who, done: str | None = None) -> Response:
+    return subject_page(request, who, ref, done=done)
+
+
+def subject_page(request: Request, who: Principal, ref: str, *, done: str | None = None,
+                 error: PersonvernError | None = None) -> Response:
+    """The profile (TZ8, TZ10) with its forms; a refusal from the library is shown here with its 4xx."""
+    from personvern.service.cases import CASE_KINDS
+    from personvern.web.app import status_of
+
     reg = acting_register(request, who)
     lang = lang_of(request)
     view = profile(reg, ref, purpose=service_purpose(reg), lang=lang)
@@ -157,8 +166,28 @@ def subject_view(request: Request, ref: str, who: Who, done: str | None = None) 
     return page(request, "console/subject.html",
                 ctx(who, view=view, disclosures=disclosures, requests=requests, today=reg.today(),
                     flash=translate(lang, done) if done else None, active="lookup", kind_name=kind_namer(reg, lang),
-                    purpose_name=lambda key: _purpose_name(reg, key, lang)),
-                title=view.name or translate(lang, "subject.title"))
+                    purpose_name=lambda key: _purpose_name(reg, key, lang), case_kinds=CASE_KINDS,
+                    case_purposes=_case_purposes(reg, view.kind, lang),
+                    problem=problem(lang, error) if error else None),
+                title=view.name or translate(lang, "subject.title"), status=status_of(error) if error else 200)
+
+
+def _case_purposes(reg: Register, kind: str, lang: str) -> list[tuple[str, str]]:
+    """Purposes a case may be opened under for this subject's kind: those kept until ``case.closed`` (TP3),
+    else the customer service purpose (TZ8)."""
+    first = service_purpose(reg)
+    keys = [p for p in reg.policy.purposes if kind in p.subjects and "case.closed" in repr(p.retention)]
+    keys = keys or [p for p in reg.policy.purposes if p.key == first]
+    return [(p.key, p.name(lang)) for p in sorted(keys, key=lambda p: p.key != first)]
+
+
+def _act(request: Request, who: Principal, ref: str, done: str, action: Any, *args: Any, **kw: Any) -> Response:
+    """Run one action on the subject; a refusal from the library is shown on the subject page."""
+    try:
+        action(acting_register(request, who), *args, **kw)
+    except PersonvernError as exc:
+        return subject_page(request, who, ref, error=exc)
+    return RedirectResponse(f"/console/subjects/{ref}?done={done}", 303)
 
 
 @router.post("/subjects/{ref}/contact")
@@ -167,18 +196,59 @@ def log_contact_action(request: Request, ref: str, who: Annotated[Principal, Dep
     from personvern.service.contact import log_contact
 
     reg = acting_register(request, who)
-    log_contact(reg, ref, channel=channel, direction=direction, purpose=service_purpose(reg), by=who.actor)
-    return RedirectResponse(f"/console/subjects/{ref}?done=done.contact", 303)
+    return _act(request, who, ref, "done.contact", log_contact, ref, channel=channel, direction=direction,
+                purpose=service_purpose(reg), by=who.actor)
 
 
 @router.post("/subjects/{ref}/restrict")
 def restrict_action(request: Request, ref: str, who: Annotated[Principal, Depends(OFFICER)],
                     ground: Annotated[str, Form()] = "accuracy", reason: Annotated[str, Form()] = "") -> Response:
-    reg = acting_register(request, who)
-    if not reason.strip():
-        raise RegisterError("give a reason for the restriction", field="reason")
-    reg.restrict(ref, ground=ground, reason=reason, by=who.actor)  # type: ignore[arg-type]
-    return RedirectResponse(f"/console/subjects/{ref}?done=done.restricted", 303)
+    def restrict(reg: Register) -> None:
+        if not reason.strip():
+            raise RegisterError("give a reason for the restriction", field="reason")
+        reg.restrict(ref, ground=ground, reason=reason, by=who.actor)  # type: ignore[arg-type]
+
+    return _act(request, who, ref, "done.restricted", restrict)
+
+
+@router.post("/subjects/{ref}/cases")
+def open_case_action(request: Request, ref: str, who: Who, kind: Annotated[str, Form()] = "",
+                     purpose: Annotated[str, Form()] = "") -> Response:
+    """Open a service or complaint case on the profile (TZ8); its record is kept until the case is closed,
+    and at least 30 days after (TP3)."""
+    from personvern.service.cases import open_case
+
+    return _act(request, who, ref, "done.case_opened", open_case, subject=ref, kind=kind, purpose=purpose,
+                by=who.actor)
+
+
+@router.post("/subjects/{ref}/cases/{case}/close")
+def close_case_action(request: Request, ref: str, case: str, who: Who,
+                      on: Annotated[str, Form()] = "") -> Response:
+    """Close a case: ``case.closed`` starts its retention (TP3: closed, and at least 30 days)."""
+    from personvern.service.cases import close_case
+
+    def close(reg: Register) -> None:
+        if case not in {c.ref for c in profile_cases(reg, ref)}:
+            raise NotFound("no such open case on this customer", field="case")
+        close_case(reg, case, by=who.actor, on=_day(on))
+
+    return _act(request, who, ref, "done.case_closed", close)
+
+
+def profile_cases(reg: Register, ref: str) -> list[Any]:
+    from personvern.service.cases import cases
+
+    return [c for c in cases(reg, ref) if c.closed_at is None]
+
+
+def _day(text: str) -> date | None:
+    if not text.strip():
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise RegisterError("give the date as YYYY-MM-DD", field="on") from None
 
 
 @router.get("/subjects/{ref}/erase", response_class=HTMLResponse)
@@ -195,7 +265,10 @@ def erase_action(request: Request, ref: str, who: Annotated[Principal, Depends(O
     if confirm != "yes":
         return RedirectResponse(f"/console/subjects/{ref}/erase", 303)
     reg = acting_register(request, who)
-    result = reg.erase(ref, by=who.actor)
+    try:
+        result = reg.erase(ref, by=who.actor)
+    except PersonvernError as exc:
+        return subject_page(request, who, ref, error=exc)
     return page(request, "console/erase.html", ctx(who, view=None, result=result, ref=ref, active="requests",
                                                   purpose_name=lambda key: _purpose_name(reg, key, lang_of(request))))
 
@@ -218,48 +291,6 @@ def requests_queue(request: Request, who: Annotated[Principal, Depends(OFFICER)]
     return page(request, "console/requests.html", ctx(who, rows=rows, overdue=overdue, show=show,
                                                      active="requests", open_states=OPEN),
                 title=translate(lang_of(request), "nav.requests"))
-
-
-@router.get("/requests/{ref}", response_class=HTMLResponse)
-def request_detail(request: Request, ref: str, who: Annotated[Principal, Depends(OFFICER)],
-                   done: str | None = None) -> Response:
-    from personvern.rights import requests as rq
-
-    reg = acting_register(request, who)
-    lang = lang_of(request)
-    return page(request, "console/request.html",
-                ctx(who, row=rq.get_request(reg, ref), artifacts=rq.artifacts(reg, ref), active="requests",
-                    open_states=OPEN, flash=translate(lang, done) if done else None),
-                title=translate(lang, "request.title"))
-
-
-@router.post("/requests/{ref}/verify")
-def request_verify(request: Request, ref: str, who: Annotated[Principal, Depends(OFFICER)]) -> Response:
-    """Record that staff checked the requester's identity (a signed request with ID, KL6; Art. 12(6))."""
-    from personvern.rights import requests as rq
-
-    rq.verify(acting_register(request, who), ref, method="id_document", by=who.actor)
-    return RedirectResponse(f"/console/requests/{ref}?done=done.verified", 303)
-
-
-@router.post("/requests/{ref}/complete")
-def request_complete(request: Request, ref: str, who: Annotated[Principal, Depends(OFFICER)],
-                     ground: Annotated[str, Form()] = "a", reason: Annotated[str, Form()] = "") -> Response:
-    """Do what the request asks and close it: verified first (Art. 12(6)), then the right's own work."""
-    from personvern.web.portal import carry_out
-
-    carry_out(acting_register(request, who), ref, by=who.actor, lang=lang_of(request), ground=ground,
-              reason=reason)
-    return RedirectResponse(f"/console/requests/{ref}?done=done.completed", 303)
-
-
-@router.get("/requests/{ref}/artifacts/{name}")
-def request_artifact(request: Request, ref: str, name: str,
-                     who: Annotated[Principal, Depends(OFFICER)]) -> Response:
-    from personvern.rights import requests as rq
-
-    media, body = rq.artifact(acting_register(request, who), ref, name)
-    return Response(body, media_type=media, headers={"Content-Disposition": f'inline; filename="{name}"'})
 
 
 @router.get("/sweep", response_class=HTMLResponse)
@@ -301,3 +332,9 @@ def policy_page(request: Request, who: Annotated[Principal, Depends(OFFICER)], s
     return page(request, "console/policy.html", ctx(who, document=Markup(_body_of(str(html))), show=show,
                                                    active="policy"),
                 title=translate(lang, "nav.policy"))
+
+
+# The request desk (verify, extend, refuse, carry out, rectify, decide) lives in its own module.
+from personvern.web.console_requests import router as _desk  # noqa: E402
+
+router.include_router(_desk)

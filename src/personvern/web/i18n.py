@@ -72,6 +72,14 @@ def page(request: Request, template: str, context: dict[str, Any] | None = None,
     return response
 
 
+def problem(lang: str, exc: Exception, *, detail: bool = True) -> dict[str, str | None]:
+    """A refusal from the library as a friendly message in ``lang``, chosen by the error's ``field``
+    (``problem.<field>``, else ``problem.other``); staff also see the library's own words as a detail."""
+    key = f"problem.{getattr(exc, 'field', None) or 'other'}"
+    message = translate(lang, key if key in CATALOGUE["nb"] else "problem.other")
+    return {"message": message, "detail": str(exc) if detail else None}
+
+
 def _csrf(request: Request) -> str:
     try:
         from personvern.web.auth import csrf_token
@@ -222,6 +230,52 @@ NB: dict[str, str] = {
     "done.contact": "Samtalen er logget.", "done.restricted": "Behandlingen er begrenset.",
     "done.completed": "Henvendelsen er fullført.", "done.verified": "Identiteten er bekreftet.",
     "done.channels": "Valgene dine er lagret.", "done.objected": "Du får ikke lenger markedsføring fra oss.",
+    "done.extended": "Fristen er forlenget, og kunden er fortalt hvorfor.",
+    "done.refused": "Henvendelsen er avslått med begrunnelse.", "done.decided": "Avgjørelsen er registrert.",
+    "done.rectified": "Opplysningene er rettet og henvendelsen fullført.",
+    "done.case_opened": "Saken er opprettet.", "done.case_closed": "Saken er avsluttet.",
+    "problem.title": "Det gikk ikke", "problem.detail": "Detaljer",
+    "problem.reason": "Skriv en begrunnelse – den blir lagret, og kunden får den.",
+    "problem.status": "Henvendelsen er ikke på et trinn der dette kan gjøres nå.",
+    "problem.changes": "Endringen kan ikke lagres: endre en verdi eller legg til en, og bare med kategorier "
+                       "formålet samler inn.",
+    "problem.json": "En sammensatt verdi må være gyldig JSON.",
+    "problem.kind": "Velg hva det gjelder.", "problem.what": "Skriv hva som er feil, og hva som er riktig.",
+    "problem.purpose": "Velg et formål i erklæringen.", "problem.case": "Fant ikke saken, eller den er "
+                                                                       "allerede avsluttet.",
+    "problem.on": "Skriv datoen som ÅÅÅÅ-MM-DD, tidligst den dagen saken ble opprettet.",
+    "problem.upheld": "Velg om innsigelsen tas til følge eller ikke.",
+    "problem.ground": "Velg et gyldig grunnlag.", "problem.request": "Denne henvendelsen kan ikke behandles slik.",
+    "problem.subject": "Fant ikke kunden.", "problem.method": "Ukjent måte å bekrefte identitet på.",
+    "problem.channel": "Ukjent kanal.", "problem.other": "Det du ba om, kan ikke gjøres.",
+    "request.extend": "Forleng fristen", "request.extend_reason": "Hvorfor trengs mer tid? (kunden får det)",
+    "request.extended_to": "Forlenget til {date}: {reason}", "request.refuse": "Avslå",
+    "request.refuse_reason": "Begrunnelse for avslaget (kunden får den)",
+    "request.refused_because": "Avslått: {reason}", "request.actions": "Handlinger",
+    "request.verify_lead": "Signert henvendelse med kopi av legitimasjon er kontrollert (kopien lagres ikke).",
+    "request.notices": "Mottakere som er varslet (art. 19)", "request.no_notices": "Ingen mottakere er varslet.",
+    "request.objection_to": "Innsigelse mot", "request.direct_marketing": "Direkte markedsføring (art. 21 nr. 2)",
+    "request.decide": "Avgjør innsigelsen (art. 21 nr. 1)",
+    "request.decide_lead": "Behandlingen for «{purpose}» er begrenset til avgjørelsen er tatt.",
+    "request.upheld_yes": "Tas til følge – behandlingen stanses",
+    "request.upheld_no": "Tas ikke til følge – tvingende berettigede grunner",
+    "request.decide_reason": "Begrunnelse", "request.decide_submit": "Registrer avgjørelsen",
+    "rectify.title": "Retting og supplering", "rectify.lead": "Kundens opplysninger slik de er nå. Endre det "
+                                                             "som er feil, eller legg til det som mangler "
+                                                             "(art. 16).",
+    "rectify.record": "Post {id}", "rectify.collected": "registrert {date}", "rectify.add": "Legg til",
+    "rectify.add_value": "Ny verdi", "rectify.none": "Ingen aktive opplysninger å rette.",
+    "rectify.review": "Se over endringene", "rectify.confirm_title": "Lagre disse endringene?",
+    "rectify.confirm_lead": "Mottakere som har fått opplysningene, blir varslet (art. 19).",
+    "rectify.before": "Før", "rectify.after": "Etter", "rectify.new": "(ny)", "rectify.confirm": "Ja, rett",
+    "rectify.cancel": "Avbryt", "rectify.statement": "Kundens beskrivelse ligger under dokumenter.",
+    "case.open": "Opprett sak", "case.open_submit": "Opprett",
+    "case.kind": "Type sak", "case.purpose": "Formål", "case.close": "Avslutt",
+    "case.close_on": "Avsluttet dato", "case.kind.service": "Service", "case.kind.complaint": "Reklamasjon",
+    "case.kind.warranty": "Garanti",
+    "case.lead": "Saken lagres til den er avsluttet, og deretter så lenge formålet sier (TP3).",
+    "portal.records_until": "mellom {first} og {last}",
+    "portal.awaiting": "{n} venter på en hendelse", "portal.copy_note": "Kopien lages når du laster den ned.",
     "mail.login_subject": "Logg inn på Mine sider hos {name}",
     "mail.login_text": "Hei,\n\nher er lenken for å logge inn på Mine sider hos {name}:\n\n{link}\n\n"
                        "Lenken virker én gang og går ut om {minutes} minutter. Ba du ikke om den, kan du se "
@@ -359,6 +413,53 @@ EN: dict[str, str] = {
     "done.contact": "The call is logged.", "done.restricted": "Processing is restricted.",
     "done.completed": "The request is completed.", "done.verified": "The identity is verified.",
     "done.channels": "Your choices are saved.", "done.objected": "You will no longer get marketing from us.",
+    "done.extended": "The deadline is extended, and the customer is told why.",
+    "done.refused": "The request is refused with a reason.", "done.decided": "The decision is recorded.",
+    "done.rectified": "The data is rectified and the request completed.",
+    "done.case_opened": "The case is opened.", "done.case_closed": "The case is closed.",
+    "problem.title": "That did not work", "problem.detail": "Details",
+    "problem.reason": "Give a reason – it is stored, and the customer is told.",
+    "problem.status": "The request is not at a step where this can be done now.",
+    "problem.changes": "The change cannot be saved: edit a value or add one, and only with categories the "
+                       "purpose collects.",
+    "problem.json": "A structured value must be valid JSON.",
+    "problem.kind": "Choose what it is about.", "problem.what": "Say what is wrong and what is right.",
+    "problem.purpose": "Choose a purpose of the policy.", "problem.case": "The case was not found, or it is "
+                                                                         "already closed.",
+    "problem.on": "Give the date as YYYY-MM-DD, no earlier than the day the case was opened.",
+    "problem.upheld": "Choose whether the objection is upheld or not.",
+    "problem.ground": "Choose a valid ground.", "problem.request": "This request cannot be handled that way.",
+    "problem.subject": "The customer was not found.", "problem.method": "Unknown way to verify identity.",
+    "problem.channel": "Unknown channel.", "problem.other": "What you asked for cannot be done.",
+    "request.extend": "Extend the deadline", "request.extend_reason": "Why is more time needed? (the customer "
+                                                                     "is told)",
+    "request.extended_to": "Extended to {date}: {reason}", "request.refuse": "Refuse",
+    "request.refuse_reason": "Reason for the refusal (the customer is told)",
+    "request.refused_because": "Refused: {reason}", "request.actions": "Actions",
+    "request.verify_lead": "A signed request with a copy of ID was checked (the copy is not stored).",
+    "request.notices": "Recipients notified (Art. 19)", "request.no_notices": "No recipients notified.",
+    "request.objection_to": "Objection to", "request.direct_marketing": "Direct marketing (Art. 21(2))",
+    "request.decide": "Decide the objection (Art. 21(1))",
+    "request.decide_lead": "Processing for “{purpose}” is restricted until the decision.",
+    "request.upheld_yes": "Upheld – the processing stops",
+    "request.upheld_no": "Not upheld – compelling legitimate grounds",
+    "request.decide_reason": "Reason", "request.decide_submit": "Record the decision",
+    "rectify.title": "Rectification and completion", "rectify.lead": "The customer's data as it is now. Correct "
+                                                                    "what is wrong or add what is missing "
+                                                                    "(Art. 16).",
+    "rectify.record": "Record {id}", "rectify.collected": "collected {date}", "rectify.add": "Add",
+    "rectify.add_value": "New value", "rectify.none": "No active data to rectify.",
+    "rectify.review": "Review the changes", "rectify.confirm_title": "Save these changes?",
+    "rectify.confirm_lead": "Recipients that got the data are notified (Art. 19).",
+    "rectify.before": "Before", "rectify.after": "After", "rectify.new": "(new)", "rectify.confirm": "Yes, rectify",
+    "rectify.cancel": "Cancel", "rectify.statement": "The customer's description is under documents.",
+    "case.open": "Open a case", "case.open_submit": "Open",
+    "case.kind": "Kind of case", "case.purpose": "Purpose", "case.close": "Close",
+    "case.close_on": "Closed on", "case.kind.service": "Service", "case.kind.complaint": "Complaint",
+    "case.kind.warranty": "Warranty",
+    "case.lead": "The case is kept until it is closed, and then as long as the purpose says (TP3).",
+    "portal.records_until": "between {first} and {last}",
+    "portal.awaiting": "{n} await an event", "portal.copy_note": "The copy is made when you download it.",
     "mail.login_subject": "Log in to My pages at {name}",
     "mail.login_text": "Hello,\n\nhere is your link to log in to My pages at {name}:\n\n{link}\n\n"
                        "The link works once and expires in {minutes} minutes. If you did not ask for it, you "

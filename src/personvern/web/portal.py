@@ -14,19 +14,24 @@
 from __future__ import annotations
 
 from contextlib import suppress
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy import case, func, select
 from starlette.concurrency import run_in_threadpool
 
-from personvern.errors import InvalidIdentifier, NotFound, RegisterError
+from personvern.errors import InvalidIdentifier, NotFound, PersonvernError, RegisterError
+from personvern.notice.wording import describe_basis, describe_retention
+from personvern.policy import taxonomy
 from personvern.register import Register
+from personvern.register import schema as t
 from personvern.register.outbox import Email, send_email
 from personvern.web.auth import Principal, end_session, require_page, start_session
 from personvern.web.console import _safe_next, login_form_ok, set_form_token
-from personvern.web.i18n import lang_of, page, translate
+from personvern.web.i18n import lang_of, page, problem, translate
 
 router = APIRouter(include_in_schema=False)
 SUBJECT = require_page("subject")
@@ -127,18 +132,82 @@ def logout(request: Request, me: Me) -> Response:
 @router.get("", response_class=HTMLResponse)
 @router.get("/", response_class=HTMLResponse)
 def my_page(request: Request, me: Me, done: str | None = None) -> Response:
+    return home_page(request, me, done=done)
+
+
+def home_page(request: Request, me: Me, *, done: str | None = None, error: PersonvernError | None = None) -> Response:
+    """My data by purpose, my choices and my requests; a refused form is shown here with its 4xx status."""
     from personvern.consent.ledger import current
     from personvern.rights import requests as rq
-    from personvern.rights.access import access_report
+    from personvern.web.app import status_of
 
     reg = _acting(request, me)
     ref = str(me.subject_ref)
     lang = lang_of(request)
-    report = access_report(reg, ref)
     return page(request, "portal/home.html",
-                ctx(me, report=report, choices=_channel_choices(reg, current(reg, ref)),
-                    requests=rq.list_requests(reg, subject=ref), flash=translate(lang, done) if done else None),
-                title=translate(lang, "portal.title"))
+                ctx(me, data=my_data(reg, ref, lang), choices=_channel_choices(reg, current(reg, ref)),
+                    requests=rq.list_requests(reg, subject=ref), flash=translate(lang, done) if done else None,
+                    problem=problem(lang, error, detail=False) if error else None),
+                title=translate(lang, "portal.title"), status=status_of(error) if error else 200)
+
+
+@dataclass(frozen=True)
+class MyPurpose:
+    """One purpose on "my data": why (the basis), how long (the rule in words) and the dates (Art. 13/15)."""
+
+    key: str
+    name: str
+    description: str
+    legal_basis: str
+    retention: str
+    categories: list[str]
+    records: int
+    restricted: int
+    first_end: date | None  # the earliest date a record is deleted
+    last_end: date | None
+    awaiting_event: int  # records whose end waits for an event (a case closed, a delivery done)
+
+
+@dataclass(frozen=True)
+class MyData:
+    registered_since: datetime
+    purposes: list[MyPurpose]
+
+
+def my_data(reg: Register, ref: str, lang: str) -> MyData:
+    """A light read of "my data by purpose" (Art. 15(1)(a)-(d)): one grouped query over the records and one
+    over the restrictions, nothing decrypted, nothing exported — the register copy with its ``export.created``
+    audit entry is made only when the subject downloads it (:func:`register_copy`)."""
+    r, x = t.records, t.restrictions
+    with reg.engine.connect() as c:
+        subject = c.execute(select(t.subjects.c.id, t.subjects.c.kind, t.subjects.c.created_at)
+                            .where(t.subjects.c.ref == ref)).one()
+        rows = c.execute(select(r.c.purpose, func.count().label("n"), func.min(r.c.retention_until).label("first"),
+                                func.max(r.c.retention_until).label("last"),
+                                func.sum(case((r.c.retention_until.is_(None), 1), else_=0)).label("waiting"))
+                         .where(r.c.subject_id == subject.id).group_by(r.c.purpose)).all()
+        restr = c.execute(select(x.c.record_id, r.c.purpose).select_from(x.outerjoin(r, r.c.id == x.c.record_id))
+                          .where(x.c.subject_id == subject.id, x.c.lifted_at.is_(None))).all()
+    whole = any(z.record_id is None for z in restr)
+    held = {z.purpose: 0 for z in restr}
+    for z in restr:
+        held[z.purpose] += 1
+    counts = {row.purpose: row for row in rows}
+    labels = taxonomy.categories(reg.policy)
+    purposes = []
+    for p in reg.policy.purposes:
+        row = counts.get(p.key)
+        if row is None:
+            continue
+        bases = [p.legal_basis, *p.also_based_on]
+        purposes.append(MyPurpose(
+            key=p.key, name=p.name(lang), description=p.description(lang),
+            legal_basis="; ".join(describe_basis(b, lang) for b in bases),
+            retention=describe_retention(p.retention, reg.policy, lang) if p.retention else "",
+            categories=[taxonomy.label(labels, k, lang) for k in [*p.categories, *p.special_categories]],
+            records=int(row.n), restricted=int(row.n) if whole else min(held.get(p.key, 0), int(row.n)),
+            first_end=row.first, last_end=row.last, awaiting_event=int(row.waiting or 0)))
+    return MyData(registered_since=subject.created_at, purposes=purposes)
 
 
 def _channel_choices(reg: Register, states: list[Any]) -> list[dict[str, Any]]:
@@ -188,7 +257,10 @@ async def set_channels(request: Request, me: Me) -> Response:
     form = await request.form()
     wanted = {str(v) for v in form.getlist("on")}  # "purpose:channel" of every box left on
     reg = _acting(request, me)
-    await run_in_threadpool(apply_channels, reg, str(me.subject_ref), wanted, me.actor, lang_of(request))
+    try:
+        await run_in_threadpool(apply_channels, reg, str(me.subject_ref), wanted, me.actor, lang_of(request))
+    except PersonvernError as exc:
+        return await run_in_threadpool(home_page, request, me, error=exc)
     return RedirectResponse("/mine-sider?done=done.channels#kanaler", 303)
 
 
@@ -216,7 +288,10 @@ def object_to_marketing(request: Request, me: Me) -> Response:
     """Object to direct marketing and its profiling: it stops at once, on every channel (Art. 21(3), TP13e)."""
     from personvern.consent import object_to_marketing as objection
 
-    objection(_acting(request, me), str(me.subject_ref), by=me.actor)
+    try:
+        objection(_acting(request, me), str(me.subject_ref), by=me.actor)
+    except PersonvernError as exc:
+        return home_page(request, me, error=exc)
     return RedirectResponse("/mine-sider?done=done.objected", 303)
 
 
@@ -227,20 +302,27 @@ def new_request(request: Request, me: Me, kind: Annotated[str, Form()] = "",
                 what: Annotated[str, Form()] = "") -> Response:
     """Ask for rectification or erasure (or access, restriction, portability). The portal session is the
     verification of identity (Art. 12(6)); the text of a rectification is stored encrypted with the request."""
+    try:
+        ref = ask(_acting(request, me), str(me.subject_ref), kind, what, by=me.actor)
+    except PersonvernError as exc:
+        return home_page(request, me, error=exc)
+    return RedirectResponse(f"/mine-sider/foresporsler/{ref}", 303)
+
+
+def ask(reg: Register, subject: str, kind: str, what: str, *, by: str) -> str:
+    """Open the request verified by the portal session; returns its ref."""
     from personvern.rights import requests as rq
 
     if kind not in ("rectification", "erasure", "restriction", "access", "portability"):
         raise RegisterError("choose what you ask for", field="kind")
     if kind == "rectification" and not what.strip():
         raise RegisterError("say what is wrong and what it should be", field="what")
-    reg = _acting(request, me)
-    ref = str(me.subject_ref)
-    view = rq.open_request(reg, kind, subject=ref, channel="portal")
+    view = rq.open_request(reg, kind, subject=subject, channel="portal")
     if view.status == "received":
-        view = rq.verify(reg, view.ref, method="portal_session", by=me.actor, subject=ref)
+        view = rq.verify(reg, view.ref, method="portal_session", by=by, subject=subject)
     if what.strip():
         rq.add_artifact(reg, view.ref, "subject-statement.txt", "text/plain; charset=utf-8", what.strip().encode())
-    return RedirectResponse(f"/mine-sider/foresporsler/{view.ref}", 303)
+    return view.ref
 
 
 @router.get("/foresporsler/{ref}", response_class=HTMLResponse)
@@ -256,31 +338,3 @@ def my_request(request: Request, ref: str, me: Me) -> Response:
         raise NotFound("no such request", field="request")  # another subject's ref: 404, not 403
     return page(request, "portal/request.html", ctx(me, view=view),
                 title=translate(lang_of(request), "request.title"))
-
-
-# -- carrying a request out (used by the console) -------------------------------------------------------
-
-def carry_out(reg: Register, ref: str, *, by: str, lang: str, ground: str = "a", reason: str = "") -> None:
-    """Do the work of a verified request and complete it (``personvern.rights.handle``): the register copy,
-    the portable data, erasure on an Art. 17(1) ground, restriction, objection. Rectification is completed
-    after the officer has corrected the data (the console does not edit payloads)."""
-    from personvern.rights import handle
-    from personvern.rights import requests as rq
-
-    view = rq.get_request(reg, ref)
-    if view.status == "received":
-        raise RegisterError("verify the requester's identity before acting on the request (Art. 12(6))",
-                            field="status")
-    if view.kind == "access":
-        handle.answer_access(reg, ref, by=by, langs=("en",) if lang == "en" else ("nb",))
-    elif view.kind == "portability":
-        handle.answer_portability(reg, ref, by=by)
-    elif view.kind == "erasure":
-        handle.erase(reg, ref, ground=ground, by=by)
-    elif view.kind == "restriction":
-        handle.restrict(reg, ref, ground=ground if ground in handle.RESTRICTION_GROUNDS else "accuracy",
-                        reason=reason or "the subject contests the accuracy (Art. 18(1)(a))", by=by)
-    elif view.kind == "objection":
-        handle.object_to(reg, ref, by=by)
-    else:
-        rq.complete(reg, ref, by=by, outcome={"handled": view.kind})
