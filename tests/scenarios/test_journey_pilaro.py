@@ -24,7 +24,7 @@ from personvern.rights import requests as rq
 from personvern.rights.notify import record_disclosure
 from personvern.rights.verification import check_code, send_code
 from personvern.service import contacts, log_contact, lookup
-from personvern.worker import CaptureMailer, Worker
+from personvern.worker import CaptureMailer, Worker, acknowledge, list_outbox
 
 HANNE = {"email": "hanne.lie@bedrift.no", "phone": "+47 922 33 444"}
 
@@ -147,10 +147,6 @@ def test_hanne_inquires_withdraws_consent_and_uses_her_rights_with_a_complaint_t
 
 
 @pytest.mark.promise("PI2")
-@pytest.mark.xfail(strict=True, reason="BUG: consent.rules.sale_purposes counts only Art. 6(1)(b) purposes and "
-                   "sale_events only 'purchase.*' events; Pilaro has neither (its customers are administered on "
-                   "(f) and invoiced under bookkeeping), so soft opt-in never applies and PI2's marketing to "
-                   "existing customers is refused as no_consent")
 def test_an_existing_customer_gets_marketing_on_legitimate_interest(open_register: Any) -> None:
     """PI2: marketing to existing customers rests on Art. 6(1)(f) with markedsføringsloven § 15 second paragraph
     (the policy enables soft_opt_in); a new contact needs consent."""
@@ -163,11 +159,10 @@ def test_an_existing_customer_gets_marketing_on_legitimate_interest(open_registe
 
 
 @pytest.mark.promise("PI5")
-@pytest.mark.xfail(strict=True, reason="BUG: Pilaro publishes no e-mail (only a contact form) and its partners "
-                   "have no contact, so rights.notify._send returns None: the Art. 19 notice of a rectification "
-                   "is neither queued nor surfaced (recipients_notified=0, audit outbox_id=None)")
 def test_art19_notice_reaches_pilaros_partner(open_register: Any) -> None:
-    """Art. 19: each recipient that got the data is told of a rectification, unless impossible."""
+    """Art. 19: each recipient that got the data is told of a rectification, unless impossible. Pilaro
+    publishes no e-mail and its partners no contact: the notice waits as a ``manual`` outbox row for the
+    privacy officer, who acknowledges it once the partner has been told."""
     reg: Register = open_register("pilaro")
     hanne = reg.add_subject("business_contact", HANNE)
     admin = reg.write(hanne, "customer_administration", ["user.name"], {"user.name": "Hanne Lie"})
@@ -176,3 +171,6 @@ def test_art19_notice_reaches_pilaros_partner(open_register: Any) -> None:
     rq.verify(reg, req.ref, method="email_link", by="daglig-leder")
     done = handle.rectify(reg, req.ref, {admin: {"user.name": "Hanne Lie Berg"}}, by="daglig-leder")
     assert done.details["recipients_notified"] == 1
+    [owed] = list_outbox(reg, "manual")
+    assert (owed.recipient, owed.topic) == ("partners", "art19.rectification")
+    assert acknowledge(reg, owed.id, by="daglig-leder")

@@ -114,3 +114,18 @@ def test_activation_is_audited_with_counts_only(tp: Register) -> None:
     with tp.engine.connect() as c:
         [row] = c.execute(select(t.audit_log).where(t.audit_log.c.action == "policy.activated")).all()
     assert row.actor == "dpo" and row.details["material"] == 1 and row.details["notified"] == 1
+
+
+@pytest.mark.promise("TP16")
+def test_the_e_mails_of_a_batch_cost_the_same_statements_however_many_subjects(tp: Register) -> None:
+    def statements(n: int, text: str) -> int:
+        for k in range(n):
+            tp.add_subject("customer", {"email": f"kunde{text[:0]}{n}-{k}@example.no"})
+        with tp.trace() as q:
+            done = activate_policy(tp, text, by="dpo")
+        assert done.notified == n
+        return sum(1 for s in q if "outbox" in s.lower())
+
+    few = statements(2, NEW_CONTROLLER)
+    many = statements(12, NEW_CONTROLLER.replace('version: "', 'version: "9'))  # only the new 12 are told again
+    assert few == many <= 3  # one existence check, one multi-row insert (TP16 at ~10^4 e-mails/s)

@@ -157,8 +157,11 @@ class Facts(Protocol):
 
 
 def sale_purposes(policy: Policy) -> list[str]:
-    """Purposes whose records show a customer relationship from a sale: contract-based, not marketing."""
-    return [p.key for p in policy.purposes if p.legal_basis.article == "b" and p.marketing is None]
+    """Purposes whose records show a customer relationship from a sale: contract-based and not marketing, plus
+    those a marketing purpose names in ``customers_from`` (Pilaro administers its customers on Art. 6(1)(f))."""
+    named = {k for p in policy.purposes if p.marketing for k in p.marketing.customers_from}
+    return [p.key for p in policy.purposes
+            if (p.legal_basis.article == "b" and p.marketing is None) or p.key in named]
 
 
 def sale_events(policy: Policy) -> list[str]:

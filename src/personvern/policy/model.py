@@ -109,6 +109,9 @@ class Marketing(_Model):
         default=False,
         description="markedsføringsloven § 15 existing-customer exception for e-mail/SMS",
     )
+    customers_from: list[str] = Field(
+        default_factory=list, description="purposes whose records show a customer relationship from a sale "
+        "(besides the contract purposes, Art. 6(1)(b)): who counts as an existing customer for soft_opt_in")
 
 
 class Requirement(_Model):
@@ -212,7 +215,11 @@ class Policy(_Model):
             dupes = sorted({k for k in keys if keys.count(k) > 1})
             if dupes:
                 raise ValueError(f"{kind}: duplicate key {', '.join(dupes)}")
+        keys = {p.key for p in self.purposes}
         for p in self.purposes:
+            for other in p.marketing.customers_from if p.marketing else []:
+                if other not in keys:
+                    raise ValueError(f"purposes: '{p.key}'.marketing.customers_from: unknown purpose '{other}'")
             if p.needed_until is not None and p.needed_until not in self.events:
                 raise ValueError(f"purposes: '{p.key}'.needed_until: unknown event '{p.needed_until}'; "
                                  "declare it under 'events:'")

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
-from sqlalchemy import Connection, insert, or_, select
+from sqlalchemy import Connection, insert, or_, select, update
 
 from personvern.audit.events import AuditEvent, DisclosureRecorded, register_event
 from personvern.errors import CategoryNotAllowed, NotFound, RegisterError
@@ -255,7 +255,8 @@ def _send(reg: Register, conn: Connection, rec: Recipient, message: dict[str, An
     direct = rec.contact.email if rec.contact and rec.contact.email else None
     to = direct or reg.policy.controller.email
     if not to:
-        return None  # nowhere to write: the audit entry (outbox_id None) shows the notice was not sent
+        return _manual(reg, conn, rec, message, topic=topic, key=key, subject_ref=subject_ref,
+                       request_id=request_id, not_before=not_before)
     title = message["title"] if direct else f"[{rec.key}] {message['title']} (videresend / forward)"
     lines = [message["instruction"]["nb"], message["instruction"]["en"], "",
              f"Mottaker / recipient: {rec.key}", f"Referanser / references: {', '.join(message['references']) or '-'}",
@@ -265,6 +266,20 @@ def _send(reg: Register, conn: Connection, rec: Recipient, message: dict[str, An
     return enqueue(reg, conn, kind="email", topic=topic, destination=normalise("email", to).masked, body=email.body(),
                    idempotency_key=key, recipient=rec.key, subject_ref=subject_ref, request_id=request_id,
                    not_before=not_before)
+
+
+def _manual(reg: Register, conn: Connection, rec: Recipient, message: dict[str, Any], *, topic: str, key: str,
+            subject_ref: str, request_id: int | None, not_before: datetime | None) -> int | None:
+    """Neither a webhook, nor a contact e-mail, nor a controller e-mail (Pilaro publishes only a contact form):
+    the notice is still owed (Art. 19), so it waits in the outbox as ``manual`` — never claimed by the worker,
+    listed for the privacy officer (`personvern outbox list --status manual`), closed with `outbox ack` once
+    the recipient has been told by other means."""
+    oid = enqueue(reg, conn, kind="manual", topic=topic, destination=f"manual: {rec.key}"[:255], body=message,
+                  idempotency_key=key, recipient=rec.key, subject_ref=subject_ref, request_id=request_id,
+                  not_before=not_before)
+    if oid is not None:
+        conn.execute(update(t.outbox).where(t.outbox.c.id == oid).values(status="manual"))
+    return oid
 
 
 def _recipient(reg: Register, key: str) -> Recipient:

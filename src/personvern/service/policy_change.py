@@ -12,9 +12,10 @@ change is material queues one e-mail per affected subject that has an e-mail add
 - a change of controller or a new joint controller, or a change this module cannot place: every subject.
 
 Subjects are selected set-based in SQL, in batches keyed on the subject id; their addresses are decrypted a
-batch at a time with their subject keys. Only subjects that existed at activation are told (a newer one got
-the new notice when its data was collected). Running it again for the same text sends nothing new, and an
-interrupted run picks up where it stopped: ``policy_notices`` is the ledger.
+batch at a time with their subject keys, and each batch's e-mails are queued with one ``enqueue_many``. Only
+subjects that existed at activation are told (a newer one got the new notice when its data was collected).
+Running it again for the same text sends nothing new, and an interrupted run picks up where it stopped:
+``policy_notices`` is the ledger.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from personvern.policy import load_policy
 from personvern.policy.model import Policy
 from personvern.register import schema as t
 from personvern.register.crypto import decrypt
-from personvern.register.outbox import Email, send_email
+from personvern.register.outbox import Email, Message, enqueue_many
 from personvern.service.events import PolicyActivated
 
 if TYPE_CHECKING:
@@ -163,19 +164,20 @@ def _send_batch(reg: Register, c: Connection, vid: int, subjects: list[tuple[int
     for row in c.execute(select(i.c.subject_id, i.c.value, i.c.masked).where(
             i.c.subject_id.in_(ids), i.c.kind == "email").order_by(i.c.id)):
         first.setdefault(row.subject_id, row)
-    notices = []
     now = reg.clock()
+    told: list[tuple[int, str, str, str]] = []  # subject id, ref, address, masked address
     for sid, ref in subjects:
         found, key = first.get(sid), keys.get(sid)
         if found is None or key is None:
             continue  # erased meanwhile: its key is shredded and there is nobody to tell
-        to = decrypt(key, found.value, b"email").decode()  # stored normalised (register/identifiers.py)
-        oid = send_email(reg, c, Email(to=to, subject=mail[0], text=mail[1]), topic=TOPIC,
-                         idempotency_key=f"{TOPIC}:{vid}:{ref}", masked_to=found.masked, subject_ref=ref)
-        notices.append({"subject_id": sid, "policy_version_id": vid, "outbox_id": oid, "sent_at": now})
-    if notices:
-        c.execute(insert(t.policy_notices), notices)
-    return len(notices)
+        told.append((sid, ref, decrypt(key, found.value, b"email").decode(), found.masked))  # stored normalised
+    oids = enqueue_many(reg, c, [Message.email(Email(to=to, subject=mail[0], text=mail[1]), topic=TOPIC,
+                                               idempotency_key=f"{TOPIC}:{vid}:{ref}", masked_to=masked,
+                                               subject_ref=ref) for _, ref, to, masked in told])
+    if told:
+        c.execute(insert(t.policy_notices), [{"subject_id": sid, "policy_version_id": vid, "outbox_id": oid,
+                                              "sent_at": now} for (sid, *_), oid in zip(told, oids, strict=True)])
+    return len(told)
 
 
 def _message(new: Policy, material: list[dict[str, str]]) -> tuple[str, str]:

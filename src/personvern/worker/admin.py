@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from personvern.register.store import Register
 
 o = t.outbox
-STATUSES = ("pending", "delivered", "dead")
+STATUSES = ("pending", "delivered", "dead", "manual")  # manual: no channel; acknowledged by the officer
 
 
 @register_event
