@@ -19,6 +19,10 @@ BROKEN = Path(__file__).parent / "fixtures" / "broken"
 POLICIES = Path(__file__).resolve().parents[2] / "examples" / "policies"
 
 ERRORS = {
+    "audit_retention_anchor": "9: settings.audit_retention: counts from case.closed, but an audit entry only has "
+    "its own date: count from collection, e.g. '3 years after end of year of collection'",
+    "audit_retention_review": "9: settings.audit_retention: 'then: review' cannot apply to audit entries: they "
+    "are deleted when their time is up ('then: delete', the default)",
     "unknown_category": "17: purposes[support].categories[1]: "
     "unknown category 'user.contact.emial'; did you mean 'user.contact.email'?",
     "unknown_subject": "18: purposes[support].subjects[1]: "

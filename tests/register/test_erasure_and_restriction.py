@@ -55,16 +55,21 @@ def test_erasure_seals_bookkeeping_found_only_by_order_number_until_bokforingslo
 
 
 @pytest.mark.promise("TZ4")
-def test_erased_subjects_data_in_an_old_copy_cannot_be_decrypted(reg: Register) -> None:
-    """Crypto-shredding: the key is gone, so a backup taken before the erasure is unreadable."""
+def test_erasure_shreds_the_subjects_key_in_the_live_database(reg: Register) -> None:
+    """Crypto-shredding in the live database: the subject's wrapped key row is deleted, so nothing encrypted
+    under it can be decrypted from this database any more. It does not reach a backup taken before the
+    erasure, which still holds the wrapped key (docs/security.md, "The limit: backups"; replay after restore
+    is tests/security/test_security_erasure_replay.py)."""
     ref = _customer_with_order(reg)
     with reg.engine.connect() as c:
         sid = reg.subject_id(c, ref)
-        backup_key = c.execute(select(t.subject_keys.c.wrapped).where(t.subject_keys.c.subject_id == sid)).scalar()
-    assert backup_key is not None
+        wrapped = c.execute(select(t.subject_keys.c.wrapped).where(t.subject_keys.c.subject_id == sid)).scalar()
+    assert wrapped is not None
     reg.erase(ref, by="po")
-    with reg.engine.connect() as c, pytest.raises(CryptoError, match="crypto-shredded"):
-        reg.keys.subject_key(c, sid)
+    with reg.engine.connect() as c:
+        assert c.execute(select(t.subject_keys).where(t.subject_keys.c.subject_id == sid)).first() is None
+        with pytest.raises(CryptoError, match="crypto-shredded"):
+            reg.keys.subject_key(c, sid)
 
 
 @pytest.mark.promise("TP13c")

@@ -74,6 +74,9 @@ class Backup:
         if not self.sqlite:
             with self.engine.begin() as conn:
                 conn.execute(text(f'DROP SCHEMA "{self.schema}" CASCADE'))
+            # the engine may be a register's that was already closed: using it opened a fresh pool, which
+            # would otherwise leave its connection to the garbage collector (psycopg's __del__ warning)
+            self.engine.dispose()
 
     def rows(self, table: str) -> list[dict[str, object]]:
         """Rows of one table as they are in the backup (what an attacker holding the copy would read)."""

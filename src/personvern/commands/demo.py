@@ -65,8 +65,7 @@ def _print_welcome(result: DemoResult, base: str) -> None:
 
 
 def _serve(result: DemoResult, company: str, host: str, port: int) -> None:
-    import uvicorn
-
+    from personvern.commands.web import run_uvicorn
     from personvern.register import Register
     from personvern.web.app import WebConfig, create_app
 
@@ -75,7 +74,8 @@ def _serve(result: DemoResult, company: str, host: str, port: int) -> None:
     stop = threading.Event()
     worker = _start_worker(reg, stop)
     try:
-        uvicorn.run(create_app(reg, WebConfig(base_url=base, demo=True, secure_cookies=False)),
+        # uvicorn's log lines through the personal-data redaction filter, log_config=None (Art. 32)
+        run_uvicorn(create_app(reg, WebConfig(base_url=base, demo=True, secure_cookies=False)),
                     host=host, port=port, log_level="warning")
     finally:
         stop.set()

@@ -4,14 +4,16 @@ habit 5)."""
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 import threading
-from typing import Annotated
+from typing import IO, Annotated, Any
 
 import typer
 
 from personvern.commands._common import DbOpt, PolicyOpt, err, register, say
+from personvern.logs import configure_logging
 
 serve_app = typer.Typer(help="Serve the REST API, the staff console and the portal.")
 users_app = typer.Typer(help="Staff users of the console (argon2id password hashes).", no_args_is_help=True)
@@ -29,10 +31,11 @@ def serve(policy: PolicyOpt, db: DbOpt = None,
               help="cookies without Secure: only for plain http on localhost")] = False,
           worker: Annotated[bool, typer.Option("--worker/--no-worker",
                                                help="deliver the outbox and run nightly jobs in the background")]
-          = True) -> None:
-    """Run the web app against a configured database and policy (uvicorn), with the worker beside it."""
-    import uvicorn
-
+          = True,
+          log_level: Annotated[str, typer.Option(help="debug, info (the access log), warning or error")] = "info",
+          ) -> None:
+    """Run the web app against a configured database and policy (uvicorn), with the worker beside it.
+    Logs are JSON lines on stderr with personal data redacted, uvicorn's access log included (Art. 32)."""
     from personvern.web.app import WebConfig, create_app
 
     base = base_url or f"http://{host}:{port}"
@@ -44,12 +47,31 @@ def serve(policy: PolicyOpt, db: DbOpt = None,
         thread = _start_worker(reg, stop) if worker else None
         say(f"personvern on {base}  (console {base}/console, portal {base}/mine-sider, API {base}/api/docs)")
         try:
-            uvicorn.run(create_app(reg, WebConfig(base_url=base, secure_cookies=secure)), host=host, port=port,
-                        log_level="warning", server_header=False)
+            run_uvicorn(create_app(reg, WebConfig(base_url=base, secure_cookies=secure)), host=host, port=port,
+                        log_level=log_level)
         finally:
             stop.set()
             if thread is not None:
                 thread.join(timeout=10)
+
+
+def run_uvicorn(app: Any, *, host: str, port: int, log_level: str = "info", stream: IO[str] | None = None) -> None:
+    """Serve ``app`` with uvicorn, every log line through personvern's redaction filter (``personvern.logs``):
+    ``configure_logging`` routes uvicorn's loggers to one redacting handler and ``log_config=None`` keeps
+    uvicorn from installing its own, so an access-log line for ``/x?email=kari@example.no`` shows ``[e-mail]``
+    (Art. 5(1)(f), Art. 32)."""
+    import uvicorn
+
+    if log_level.lower() not in ("critical", "error", "warning", "info", "debug", "trace"):
+        raise typer.BadParameter(f"unknown log level '{log_level}'", param_hint="--log-level")
+    root = logging.getLogger()
+    level = root.level
+    handler = configure_logging(log_level.upper() if log_level.lower() != "trace" else "DEBUG", stream=stream)
+    try:
+        uvicorn.run(app, host=host, port=port, log_config=None, log_level=log_level.lower(), server_header=False)
+    finally:  # for as long as it serves: a caller (a test's CliRunner) may close the stream afterwards
+        root.removeHandler(handler)
+        root.setLevel(level)
 
 
 def _start_worker(reg: object, stop: threading.Event) -> threading.Thread | None:
@@ -120,4 +142,4 @@ def revoke(token_id: int, policy: PolicyOpt, db: DbOpt = None) -> None:
     say(f"token {token_id} revoked")
 
 
-__all__ = ["serve_app", "tokens_app", "users_app"]
+__all__ = ["run_uvicorn", "serve_app", "tokens_app", "users_app"]

@@ -35,6 +35,7 @@ def cross_check(policy: Policy) -> Iterator[tuple[str, Path_, str, str]]:
 def _errors(policy: Policy) -> Iterator[Found]:
     yield from _controller(policy)
     yield from _rights_purpose(policy)
+    yield from _audit_retention(policy)
     yield from _custom_parents(policy)
     for i, purpose in enumerate(policy.purposes):
         yield from _purpose(policy, i, purpose)
@@ -92,6 +93,23 @@ def _rights_purpose(policy: Policy) -> Iterator[Found]:
         yield ("settings", "rights_purpose"), "settings.rights_purpose", (
             f"unknown purpose '{key}'{_suggest(key, purposes)}: name the purpose (legal basis c, Art. 12 and "
             "Art. 5(2)) under which requests and identity evidence are kept")
+
+
+def _audit_retention(policy: Policy) -> Iterator[Found]:
+    """``settings.audit_retention`` counts from each audit entry's own date (Art. 5(2)): an entry has no events
+    and no last activity, so any other anchor could never be applied (``personvern.audit.retention``)."""
+    retention = policy.settings.audit_retention
+    if retention is None:
+        return
+    other = sorted(anchors(retention) - {"collection"})
+    if other:
+        yield ("settings", "audit_retention"), "settings.audit_retention", (
+            f"counts from {', '.join(other)}, but an audit entry only has its own date: count from collection, "
+            "e.g. '3 years after end of year of collection'")
+    if retention.then != "delete":
+        yield ("settings", "audit_retention"), "settings.audit_retention", (
+            f"'then: {retention.then}' cannot apply to audit entries: they are deleted when their time is up "
+            "('then: delete', the default)")
 
 
 def _custom_parents(policy: Policy) -> Iterator[Found]:

@@ -150,7 +150,10 @@ def view(r: Any, key: bytes | None) -> RecordView:
 
 def record_event(reg: Register, name: str, on: date, *, subject: str | None = None,
                  record: int | None = None) -> None:
-    """Record a lifecycle event for a subject or one record and recompute what it affects."""
+    """Record a lifecycle event for a subject or one record and recompute what it affects.
+
+    Allowed on restricted data: an event is a fact about the record's lifecycle that moves its retention end
+    and may instruct recipients to delete (TZ6), which is storage and erasure, not use (Art. 18(2))."""
     if (subject is None) == (record is None):
         raise RegisterError("an event is recorded for a subject or for a record", field="subject")
     with reg.transaction() as c:
