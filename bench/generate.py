@@ -19,32 +19,12 @@ from datetime import date, timedelta
 from typing import Any, TextIO
 
 import phonenumbers
-from stdnum.no import fodselsnummer
 
-FIRST = ["Kari", "Ola", "Ingrid", "Per", "Liv", "Lars", "Nora", "Emil", "Sofie", "Jakob", "Astrid", "Henrik",
-         "Sigrid", "Magnus", "Marte", "Anders", "Ida", "Jonas", "Solveig", "Eirik"]
-LAST = ["Hansen", "Johansen", "Olsen", "Larsen", "Andersen", "Pedersen", "Nilsen", "Kristiansen", "Jensen",
-        "Karlsen", "Berg", "Haugen", "Bakken", "Dahl", "Lie", "Moen", "Strand", "Solberg", "Eide", "Lunde"]
-STREETS = ["Storgata", "Kirkeveien", "Fjordveien", "Skogveien", "Industriveien", "Bryggen", "Elvegata"]
-PLACES = ["0155 Oslo", "5003 Bergen", "7011 Trondheim", "4006 Stavanger", "9008 Tromsø", "3015 Drammen"]
+from personvern.demo import FIRST, LAST, MOBILE, PLACES, STREETS, fodselsnummer_for  # one generator of names and ids
+
 GOODS = [("Oppvaskmaskin", 7990), ("TV 55\"", 12490), ("Kaffemaskin", 2990), ("Robotstøvsuger", 4490),
          ("Vaskemaskin", 8990), ("Kjøleskap", 10990), ("Varmepumpe", 24990), ("Mikrobølgeovn", 1490)]
-MOBILE = ["40", "41", "45", "46", "47", "48", *(str(n) for n in range(90, 100))]  # Nkom's mobile series
 START, DAYS = date(2016, 1, 1), 9 * 365
-
-
-def fodselsnummer_for(rng: random.Random, born: date) -> str:
-    """A valid Norwegian fødselsnummer: DDMMYY, individual number by century, two mod-11 check digits."""
-    while True:
-        low, high = (0, 499) if born.year < 2000 else (500, 999)
-        number = born.strftime("%d%m%y") + f"{rng.randint(low, high):03d}"
-        try:
-            number += fodselsnummer.calc_check_digit1(number)
-            number += fodselsnummer.calc_check_digit2(number)
-        except ValueError:  # a check digit of 10: this individual number is not issued
-            continue
-        if fodselsnummer.is_valid(number):
-            return number
 
 
 def phone_for(rng: random.Random, taken: set[str]) -> tuple[str, str]:

@@ -132,7 +132,7 @@ def _rows(policy: Policy, rng: random.Random, n: int, today: date) -> Any:
                                    "customer_number": f"K-{i:06d}"}
         if nid:
             born = date(1945, 1, 1) + timedelta(days=rng.randrange(365 * 60))
-            subject |= {"national_id": _fodselsnummer(rng, born), "national_id_purpose": nid}
+            subject |= {"national_id": fodselsnummer_for(rng, born), "national_id_purpose": nid}
         yield subject
         person = {"name": f"{first} {last}", "email": email, "phone": phone,
                   "address": f"{rng.choice(STREETS)} {rng.randint(1, 120)}, {rng.choice(PLACES)}"}
@@ -185,7 +185,7 @@ def _phone(rng: random.Random, taken: set[str]) -> str:
             return rng.choice([f"+47 {digits[:3]} {digits[3:5]} {digits[5:]}", digits, f"0047{digits}"])
 
 
-def _fodselsnummer(rng: random.Random, born: date) -> str:
+def fodselsnummer_for(rng: random.Random, born: date) -> str:
     """A valid fødselsnummer: DDMMYY, an individual number by century, two mod-11 check digits."""
     while True:
         low, high = (0, 499) if born.year < 2000 else (500, 999)

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, and_, func, select, update
 
-from personvern.audit.events import EventRecorded, SubjectCreated
+from personvern.audit.events import EventRecorded
 from personvern.errors import RegisterError
 from personvern.notice import render_notice
 from personvern.policy.model import Purpose
@@ -80,15 +80,15 @@ def add_alarm_contact(reg: Register, customer: str, identifiers: Mapping[str, An
     if reg.subject_kind(customer) == ALARM_CONTACT:
         raise RegisterError("an alarm contact is named by a customer, not by another alarm contact",
                             field="customer")
+    actor = reg.acting(by, reg.role)  # the register's own entries (subject.created, record.written) name `by`
     with reg.transaction() as c:  # the contact, its record, the notice and the audit entries together, or none
-        ref = reg.add_subject(ALARM_CONTACT, identifiers, linked_to=customer, conn=c)
-        rid = reg.write(ref, p.key, categories, {"user.name": name.strip()}, source="customer", conn=c)
+        ref = actor.add_subject(ALARM_CONTACT, identifiers, linked_to=customer, conn=c)
+        rid = actor.write(ref, p.key, categories, {"user.name": name.strip()}, source="customer", conn=c)
         sid = reg.subject_id(c, ref)
         c.execute(update(t.subjects).where(t.subjects.c.id == sid).values(informed_at=reg.clock()))
         sent = _send_notice(reg, c, sid, ref, identifiers.get("email"))
-        reg.acting(by, reg.role).audit(
-            c, SubjectCreated(subject_ref=ref, purpose=p.key, kind=ALARM_CONTACT),
-            AlarmContactAdded(subject_ref=ref, purpose=p.key, record_ids=(rid,), customer_ref=customer),
+        actor.audit(
+            c, AlarmContactAdded(subject_ref=ref, purpose=p.key, record_ids=(rid,), customer_ref=customer),
             *([sent] if sent else []))
     return ref
 

@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, insert, select, update
 
-from personvern.audit.events import SubjectCreated
 from personvern.errors import NotFound, RegisterError
 from personvern.register import records
 from personvern.register import schema as t
@@ -68,16 +67,15 @@ def open_case(reg: Register, *, subject: str | None = None, identifiers: Mapping
     actor = reg.acting(by, reg.role)
     with reg.transaction() as c:  # the profile, the case's record, its row and the audit entries: all or none
         if created:
-            subject = reg.add_subject(subject_kind, identifiers, conn=c)
+            subject = actor.add_subject(subject_kind, identifiers, conn=c)  # audited as subject.created by `by`
         assert subject is not None
-        rid = reg.write(subject, purpose, [category], None, conn=c)
+        rid = actor.write(subject, purpose, [category], None, conn=c)
         sid = reg.subject_id(c, subject)
         ref = str(uuid.uuid4())
         case_id = int(c.execute(insert(t.cases).values(
             ref=ref, subject_id=sid, record_id=rid, purpose=purpose, kind=kind, opened_at=reg.clock(),
             opened_by=by).returning(t.cases.c.id)).scalar_one())
-        events = [SubjectCreated(subject_ref=subject, purpose=purpose, kind=subject_kind)] if created else []
-        actor.audit(c, *events, CaseOpened(subject_ref=subject, purpose=purpose, record_ids=(rid,),
+        actor.audit(c, CaseOpened(subject_ref=subject, purpose=purpose, record_ids=(rid,),
                                            case_id=case_id, kind=kind, profile_created=created))
         return _view(c, ref, created)
 

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
 
 from personvern import consent
+from personvern.consent import ConsentEvent, ConsentState, Decision
 from personvern.register import Register
 from personvern.web.api._common import OFFICER, STAFF, acting, plain
 
@@ -38,40 +39,11 @@ class Withdrawn(BaseModel):
     withdrawn: int
 
 
-class StateOut(BaseModel):
-    purpose: str
-    channel: str | None
-    state: str
-    since: datetime | None
-    consent_id: int | None
-
-
-class EventOut(BaseModel):
-    consent_id: int
-    purpose: str
-    channel: str | None
-    action: str
-    at: datetime
-    method: str | None
-    text_hash: str | None
-    policy_version: str | None
-    by: str | None
-
-
 class ContactQuestion(BaseModel):
     purpose: str
     channel: str
     at: datetime | None = None
     context: dict[str, Any] | None = Field(None, description="alarm_triggered, customer_unreachable (SN2d)")
-
-
-class DecisionOut(BaseModel):
-    allowed: bool
-    code: str
-    reason: str
-    reason_nb: str
-    basis: str | None
-    marketing: bool
 
 
 class ObjectionOut(BaseModel):
@@ -80,16 +52,16 @@ class ObjectionOut(BaseModel):
     suppressed: int = 0
 
 
-@router.get("/subjects/{ref}/consents", response_model=list[StateOut])
-def current(ref: str, reg: Register = Depends(acting(*STAFF))) -> list[StateOut]:
+@router.get("/subjects/{ref}/consents", response_model=list[ConsentState])
+def current(ref: str, reg: Register = Depends(acting(*STAFF))) -> list[ConsentState]:
     """Per purpose × channel: given, withdrawn or never."""
-    return [StateOut(**plain(s)) for s in consent.current(reg, ref)]
+    return consent.current(reg, ref)
 
 
-@router.get("/subjects/{ref}/consents/history", response_model=list[EventOut])
-def history(ref: str, reg: Register = Depends(acting(*STAFF))) -> list[EventOut]:
+@router.get("/subjects/{ref}/consents/history", response_model=list[ConsentEvent])
+def history(ref: str, reg: Register = Depends(acting(*STAFF))) -> list[ConsentEvent]:
     """Every consent given and withdrawn, oldest first: the proof of Art. 7(1)."""
-    return [EventOut(**plain(e)) for e in consent.history(reg, ref)]
+    return consent.history(reg, ref)
 
 
 @router.post("/subjects/{ref}/consents", status_code=201, response_model=ConsentId)
@@ -105,10 +77,10 @@ def withdraw(ref: str, body: WithdrawConsent, reg: Register = Depends(acting(*ST
     return Withdrawn(withdrawn=consent.withdraw(reg, ref, body.purpose, channel=body.channel, by=reg.actor))
 
 
-@router.post("/subjects/{ref}/may-contact", response_model=DecisionOut)
-def may_contact(ref: str, body: ContactQuestion, reg: Register = Depends(acting(*STAFF))) -> DecisionOut:
+@router.post("/subjects/{ref}/may-contact", response_model=Decision)
+def may_contact(ref: str, body: ContactQuestion, reg: Register = Depends(acting(*STAFF))) -> Decision:
     """May this subject be contacted for this purpose on this channel now? A stable code and the reason."""
-    return DecisionOut(**plain(consent.may_contact(reg, ref, body.purpose, body.channel, body.at, body.context)))
+    return consent.may_contact(reg, ref, body.purpose, body.channel, body.at, body.context)
 
 
 @router.post("/subjects/{ref}/object-to-marketing", response_model=ObjectionOut)

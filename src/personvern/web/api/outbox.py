@@ -9,7 +9,6 @@ the worker signs what it sends (``personvern.worker.transports``): headers ``X-P
 from __future__ import annotations
 
 import json
-from datetime import datetime
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from pydantic import BaseModel, Field, ValidationError
@@ -18,29 +17,11 @@ from sqlalchemy import select
 from personvern.errors import NotFound, RegisterError
 from personvern.register import Register
 from personvern.register import schema as t
-from personvern.web.api._common import OFFICER, acting, plain
+from personvern.web.api._common import OFFICER, acting
 from personvern.web.auth import public
-from personvern.worker import acknowledge, list_outbox, retry, verify_signature, webhook_secret
+from personvern.worker import OutboxView, acknowledge, list_outbox, retry, verify_signature, webhook_secret
 
 router = APIRouter(tags=["outbox"])
-
-
-class OutboxOut(BaseModel):
-    id: int
-    kind: str
-    topic: str | None
-    destination: str
-    recipient: str | None
-    subject_ref: str | None
-    request_id: int | None
-    idempotency_key: str
-    status: str
-    attempts: int
-    next_attempt_at: datetime
-    created_at: datetime
-    delivered_at: datetime | None
-    acknowledged_at: datetime | None
-    last_error: str | None
 
 
 class Retried(BaseModel):
@@ -56,17 +37,17 @@ class Acked(BaseModel):
     acknowledged: bool
 
 
-@router.get("/outbox", response_model=list[OutboxOut])
+@router.get("/outbox", response_model=list[OutboxView])
 def outbox(status: str | None = None, limit: int = Query(200, ge=1, le=5000),
-           reg: Register = Depends(acting(*OFFICER))) -> list[OutboxOut]:
+           reg: Register = Depends(acting(*OFFICER))) -> list[OutboxView]:
     """The newest messages (bodies stay encrypted); ``status`` pending, delivered or dead."""
-    return [OutboxOut(**plain(v)) for v in list_outbox(reg, status, limit=limit)]
+    return list_outbox(reg, status, limit=limit)
 
 
-@router.get("/outbox/dead", response_model=list[OutboxOut])
-def dead_letters(reg: Register = Depends(acting(*OFFICER))) -> list[OutboxOut]:
+@router.get("/outbox/dead", response_model=list[OutboxView])
+def dead_letters(reg: Register = Depends(acting(*OFFICER))) -> list[OutboxView]:
     """Messages the worker gave up on: each needs a person."""
-    return [OutboxOut(**plain(v)) for v in list_outbox(reg, "dead")]
+    return list_outbox(reg, "dead")
 
 
 @router.post("/outbox/{outbox_id}/retry", response_model=Retried)

@@ -7,7 +7,7 @@ Staff may open a request (an agent takes one on the phone); handling is the priv
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Query
@@ -20,35 +20,6 @@ from personvern.rights.requests import RequestView
 from personvern.web.api._common import OFFICER, STAFF, acting, plain
 
 router = APIRouter(tags=["requests"])
-
-
-class RequestOut(BaseModel):
-    id: int
-    ref: str
-    kind: str
-    subject_ref: str | None
-    status: str
-    channel: str
-    received_at: datetime
-    received_on: date
-    due_on: date
-    extended_to: date | None
-    extension_reason: str | None
-    identity_requested_at: datetime | None
-    identity_received_at: datetime | None
-    verified_at: datetime | None
-    verified_by: str | None
-    verification_method: str | None
-    handled_by: str | None
-    refusal_reason: str | None
-    linked_to: int | None
-    completed_at: datetime | None
-    retention_until: date | None
-    details: dict[str, Any]
-    target_on: date | None
-    effective_due: date | None
-    overdue: bool
-    days_left: int
 
 
 class NewRequest(BaseModel):
@@ -116,47 +87,42 @@ class ArtifactOut(BaseModel):
     created_at: datetime
 
 
-def out(view: RequestView) -> RequestOut:
-    return RequestOut(**{k: v for k, v in plain(view).items() if k in RequestOut.model_fields})
-
-
-@router.get("/requests", response_model=list[RequestOut])
+@router.get("/requests", response_model=list[RequestView])
 def list_requests(status: str | None = None, overdue: bool = False,
                   due_within_days: int | None = Query(None, ge=0, le=366), subject: str | None = None,
-                  include_repeats: bool = False, reg: Register = Depends(acting(*OFFICER))) -> list[RequestOut]:
+                  include_repeats: bool = False, reg: Register = Depends(acting(*OFFICER))) -> list[RequestView]:
     """The queue, soonest deadline first; ``status=open`` for everything still to do."""
-    return [out(v) for v in requests.list_requests(reg, status=status, overdue=overdue,
-                                                   due_within_days=due_within_days, subject=subject,
-                                                   include_repeats=include_repeats)]
+    return requests.list_requests(reg, status=status, overdue=overdue, due_within_days=due_within_days,
+                                  subject=subject, include_repeats=include_repeats)
 
 
-@router.post("/requests", status_code=201, response_model=RequestOut)
-def open_request(body: NewRequest, reg: Register = Depends(acting(*STAFF))) -> RequestOut:
+@router.post("/requests", status_code=201, response_model=RequestView)
+def open_request(body: NewRequest, reg: Register = Depends(acting(*STAFF))) -> RequestView:
     """Register a request the day it arrives; the deadline runs from receipt (Art. 12(3))."""
-    return out(requests.open_request(reg, body.kind, subject=body.subject, channel=body.channel,
-                                     received_at=body.received_at, details=body.details))
+    return requests.open_request(reg, body.kind, subject=body.subject, channel=body.channel,
+                                     received_at=body.received_at, details=body.details)
 
 
-@router.get("/requests/{ref}", response_model=RequestOut)
-def get_request(ref: str, reg: Register = Depends(acting(*OFFICER))) -> RequestOut:
-    return out(requests.get_request(reg, ref))
+@router.get("/requests/{ref}", response_model=RequestView)
+def get_request(ref: str, reg: Register = Depends(acting(*OFFICER))) -> RequestView:
+    return requests.get_request(reg, ref)
 
 
-@router.post("/requests/{ref}/identity-requested", response_model=RequestOut)
-def identity_requested(ref: str, reg: Register = Depends(acting(*OFFICER))) -> RequestOut:
+@router.post("/requests/{ref}/identity-requested", response_model=RequestView)
+def identity_requested(ref: str, reg: Register = Depends(acting(*OFFICER))) -> RequestView:
     """More information was asked for to confirm identity (Art. 12(6))."""
-    return out(requests.mark_identity_requested(reg, ref, by=reg.actor))
+    return requests.mark_identity_requested(reg, ref, by=reg.actor)
 
 
-@router.post("/requests/{ref}/identity-received", response_model=RequestOut)
-def identity_received(ref: str, reg: Register = Depends(acting(*OFFICER))) -> RequestOut:
-    return out(requests.mark_identity_received(reg, ref, by=reg.actor))
+@router.post("/requests/{ref}/identity-received", response_model=RequestView)
+def identity_received(ref: str, reg: Register = Depends(acting(*OFFICER))) -> RequestView:
+    return requests.mark_identity_received(reg, ref, by=reg.actor)
 
 
-@router.post("/requests/{ref}/verify", response_model=RequestOut)
-def verify(ref: str, body: Verify, reg: Register = Depends(acting(*OFFICER))) -> RequestOut:
+@router.post("/requests/{ref}/verify", response_model=RequestView)
+def verify(ref: str, body: Verify, reg: Register = Depends(acting(*OFFICER))) -> RequestView:
     """Record who verified the requester's identity and how (KL6, TP13a)."""
-    return out(requests.verify(reg, ref, method=body.method, by=reg.actor, subject=body.subject))
+    return requests.verify(reg, ref, method=body.method, by=reg.actor, subject=body.subject)
 
 
 @router.post("/requests/{ref}/send-code", status_code=204)
@@ -165,32 +131,32 @@ def send_code(ref: str, body: SendCode, reg: Register = Depends(acting(*OFFICER)
     verification.send_code(reg, ref, body.email)
 
 
-@router.post("/requests/{ref}/check-code", response_model=RequestOut)
-def check_code(ref: str, body: CheckCode, reg: Register = Depends(acting(*OFFICER))) -> RequestOut:
+@router.post("/requests/{ref}/check-code", response_model=RequestView)
+def check_code(ref: str, body: CheckCode, reg: Register = Depends(acting(*OFFICER))) -> RequestView:
     """The code the requester read out or typed: the right one verifies the request (method email_code)."""
-    return out(verification.check_code(reg, ref, body.code, by=reg.actor))
+    return verification.check_code(reg, ref, body.code, by=reg.actor)
 
 
-@router.post("/requests/{ref}/start", response_model=RequestOut)
-def start(ref: str, reg: Register = Depends(acting(*OFFICER))) -> RequestOut:
-    return out(requests.start(reg, ref, by=reg.actor))
+@router.post("/requests/{ref}/start", response_model=RequestView)
+def start(ref: str, reg: Register = Depends(acting(*OFFICER))) -> RequestView:
+    return requests.start(reg, ref, by=reg.actor)
 
 
-@router.post("/requests/{ref}/extend", response_model=RequestOut)
-def extend(ref: str, body: Reason, reg: Register = Depends(acting(*OFFICER))) -> RequestOut:
+@router.post("/requests/{ref}/extend", response_model=RequestView)
+def extend(ref: str, body: Reason, reg: Register = Depends(acting(*OFFICER))) -> RequestView:
     """Extend to three months from receipt, within the first month, telling the subject why (Art. 12(3))."""
-    return out(requests.extend(reg, ref, reason=body.reason, by=reg.actor))
+    return requests.extend(reg, ref, reason=body.reason, by=reg.actor)
 
 
-@router.post("/requests/{ref}/complete", response_model=RequestOut)
-def complete(ref: str, body: Outcome, reg: Register = Depends(acting(*OFFICER))) -> RequestOut:
-    return out(requests.complete(reg, ref, by=reg.actor, outcome=body.outcome))
+@router.post("/requests/{ref}/complete", response_model=RequestView)
+def complete(ref: str, body: Outcome, reg: Register = Depends(acting(*OFFICER))) -> RequestView:
+    return requests.complete(reg, ref, by=reg.actor, outcome=body.outcome)
 
 
-@router.post("/requests/{ref}/refuse", response_model=RequestOut)
-def refuse(ref: str, body: Reason, reg: Register = Depends(acting(*OFFICER))) -> RequestOut:
+@router.post("/requests/{ref}/refuse", response_model=RequestView)
+def refuse(ref: str, body: Reason, reg: Register = Depends(acting(*OFFICER))) -> RequestView:
     """Refuse with the reason the subject is told, with the right to complain (Art. 12(4))."""
-    return out(requests.refuse(reg, ref, reason=body.reason, by=reg.actor))
+    return requests.refuse(reg, ref, reason=body.reason, by=reg.actor)
 
 
 @router.get("/requests/{ref}/artifacts", response_model=list[ArtifactOut])
@@ -206,44 +172,44 @@ def artifact(ref: str, name: str, reg: Register = Depends(acting(*OFFICER))) -> 
     return Response(body, media_type=media_type, headers={"Content-Disposition": f'attachment; filename="{safe}"'})
 
 
-@router.post("/requests/{ref}/access", response_model=RequestOut)
-def answer_access(ref: str, body: AccessAnswer, reg: Register = Depends(acting(*OFFICER))) -> RequestOut:
+@router.post("/requests/{ref}/access", response_model=RequestView)
+def answer_access(ref: str, body: AccessAnswer, reg: Register = Depends(acting(*OFFICER))) -> RequestView:
     """Build the register copy (Art. 15(1), 15(3)) as JSON and PDF and complete the request."""
-    return out(handle.answer_access(reg, ref, by=reg.actor, langs=body.langs, order_numbers=body.order_numbers))
+    return handle.answer_access(reg, ref, by=reg.actor, langs=body.langs, order_numbers=body.order_numbers)
 
 
-@router.post("/requests/{ref}/portability", response_model=RequestOut)
-def answer_portability(ref: str, reg: Register = Depends(acting(*OFFICER))) -> RequestOut:
+@router.post("/requests/{ref}/portability", response_model=RequestView)
+def answer_portability(ref: str, reg: Register = Depends(acting(*OFFICER))) -> RequestView:
     """The data the subject provided under consent or contract, zipped (Art. 20)."""
-    return out(handle.answer_portability(reg, ref, by=reg.actor))
+    return handle.answer_portability(reg, ref, by=reg.actor)
 
 
-@router.post("/requests/{ref}/rectify", response_model=RequestOut)
-def rectify(ref: str, body: Rectify, reg: Register = Depends(acting(*OFFICER))) -> RequestOut:
+@router.post("/requests/{ref}/rectify", response_model=RequestView)
+def rectify(ref: str, body: Rectify, reg: Register = Depends(acting(*OFFICER))) -> RequestView:
     """Correct or complete records (Art. 16); recipients are told (Art. 19)."""
-    return out(handle.rectify(reg, ref, body.changes, by=reg.actor))
+    return handle.rectify(reg, ref, body.changes, by=reg.actor)
 
 
-@router.post("/requests/{ref}/erase", response_model=RequestOut)
-def erase(ref: str, body: Erase, reg: Register = Depends(acting(*OFFICER))) -> RequestOut:
+@router.post("/requests/{ref}/erase", response_model=RequestView)
+def erase(ref: str, body: Erase, reg: Register = Depends(acting(*OFFICER))) -> RequestView:
     """Erase on a ground of Art. 17(1); what the law keeps is explained (TP13c, TZ4)."""
-    return out(handle.erase(reg, ref, ground=body.ground, by=reg.actor, age_at_collection=body.age_at_collection))
+    return handle.erase(reg, ref, ground=body.ground, by=reg.actor, age_at_collection=body.age_at_collection)
 
 
-@router.post("/requests/{ref}/restrict", response_model=RequestOut)
-def restrict(ref: str, body: Restrict, reg: Register = Depends(acting(*OFFICER))) -> RequestOut:
+@router.post("/requests/{ref}/restrict", response_model=RequestView)
+def restrict(ref: str, body: Restrict, reg: Register = Depends(acting(*OFFICER))) -> RequestView:
     """Restrict processing (Art. 18(1), TP13d); recipients are told."""
-    return out(handle.restrict(reg, ref, ground=body.ground, reason=body.reason, by=reg.actor,
-                               record_ids=body.record_ids))
+    return handle.restrict(reg, ref, ground=body.ground, reason=body.reason, by=reg.actor,
+                               record_ids=body.record_ids)
 
 
-@router.post("/requests/{ref}/object", response_model=RequestOut)
-def object_to(ref: str, body: Objection, reg: Register = Depends(acting(*OFFICER))) -> RequestOut:
+@router.post("/requests/{ref}/object", response_model=RequestView)
+def object_to(ref: str, body: Objection, reg: Register = Depends(acting(*OFFICER))) -> RequestView:
     """An objection (Art. 21): to direct marketing absolute and at once; otherwise restricted until decided."""
-    return out(handle.object_to(reg, ref, purpose=body.purpose, by=reg.actor))
+    return handle.object_to(reg, ref, purpose=body.purpose, by=reg.actor)
 
 
-@router.post("/requests/{ref}/objection-decision", response_model=RequestOut)
-def decide_objection(ref: str, body: ObjectionDecision, reg: Register = Depends(acting(*OFFICER))) -> RequestOut:
+@router.post("/requests/{ref}/objection-decision", response_model=RequestView)
+def decide_objection(ref: str, body: ObjectionDecision, reg: Register = Depends(acting(*OFFICER))) -> RequestView:
     """The recorded decision on an Art. 21(1) objection."""
-    return out(handle.decide_objection(reg, ref, body.upheld, body.reason, by=reg.actor))
+    return handle.decide_objection(reg, ref, body.upheld, body.reason, by=reg.actor)

@@ -7,7 +7,7 @@ runs it on schedule).
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Any, Literal
 
 from fastapi import APIRouter, Depends
@@ -16,8 +16,9 @@ from pydantic import BaseModel, Field
 from personvern.errors import RegisterError
 from personvern.register import Register
 from personvern.register import holds as holds_
+from personvern.register.holds import Hold, Restriction
+from personvern.register.records import RecordView
 from personvern.web.api._common import ADMIN, OFFICER, STAFF, acting, plain
-from personvern.web.api.subjects import RecordOut, record_out
 
 router = APIRouter(tags=["retention"])
 
@@ -29,16 +30,6 @@ class NewHold(BaseModel):
     kind: Literal["legal_claim", "access_request"] = "legal_claim"
 
 
-class HoldOut(BaseModel):
-    id: int
-    kind: str
-    reason: str
-    placed_by: str
-    placed_at: datetime
-    subject: str | None
-    record: int | None
-
-
 class Lifted(BaseModel):
     deleted: int = Field(description="records that were overdue and went when the hold was lifted")
 
@@ -48,15 +39,6 @@ class NewRestriction(BaseModel):
     reason: str = Field(min_length=1, max_length=500)
     record: int | None = None
     except_purpose: str | None = None
-
-
-class RestrictionOut(BaseModel):
-    id: int
-    ground: str
-    reason: str
-    purpose: str | None
-    record: int | None
-    placed_at: datetime
 
 
 class Created(BaseModel):
@@ -89,9 +71,9 @@ class SealedSearch(BaseModel):
     order_number: str = Field(min_length=1, max_length=64)
 
 
-@router.get("/subjects/{ref}/holds", response_model=list[HoldOut])
-def list_holds(ref: str, active: bool = True, reg: Register = Depends(acting(*OFFICER))) -> list[HoldOut]:
-    return [HoldOut(**plain(h)) for h in holds_.holds(reg, subject=ref, active=active)]
+@router.get("/subjects/{ref}/holds", response_model=list[Hold])
+def list_holds(ref: str, active: bool = True, reg: Register = Depends(acting(*OFFICER))) -> list[Hold]:
+    return holds_.holds(reg, subject=ref, active=active)
 
 
 @router.post("/holds", status_code=201, response_model=Created)
@@ -106,10 +88,10 @@ def lift_hold(hold_id: int, reg: Register = Depends(acting(*OFFICER))) -> Lifted
     return Lifted(deleted=reg.lift_hold(hold_id, by=reg.actor))
 
 
-@router.get("/subjects/{ref}/restrictions", response_model=list[RestrictionOut])
-def list_restrictions(ref: str, reg: Register = Depends(acting(*STAFF))) -> list[RestrictionOut]:
+@router.get("/subjects/{ref}/restrictions", response_model=list[Restriction])
+def list_restrictions(ref: str, reg: Register = Depends(acting(*STAFF))) -> list[Restriction]:
     """Active restrictions: an agent must see them before using the data (Art. 18(2))."""
-    return [RestrictionOut(**plain(r)) for r in holds_.restrictions(reg, ref)]
+    return holds_.restrictions(reg, ref)
 
 
 @router.post("/subjects/{ref}/restrictions", status_code=201, response_model=Created)
@@ -144,7 +126,7 @@ def sweep_run(body: SweepRun, reg: Register = Depends(acting(*ADMIN))) -> SweepO
     return SweepOut(**reg.sweep(body.as_of).as_dict())
 
 
-@router.post("/sealed/search", response_model=list[RecordOut])
-def find_sealed(body: SealedSearch, reg: Register = Depends(acting(*OFFICER))) -> list[RecordOut]:
+@router.post("/sealed/search", response_model=list[RecordView])
+def find_sealed(body: SealedSearch, reg: Register = Depends(acting(*OFFICER))) -> list[RecordView]:
     """A sealed bookkeeping record, found by its order number and by nothing else (TZ4)."""
-    return [record_out(v) for v in reg.find_sealed(body.order_number)]
+    return reg.find_sealed(body.order_number)

@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 
 from personvern import service
 from personvern.register import Register
+from personvern.service import CaseView, ContactView
 from personvern.web.api._common import STAFF, acting, plain
 
 router = APIRouter(tags=["service"])
@@ -45,17 +46,6 @@ class ContactId(BaseModel):
     id: int
 
 
-class ContactOut(BaseModel):
-    id: int
-    channel: str
-    direction: str
-    purpose: str
-    at: datetime
-    actor: str
-    case: str | None
-    record: int | None
-
-
 class NewCase(BaseModel):
     subject: str | None = None
     identifiers: dict[str, Any] | None = Field(None, description="find or create the profile by these (TZ8)")
@@ -65,19 +55,6 @@ class NewCase(BaseModel):
 
 class CloseCase(BaseModel):
     on: date | None = None
-
-
-class CaseOut(BaseModel):
-    ref: str
-    subject: str
-    kind: str
-    purpose: str
-    opened_at: datetime
-    closed_at: datetime | None
-    opened_by: str
-    record: int | None
-    retention_until: date | None
-    profile_created: bool
 
 
 @router.post("/service/lookup", response_model=list[Hit])
@@ -96,9 +73,9 @@ def profile(ref: str, purpose: str, lang: Literal["nb", "en"] = "nb",
     return result
 
 
-@router.get("/subjects/{ref}/contacts", response_model=list[ContactOut])
-def contacts(ref: str, reg: Register = Depends(acting(*STAFF))) -> list[ContactOut]:
-    return [ContactOut(**plain(x)) for x in service.contacts(reg, ref)]
+@router.get("/subjects/{ref}/contacts", response_model=list[ContactView])
+def contacts(ref: str, reg: Register = Depends(acting(*STAFF))) -> list[ContactView]:
+    return service.contacts(reg, ref)
 
 
 @router.post("/subjects/{ref}/contacts", status_code=201, response_model=ContactId)
@@ -109,19 +86,19 @@ def log_contact(ref: str, body: NewContact, reg: Register = Depends(acting(*STAF
                                             at=body.at))
 
 
-@router.get("/subjects/{ref}/cases", response_model=list[CaseOut])
-def list_cases(ref: str, reg: Register = Depends(acting(*STAFF))) -> list[CaseOut]:
-    return [CaseOut(**plain(x)) for x in service.cases(reg, ref)]
+@router.get("/subjects/{ref}/cases", response_model=list[CaseView])
+def list_cases(ref: str, reg: Register = Depends(acting(*STAFF))) -> list[CaseView]:
+    return service.cases(reg, ref)
 
 
-@router.post("/cases", status_code=201, response_model=CaseOut)
-def open_case(body: NewCase, reg: Register = Depends(acting(*STAFF))) -> CaseOut:
+@router.post("/cases", status_code=201, response_model=CaseView)
+def open_case(body: NewCase, reg: Register = Depends(acting(*STAFF))) -> CaseView:
     """Open a case on a subject, or on the profile the identifiers find, creating one if none does (TZ8)."""
-    return CaseOut(**plain(service.open_case(reg, subject=body.subject, identifiers=body.identifiers,
-                                           kind=body.kind, purpose=body.purpose, by=reg.actor)))
+    return service.open_case(reg, subject=body.subject, identifiers=body.identifiers, kind=body.kind,
+                             purpose=body.purpose, by=reg.actor)
 
 
-@router.post("/cases/{case_ref}/close", response_model=CaseOut)
-def close_case(case_ref: str, body: CloseCase, reg: Register = Depends(acting(*STAFF))) -> CaseOut:
+@router.post("/cases/{case_ref}/close", response_model=CaseView)
+def close_case(case_ref: str, body: CloseCase, reg: Register = Depends(acting(*STAFF))) -> CaseView:
     """Close a case; its records' retention now counts from today (TP3)."""
-    return CaseOut(**plain(service.close_case(reg, case_ref, by=reg.actor, on=body.on)))
+    return service.close_case(reg, case_ref, by=reg.actor, on=body.on)

@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 
 from personvern.register import Register
 from personvern.register.records import RecordView
-from personvern.web.api._common import OFFICER, STAFF, acting, plain
+from personvern.web.api._common import OFFICER, STAFF, acting
 
 router = APIRouter(tags=["subjects"])
 
@@ -69,27 +69,11 @@ class RecordId(BaseModel):
     id: int
 
 
-class RecordOut(BaseModel):
-    id: int
-    purpose: str
-    categories: list[str]
-    source: str
-    payload: dict[str, Any] | None
-    collected_at: date
-    retention_until: date | None
-    state: str
-    ref: str | None
-
-
 class NewEvent(BaseModel):
     name: str = Field(description="an event the policy's retention rules use, e.g. 'purchase.made'")
     on: date
     subject: str | None = None
     record: int | None = None
-
-
-def record_out(view: RecordView) -> RecordOut:
-    return RecordOut(**plain(view))
 
 
 @router.post("/subjects", status_code=201, response_model=SubjectRef)
@@ -122,11 +106,11 @@ def add_identifiers(ref: str, body: NewIdentifiers, reg: Register = Depends(acti
     reg.add_identifiers(ref, body.identifiers, purpose=body.purpose)
 
 
-@router.get("/subjects/{ref}/records", response_model=list[RecordOut])
+@router.get("/subjects/{ref}/records", response_model=list[RecordView])
 def read_records(ref: str, purpose: str | None = None, use: UseName = "processing",
-                 reg: Register = Depends(acting(*STAFF))) -> list[RecordOut]:
+                 reg: Register = Depends(acting(*STAFF))) -> list[RecordView]:
     """A subject's records (one purpose or all); restricted data only for the uses Art. 18(2) allows."""
-    return [record_out(v) for v in reg.read(ref, purpose, use=use)]
+    return reg.read(ref, purpose, use=use)
 
 
 @router.post("/subjects/{ref}/records", status_code=201, response_model=RecordId)
