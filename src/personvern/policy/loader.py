@@ -11,8 +11,8 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.constructor import DuplicateKeyError
-from ruamel.yaml.error import MarkedYAMLError
+from ruamel.yaml.constructor import ConstructorError, DuplicateKeyError, RoundTripConstructor
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from personvern.errors import PolicyError, Problem
 from personvern.policy import retention
@@ -20,6 +20,12 @@ from personvern.policy.model import Policy
 from personvern.policy.validate import cross_check
 
 Path_ = tuple[str | int, ...]
+# Limits on a policy file (issue 18): the examples are 10–30 kB with a few thousand values and depth < 10; these
+# caps are far above any real policy and far below what makes a check hang or a server grow (an alias bomb
+# of a few hundred bytes expands to billions of values).
+MAX_POLICY_BYTES = 1_000_000
+MAX_NODES = 200_000  # values after expanding aliases
+MAX_DEPTH = 40
 _TAGS = {"After", "Until", "Statute", "LaterOf", "EarlierOf", "function-before", "function-after"}
 
 
@@ -44,21 +50,40 @@ def line_for(lines: dict[Path_, int], path: Path_) -> int | None:
     return None
 
 
-def _plain(node: Any, path: Path_, lines: dict[Path_, int]) -> Any:
+class _TooLarge(Exception):
+    def __init__(self, path: Path_) -> None:
+        self.path = path
+
+
+class _Budget:
+    """Counts the values :func:`_plain` makes, so aliases cannot expand past :data:`MAX_NODES`."""
+
+    def __init__(self) -> None:
+        self.left = MAX_NODES
+
+    def spend(self, path: Path_) -> None:
+        self.left -= 1
+        if self.left < 0:
+            raise _TooLarge(path)
+
+
+def _plain(node: Any, path: Path_, lines: dict[Path_, int], budget: _Budget | None = None) -> Any:
     """Turn ruamel's round-trip nodes into plain data, recording the 1-based line of every key/item."""
+    budget = budget or _Budget()
+    budget.spend(path)
     if isinstance(node, CommentedMap):
         out = {}
         for key, value in node.items():
             line, _col = node.lc.key(key)
             lines[(*path, str(key))] = line + 1
-            out[str(key)] = _plain(value, (*path, str(key)), lines)
+            out[str(key)] = _plain(value, (*path, str(key)), lines, budget)
         return out
     if isinstance(node, CommentedSeq):
         items = []
         for i, value in enumerate(node):
             line, _col = node.lc.item(i)
             lines[(*path, i)] = line + 1
-            items.append(_plain(value, (*path, i), lines))
+            items.append(_plain(value, (*path, i), lines, budget))
         return items
     if hasattr(node, "isoformat") or isinstance(node, int | float | bool) or node is None:
         return node
@@ -212,18 +237,68 @@ def _by_line(problems: list[Problem]) -> list[Problem]:
     return sorted(problems, key=lambda p: p.line or 0)
 
 
-def read_yaml(file: Path) -> tuple[Any, dict[Path_, int]]:
-    """Parse YAML, raising PolicyError with the line of a syntax error."""
+class _Constructor(RoundTripConstructor):
+    """The round-trip constructor (plain data only, never Python objects) with dates checked: an impossible
+    date such as 2024-13-45 is a problem on its line, not a traceback."""
+
+    def construct_yaml_timestamp(self, node: Any, values: Any = None) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node, values)
+        except (ValueError, OverflowError):
+            raise ConstructorError(None, None, f"'{node.value}' is not a date (YYYY-MM-DD)",
+                                   node.start_mark) from None
+
+
+_Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.construct_yaml_timestamp)
+
+
+def _safe_yaml() -> YAML:
+    yaml = YAML(typ="rt")
+    yaml.Constructor = _Constructor
+    yaml.max_depth = MAX_DEPTH
+    return yaml
+
+
+def _read_text(file: Path) -> str:
+    """The file as text: at most :data:`MAX_POLICY_BYTES`, UTF-8 (a bad byte is reported on its line)."""
     try:
-        text = file.read_text(encoding="utf-8")
+        size = file.stat().st_size
+        if size > MAX_POLICY_BYTES:
+            raise PolicyError([Problem(str(file), None, "(file)", f"larger than {MAX_POLICY_BYTES:,} bytes "
+                                       f"({size:,}); a policy file is a few tens of kilobytes")])
+        raw = file.read_bytes()
     except OSError as exc:
         raise PolicyError([Problem(str(file), None, "(file)", f"cannot read: {exc.strerror}")]) from exc
     try:
-        raw = YAML(typ="rt").load(text)
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[:exc.start].count(b"\n") + 1
+        message = f"not UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as UTF-8"
+        raise PolicyError([Problem(str(file), line, "(file)", message)]) from None
+
+
+def read_yaml(file: Path) -> tuple[Any, dict[Path_, int]]:
+    """Parse YAML, raising PolicyError with the line of a syntax error or of a limit passed."""
+    text = _read_text(file)
+    try:
+        raw = _safe_yaml().load(text)
     except MarkedYAMLError as exc:
-        raise PolicyError([_yaml_problem(file, exc)]) from exc
+        problem = _yaml_problem(file, exc)
+        if "maximum depth" in problem.message:
+            problem = Problem(problem.file, problem.line, "(yaml)", f"nested deeper than {MAX_DEPTH} levels")
+        raise PolicyError([problem]) from None
+    except YAMLError as exc:  # the reader's unacceptable characters carry no mark of the marked kind
+        mark = getattr(exc, "position", None)
+        line = text[:mark].count("\n") + 1 if isinstance(mark, int) else None
+        raise PolicyError([Problem(str(file), line, "(yaml)", str(exc).splitlines()[0])]) from None
+    except RecursionError:
+        raise PolicyError([Problem(str(file), None, "(yaml)", f"nested deeper than {MAX_DEPTH} levels")]) from None
     lines: dict[Path_, int] = {}
-    data = _plain(raw, (), lines)
+    try:
+        data = _plain(raw, (), lines)
+    except _TooLarge as exc:
+        message = f"expands to more than {MAX_NODES:,} values (aliases that repeat aliases?)"
+        raise PolicyError([Problem(str(file), line_for(lines, exc.path), "(yaml)", message)]) from None
     if not isinstance(data, dict):
         message = "a policy file is a mapping (controller:, purposes:, ...)"
         raise PolicyError([Problem(str(file), 1, "(file)", message)])
