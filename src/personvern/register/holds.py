@@ -59,7 +59,7 @@ def place_hold(reg: Register, *, subject: str | None = None, record: int | None 
     if not reason.strip():
         raise RegisterError("a hold needs a reason", field="reason")
     with reg.transaction() as c:
-        sid = reg.subject_id(c, subject) if subject else None
+        sid = reg.subject_id(c, subject) if subject is not None else None
         if record is not None:
             found = c.execute(select(t.records.c.id).where(t.records.c.id == record)).first()
             if found is None:

@@ -40,6 +40,7 @@ from personvern.register.records import RecordView
 from personvern.register.sweep import Progress, SweepReport
 
 Identifiers = Mapping[str, str | list[str]]
+MAX_IDENTIFIERS = 50  # identifiers written by one call (issue 18: 200,000 in one request wrote 200,000 rows)
 
 
 def _utcnow() -> datetime:
@@ -164,6 +165,10 @@ class Register:
             self.audit(c, *_identifiers_added(subject, purpose, parsed))
 
     def parse_identifiers(self, identifiers: Identifiers, purpose: str | None) -> list[Identifier]:
+        count = sum(1 if isinstance(values, str) else len(values) for values in identifiers.values())
+        if count > MAX_IDENTIFIERS:
+            raise RegisterError(f"{count} identifiers at once; at most {MAX_IDENTIFIERS} (issue 18: a request "
+                                "may not write thousands of rows)", field="identifiers")
         parsed = []
         for kind, values in identifiers.items():
             for value in [values] if isinstance(values, str) else values:

@@ -222,7 +222,7 @@ def open_request(reg: Register, kind: str, *, subject: str | None, channel: str,
         raise RegisterError("received_at must carry a time zone", field="received_at")
     info = _details(details)
     with reg.transaction() as c:
-        sid = reg.subject_id(c, subject) if subject else None
+        sid = reg.subject_id(c, subject) if subject is not None else None
         first = None
         if sid is not None:
             first = c.execute(select(r).where(r.c.subject_id == sid, r.c.kind == kind, r.c.status.in_(OPEN),

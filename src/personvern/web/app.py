@@ -50,6 +50,7 @@ OPENAPI_TAGS = [
 def create_app(reg: Register, config: WebConfig | None = None) -> FastAPI:
     from personvern.web import api, console, mailbox, portal, public
     from personvern.web.headers import SecurityHeaders
+    from personvern.web.limits import BodyLimit
 
     config = config or WebConfig()
     app = FastAPI(title="personvern", version="0.1", docs_url="/api/docs", openapi_url="/api/openapi.json",
@@ -64,6 +65,7 @@ def create_app(reg: Register, config: WebConfig | None = None) -> FastAPI:
         app.include_router(mailbox.router, prefix="/mailbox")
     install_error_handlers(app)
     app.add_middleware(SecurityHeaders, hsts=config.secure_cookies)
+    app.add_middleware(BodyLimit)
     return app
 
 
@@ -124,6 +126,8 @@ def install_error_handlers(app: FastAPI) -> None:
 
     async def http(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, StarletteHTTPException)
+        if isinstance(exc.__cause__, RecursionError):  # FastAPI's body parser hit JSON nested too deep
+            return error_response(request, 422, "input nested too deeply")
         return error_response(request, exc.status_code, str(exc.detail), None, getattr(exc, "headers", None))
 
     async def invalid(request: Request, exc: Exception) -> Response:
@@ -141,6 +145,8 @@ def install_error_handlers(app: FastAPI) -> None:
         return RedirectResponse(exc.location, status_code=303)
 
     async def crash(request: Request, exc: Exception) -> Response:
+        if isinstance(exc, RecursionError):  # JSON nested past Python's recursion limit (issue 18)
+            return error_response(request, 422, "input nested too deeply")
         # frames only: the exception's message may carry input values, which stay out of the log
         log.error("unhandled %s on %s %s\n%s", type(exc).__name__, request.method, request.url.path,
                   "".join(traceback.format_tb(exc.__traceback__)))

@@ -317,7 +317,7 @@ def update_staff_user(reg: Register, user_id: int, *, role: str | None = None, p
             raise NotFound(f"no staff user {user_id}", field="user_id")
         if disabled or password is not None or role is not None:
             c.execute(delete(t.web_sessions).where(t.web_sessions.c.user_id == user_id))
-        reg.audit(c, StaffUserChanged(user_id=user_id, change=",".join(sorted(values))))
+        reg.audit(c, StaffUserChanged(user_id=user_id, change="/".join(sorted(values))))  # a code: no commas
 
 
 # -- sessions -------------------------------------------------------------------------------------------

@@ -11,13 +11,14 @@ from pydantic import BaseModel, Field
 from personvern.register import Register
 from personvern.web import auth
 from personvern.web.api._common import ADMIN, acting
+from personvern.web.limits import Body, IdPath
 
 router = APIRouter(tags=["admin"])
 
 StaffRole = Literal["agent", "privacy_officer", "admin"]
 
 
-class NewToken(BaseModel):
+class NewToken(Body):
     name: str = Field(min_length=1, max_length=64)
     role: StaffRole
 
@@ -36,14 +37,14 @@ class TokenOut(BaseModel):
     created_by: str
 
 
-class NewUser(BaseModel):
+class NewUser(Body):
     username: str = Field(min_length=1, max_length=64)
     password: str = Field(min_length=10, max_length=1024)
     role: StaffRole
     display_name: str | None = Field(None, max_length=128)
 
 
-class UserChange(BaseModel):
+class UserChange(Body):
     role: StaffRole | None = None
     password: str | None = Field(None, min_length=10, max_length=1024)
     disabled: bool | None = None
@@ -67,7 +68,7 @@ def create_token(body: NewToken, reg: Register = Depends(acting(*ADMIN))) -> Tok
 
 
 @router.delete("/admin/tokens/{token_id}", status_code=204)
-def revoke_token(token_id: int, reg: Register = Depends(acting(*ADMIN))) -> None:
+def revoke_token(token_id: IdPath, reg: Register = Depends(acting(*ADMIN))) -> None:
     auth.revoke_token(reg, token_id, by=reg.actor)
 
 
@@ -84,6 +85,6 @@ def create_user(body: NewUser, reg: Register = Depends(acting(*ADMIN))) -> UserO
 
 
 @router.patch("/admin/users/{user_id}", status_code=204)
-def change_user(user_id: int, body: UserChange, reg: Register = Depends(acting(*ADMIN))) -> None:
+def change_user(user_id: IdPath, body: UserChange, reg: Register = Depends(acting(*ADMIN))) -> None:
     """Change a role or password, or disable the user; their sessions end at once."""
     auth.update_staff_user(reg, user_id, role=body.role, password=body.password, disabled=body.disabled)

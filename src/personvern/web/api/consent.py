@@ -13,11 +13,12 @@ from personvern import consent
 from personvern.consent import ConsentEvent, ConsentState, Decision
 from personvern.register import Register
 from personvern.web.api._common import OFFICER, STAFF, acting, plain
+from personvern.web.limits import Body
 
 router = APIRouter(tags=["consent"])
 
 
-class GiveConsent(BaseModel):
+class GiveConsent(Body):
     purpose: str
     channel: str | None = Field(None, description="email, sms, phone, post ...; None for the purpose as a whole")
     method: str = Field(min_length=1, max_length=32, description="how it was given: web_form, paper, phone ...")
@@ -26,7 +27,7 @@ class GiveConsent(BaseModel):
     age: int | None = Field(None, ge=0, le=150, description="the subject's age when a child may be giving it")
 
 
-class WithdrawConsent(BaseModel):
+class WithdrawConsent(Body):
     purpose: str
     channel: str | None = None
 
@@ -39,7 +40,7 @@ class Withdrawn(BaseModel):
     withdrawn: int
 
 
-class ContactQuestion(BaseModel):
+class ContactQuestion(Body):
     purpose: str
     channel: str
     at: datetime | None = None
@@ -90,7 +91,7 @@ def object_to_marketing(ref: str, reg: Register = Depends(acting(*OFFICER))) -> 
     return ObjectionOut(**{k: v for k, v in result.items() if k in ObjectionOut.model_fields})
 
 
-class CampaignQuestion(BaseModel):
+class CampaignQuestion(Body):
     purpose: str
     channel: str
     at: datetime | None = None

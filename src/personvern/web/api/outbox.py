@@ -19,6 +19,7 @@ from personvern.register import Register
 from personvern.register import schema as t
 from personvern.web.api._common import OFFICER, acting
 from personvern.web.auth import public
+from personvern.web.limits import IdPath
 from personvern.worker import OutboxView, acknowledge, list_outbox, retry, verify_signature, webhook_secret
 
 router = APIRouter(tags=["outbox"])
@@ -51,12 +52,12 @@ def dead_letters(reg: Register = Depends(acting(*OFFICER))) -> list[OutboxView]:
 
 
 @router.post("/outbox/{outbox_id}/retry", response_model=Retried)
-def retry_dead(outbox_id: int, reg: Register = Depends(acting(*OFFICER))) -> Retried:
+def retry_dead(outbox_id: IdPath, reg: Register = Depends(acting(*OFFICER))) -> Retried:
     return Retried(retried=retry(reg, outbox_id))
 
 
 @router.post("/outbox/{outbox_id}/ack", response_model=Acked)
-def ack_by_staff(outbox_id: int, reg: Register = Depends(acting(*OFFICER))) -> Acked:
+def ack_by_staff(outbox_id: IdPath, reg: Register = Depends(acting(*OFFICER))) -> Acked:
     """A recipient confirmed by other means (a phone call, an e-mail): recorded by the privacy officer."""
     if not acknowledge(reg, outbox_id, by=reg.actor):
         raise NotFound(f"no outbox message {outbox_id}", field="outbox_id")

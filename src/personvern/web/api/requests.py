@@ -18,65 +18,66 @@ from personvern.register import Register
 from personvern.rights import handle, requests, verification
 from personvern.rights.requests import RequestView
 from personvern.web.api._common import OFFICER, STAFF, acting, plain
+from personvern.web.limits import Body, Ref
 
 router = APIRouter(tags=["requests"])
 
 
-class NewRequest(BaseModel):
+class NewRequest(Body):
     kind: Literal["access", "rectification", "erasure", "restriction", "objection", "portability"]
-    subject: str | None = Field(None, description="the subject's ref; None if the requester is not yet known")
+    subject: Ref | None = Field(None, description="the subject's ref; None if the requester is not yet known")
     channel: Literal["portal", "email", "letter", "phone", "api"] = "api"
     received_at: datetime | None = Field(None, description="when it arrived (with a zone); default now")
     details: dict[str, Any] | None = Field(None, description="ids and keys only, never personal data")
 
 
-class Verify(BaseModel):
+class Verify(Body):
     method: Literal["email_code", "email_link", "id_document", "portal_session"]
-    subject: str | None = None
+    subject: Ref | None = None
 
 
-class Reason(BaseModel):
+class Reason(Body):
     reason: str = Field(min_length=1, max_length=2000)
 
 
-class Outcome(BaseModel):
+class Outcome(Body):
     outcome: dict[str, Any] | None = None
 
 
-class AccessAnswer(BaseModel):
+class AccessAnswer(Body):
     langs: list[Literal["nb", "en"]] = Field(default_factory=lambda: ["nb"])
     order_numbers: list[str] = Field(default_factory=list, description="reach sealed records (TZ4)")
 
 
-class Rectify(BaseModel):
+class Rectify(Body):
     changes: dict[int, dict[str, Any]] = Field(description="record id → {category: new value}")
 
 
-class Erase(BaseModel):
+class Erase(Body):
     ground: str = Field(description="Art. 17(1) ground: a–f")
     age_at_collection: int | None = None
 
 
-class Restrict(BaseModel):
+class Restrict(Body):
     ground: Literal["accuracy", "unlawful", "legal_claims", "objection"]
     reason: str = Field(min_length=1, max_length=2000)
     record_ids: list[int] | None = None
 
 
-class Objection(BaseModel):
+class Objection(Body):
     purpose: str | None = Field(None, description="None or a marketing purpose: direct marketing (Art. 21(2))")
 
 
-class ObjectionDecision(BaseModel):
+class ObjectionDecision(Body):
     upheld: bool
     reason: str = Field(min_length=1, max_length=2000)
 
 
-class SendCode(BaseModel):
+class SendCode(Body):
     email: str
 
 
-class CheckCode(BaseModel):
+class CheckCode(Body):
     code: str = Field(min_length=1, max_length=16)
 
 

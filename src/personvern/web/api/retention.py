@@ -19,13 +19,14 @@ from personvern.register import holds as holds_
 from personvern.register.holds import Hold, Restriction
 from personvern.register.records import RecordView
 from personvern.web.api._common import ADMIN, OFFICER, STAFF, acting, plain
+from personvern.web.limits import Body, Id, IdPath, Ref
 
 router = APIRouter(tags=["retention"])
 
 
-class NewHold(BaseModel):
-    subject: str | None = None
-    record: int | None = None
+class NewHold(Body):
+    subject: Ref | None = None
+    record: Id | None = None
     reason: str = Field(min_length=1, max_length=500)
     kind: Literal["legal_claim", "access_request"] = "legal_claim"
 
@@ -34,10 +35,10 @@ class Lifted(BaseModel):
     deleted: int = Field(description="records that were overdue and went when the hold was lifted")
 
 
-class NewRestriction(BaseModel):
+class NewRestriction(Body):
     ground: Literal["accuracy", "unlawful", "legal_claims", "objection", "erasure_blocked"]
     reason: str = Field(min_length=1, max_length=500)
-    record: int | None = None
+    record: Id | None = None
     except_purpose: str | None = None
 
 
@@ -63,11 +64,11 @@ class SweepOut(BaseModel):
     subjects_removed: int
 
 
-class SweepRun(BaseModel):
+class SweepRun(Body):
     as_of: date | None = None
 
 
-class SealedSearch(BaseModel):
+class SealedSearch(Body):
     order_number: str = Field(min_length=1, max_length=64)
 
 
@@ -84,7 +85,7 @@ def place_hold(body: NewHold, reg: Register = Depends(acting(*OFFICER))) -> Crea
 
 
 @router.post("/holds/{hold_id}/lift", response_model=Lifted)
-def lift_hold(hold_id: int, reg: Register = Depends(acting(*OFFICER))) -> Lifted:
+def lift_hold(hold_id: IdPath, reg: Register = Depends(acting(*OFFICER))) -> Lifted:
     return Lifted(deleted=reg.lift_hold(hold_id, by=reg.actor))
 
 
@@ -102,7 +103,7 @@ def restrict(ref: str, body: NewRestriction, reg: Register = Depends(acting(*OFF
 
 
 @router.delete("/restrictions/{restriction_id}", status_code=204)
-def lift_restriction(restriction_id: int, reg: Register = Depends(acting(*OFFICER))) -> None:
+def lift_restriction(restriction_id: IdPath, reg: Register = Depends(acting(*OFFICER))) -> None:
     holds_.lift_restriction(reg, restriction_id)
 
 

@@ -14,11 +14,12 @@ from personvern import service
 from personvern.register import Register
 from personvern.service import CaseView, ContactView
 from personvern.web.api._common import STAFF, acting, plain
+from personvern.web.limits import Body, Ref
 
 router = APIRouter(tags=["service"])
 
 
-class Lookup(BaseModel):
+class Lookup(Body):
     query: str = Field(min_length=1, max_length=200, description="a phone number in any format, an e-mail, "
                                                                  "a customer or order number")
     kind: str | None = Field(None, description="force the identifier kind instead of guessing it")
@@ -33,7 +34,7 @@ class Hit(BaseModel):
     sealed_records: list[int]
 
 
-class NewContact(BaseModel):
+class NewContact(Body):
     channel: Literal["phone", "email", "sms", "post", "chat"]
     direction: Literal["in", "out"]
     purpose: str
@@ -46,14 +47,14 @@ class ContactId(BaseModel):
     id: int
 
 
-class NewCase(BaseModel):
-    subject: str | None = None
+class NewCase(Body):
+    subject: Ref | None = None
     identifiers: dict[str, Any] | None = Field(None, description="find or create the profile by these (TZ8)")
     kind: Literal["service", "complaint", "warranty"]
     purpose: str
 
 
-class CloseCase(BaseModel):
+class CloseCase(Body):
     on: date | None = None
 
 

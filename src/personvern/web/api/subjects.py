@@ -15,25 +15,25 @@ from pydantic import BaseModel, Field
 from personvern.register import Register
 from personvern.register.records import RecordView
 from personvern.web.api._common import OFFICER, STAFF, acting
+from personvern.web.limits import Body, Id, IdentifierMap, Ref
 
 router = APIRouter(tags=["subjects"])
 
 UseName = Literal["processing", "storage", "legal_claims", "others_rights", "consent", "public_interest"]
 
 
-class NewSubject(BaseModel):
+class NewSubject(Body):
     kind: str = Field(description="a subject kind of the policy, e.g. 'customer'")
-    identifiers: dict[str, str | list[str]] = Field(default_factory=dict,
-                                                    description="kind → value(s): email, phone, national_id, ...")
+    identifiers: IdentifierMap = Field(default_factory=dict)
     purpose: str | None = Field(None, description="the purpose that collects a national id (TP14, PI4)")
-    linked_to: str | None = None
+    linked_to: Ref | None = None
 
 
 class SubjectRef(BaseModel):
     ref: str
 
 
-class Search(BaseModel):
+class Search(Body):
     kind: str = Field(description="identifier kind: email, phone, customer_number, ...")
     value: str
     purpose: str | None = None
@@ -49,12 +49,12 @@ class SubjectOut(BaseModel):
     identifiers: dict[str, list[str]]
 
 
-class NewIdentifiers(BaseModel):
-    identifiers: dict[str, str | list[str]]
+class NewIdentifiers(Body):
+    identifiers: IdentifierMap
     purpose: str | None = None
 
 
-class NewRecord(BaseModel):
+class NewRecord(Body):
     purpose: str
     categories: list[str] = Field(min_length=1)
     payload: dict[str, Any] | None = None
@@ -69,11 +69,11 @@ class RecordId(BaseModel):
     id: int
 
 
-class NewEvent(BaseModel):
+class NewEvent(Body):
     name: str = Field(description="an event the policy's retention rules use, e.g. 'purchase.made'")
     on: date
-    subject: str | None = None
-    record: int | None = None
+    subject: Ref | None = None
+    record: Id | None = None
 
 
 @router.post("/subjects", status_code=201, response_model=SubjectRef)
