@@ -22,7 +22,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from personvern.register.store import MAX_IDENTIFIERS
 
-__all__ = ["MAX_BODY_BYTES", "MAX_ID", "MAX_IDENTIFIERS", "MAX_TEXT", "Body", "BodyLimit", "Id", "IdPath", "IdentifierMap",
+__all__ = ["MAX_BODY_BYTES", "MAX_ID", "MAX_IDENTIFIERS", "MAX_TEXT", "Body", "BodyLimit", "Id", "IdPath",
+           "IdentifierMap",
            "Ref"]
 
 MAX_BODY_BYTES = 1_000_000  # a policy file is < 30 kB, the largest JSON body a few kB
