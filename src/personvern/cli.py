@@ -70,6 +70,14 @@ class NoticeFormat(StrEnum):
     html = "html"
 
 
+class CsvStyle(StrEnum):
+    excel = "excel"  # UTF-8 with BOM, ';': what Excel with a Norwegian locale opens (spreadsheet.py)
+    plain = "plain"  # RFC 4180: UTF-8, ','
+
+
+CsvOption = Annotated[CsvStyle, typer.Option("--csv", help="CSV for Norwegian Excel (BOM, ';') or plain (',')")]
+
+
 class RopaFormat(StrEnum):
     csv = "csv"
     xlsx = "xlsx"
@@ -106,6 +114,7 @@ def ropa(
     fmt: Annotated[RopaFormat, typer.Option("--format", help="csv xlsx json html jsonld")] = RopaFormat.xlsx,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="FILE (required for xlsx)")] = None,
     lang: Annotated[NoticeLang, typer.Option("--lang", help="language of headers and texts")] = NoticeLang.nb,
+    csv_style: CsvOption = CsvStyle.excel,
 ) -> None:
     """Export the record of processing activities (GDPR Art. 30); missing mandatory fields are flagged."""
     from personvern.notice import render_ropa
@@ -113,7 +122,7 @@ def ropa(
     if fmt is RopaFormat.xlsx and output is None:
         err.print("ropa: --format xlsx needs --output FILE", markup=False, highlight=False)
         raise typer.Exit(2)
-    _emit(render_ropa(_load(policy), fmt.value, lang.value), output)  # type: ignore[arg-type]
+    _emit(render_ropa(_load(policy), fmt.value, lang.value, csv_style=csv_style.value), output)  # type: ignore[arg-type]
 
 
 @app.command()
@@ -313,6 +322,7 @@ def audit_show(
     fmt: Annotated[AuditFormat, typer.Option("--format", help="table, or json/csv of every entry")] = (
         AuditFormat.table),
     limit: Annotated[int, typer.Option(min=1, help="table: the newest N entries")] = 100,
+    csv_style: CsvOption = CsvStyle.excel,
 ) -> None:
     """Show audit entries (who did what to whose data, when, for which purpose); ids only."""
     from rich.table import Table
@@ -325,7 +335,7 @@ def audit_show(
         with engine.connect() as conn:
             if fmt is not AuditFormat.table:
                 kind: ExportFormat = "json" if fmt is AuditFormat.json else "csv"
-                sys.stdout.write(export(conn, subject, actor=actor, fmt=kind))
+                sys.stdout.write(export(conn, subject, actor=actor, fmt=kind, csv_style=csv_style.value))
                 return
             rows = entries(conn, subject, actor=actor, limit=limit, newest_first=True)
     finally:

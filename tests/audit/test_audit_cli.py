@@ -41,5 +41,7 @@ def test_show_prints_a_subjects_entries_as_json_or_a_table(chain: Engine) -> Non
 def test_show_csv(chain: Engine) -> None:
     result = CliRunner().invoke(app, ["audit", "show", "--db", db(chain), "--format", "csv"])
     assert result.exit_code == 0, result.output
-    assert result.stdout.splitlines()[0] == "seq,at,actor,role,action,subject_ref,purpose,record_ids,details"
+    assert result.stdout.splitlines()[0] == "\ufeffseq;at;actor;role;action;subject_ref;purpose;record_ids;details"
     assert len(result.stdout.splitlines()) == 11
+    plain = CliRunner().invoke(app, ["audit", "show", "--db", db(chain), "--format", "csv", "--csv", "plain"])
+    assert plain.stdout.splitlines()[0] == "seq,at,actor,role,action,subject_ref,purpose,record_ids,details"

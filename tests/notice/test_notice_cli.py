@@ -65,8 +65,11 @@ def test_ropa_prints_json_formats(fmt: str) -> None:
 def test_ropa_csv_to_stdout_flags_missing_fields() -> None:
     result = runner.invoke(app, ["ropa", str(TZ), "--format", "csv", "--lang", "en"])
     assert result.exit_code == 0, result.output
-    assert result.output.startswith("Processing activity,")
+    assert result.output.startswith("\ufeffProcessing activity;")  # Norwegian Excel: BOM and ';'
     assert "MANGLER / MISSING" in result.output  # the TEK-Zence policy declares no security measures
+    plain = runner.invoke(app, ["ropa", str(TZ), "--format", "csv", "--lang", "en", "--csv", "plain"])
+    assert plain.exit_code == 0, plain.output
+    assert plain.output.startswith("Processing activity,")
 
 
 def test_notice_of_an_invalid_policy_exits_1(tmp_path: Path) -> None:

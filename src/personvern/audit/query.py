@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -15,6 +13,7 @@ from sqlalchemy import Connection, Select, select
 from personvern.audit._canonical import as_utc
 from personvern.audit.events import read_actions
 from personvern.register.schema import audit_log
+from personvern.spreadsheet import CsvStyle, csv_text
 
 ExportFormat = Literal["json", "csv"]
 CSV_COLUMNS = ("seq", "at", "actor", "role", "action", "subject_ref", "purpose", "record_ids", "details")
@@ -123,19 +122,16 @@ def iter_entries(
 def export(
     conn: Connection, subject_ref: str | None = None, since: date | datetime | None = None,
     until: date | datetime | None = None, actor: str | None = None, *, fmt: ExportFormat = "json",
+    csv_style: CsvStyle = "excel",
 ) -> str:
-    """Matching entries as a JSON array or CSV (``record_ids`` space-separated, ``details`` as JSON)."""
+    """Matching entries as a JSON array or CSV (``record_ids`` space-separated, ``details`` as JSON). CSV is
+    for Norwegian Excel by default (BOM, ``;``; ``csv_style="plain"``: ``,``), every cell neutralised."""
     rows = iter_entries(conn, subject_ref, since, until, actor)
     if fmt == "json":
         return json.dumps([e.as_dict() for e in rows], indent=2, ensure_ascii=False) + "\n"
     if fmt != "csv":
         raise ValueError(f"fmt: {fmt!r} is not one of json, csv")
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    for e in rows:
-        writer.writerow([
-            e.seq, e.at.isoformat(), e.actor, e.role, e.action, e.subject_ref or "", e.purpose or "",
-            " ".join(str(r) for r in e.record_ids), json.dumps(e.details, sort_keys=True, ensure_ascii=False),
-        ])
-    return buffer.getvalue()
+    return csv_text(CSV_COLUMNS, ([
+        e.seq, e.at.isoformat(), e.actor, e.role, e.action, e.subject_ref or "", e.purpose or "",
+        " ".join(str(r) for r in e.record_ids), json.dumps(e.details, sort_keys=True, ensure_ascii=False),
+    ] for e in rows), csv_style)

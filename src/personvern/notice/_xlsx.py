@@ -14,6 +14,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from personvern.spreadsheet import text_cells
+
 _HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
 _MISSING_FILL = PatternFill("solid", fgColor="F8CBAD")
 _WRAP = Alignment(wrap_text=True, vertical="top")
@@ -29,6 +31,7 @@ def workbook_bytes(rows: Sequence[Any], columns: Sequence[Any], lang: str, missi
     ws.append(headers)
     for row in rows:
         ws.append([row.cells[col.key] for col in columns] + [", ".join(row.missing)])
+    text_cells(ws)  # a text starting with '=' stays text, never a live formula (issue 18)
     for cell in ws[1]:
         cell.font = Font(bold=True)
         cell.fill = _HEADER_FILL

@@ -10,8 +10,6 @@ Formats: ``csv``, ``json`` and ``html`` (str), ``xlsx`` (bytes, openpyxl) and ``
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from dataclasses import dataclass, field
 from typing import Literal
@@ -29,6 +27,7 @@ from personvern.notice.wording import (
 )
 from personvern.policy import taxonomy
 from personvern.policy.model import EEA, Contact, Policy, Purpose
+from personvern.spreadsheet import CsvStyle, csv_text
 
 __all__ = ["COLUMNS", "MISSING", "Column", "Row", "render_ropa", "ropa_rows"]
 
@@ -160,11 +159,13 @@ class Row:
     missing: list[str] = field(default_factory=list)
 
 
-def render_ropa(policy: Policy, fmt: Format = "xlsx", lang: str = "nb") -> bytes | str:
-    """The record of processing activities in ``fmt``; headers and texts in ``lang`` (``nb`` or ``en``)."""
+def render_ropa(policy: Policy, fmt: Format = "xlsx", lang: str = "nb", *,
+                csv_style: CsvStyle = "excel") -> bytes | str:
+    """The record of processing activities in ``fmt``; headers and texts in ``lang`` (``nb`` or ``en``).
+    CSV is for Norwegian Excel by default (BOM, ``;``); ``csv_style="plain"`` gives RFC 4180 with ``,``."""
     rows = ropa_rows(policy, lang)
     if fmt == "csv":
-        return _csv(rows, lang)
+        return _csv(rows, lang, csv_style)
     if fmt == "json":
         return _json(policy, rows, lang)
     if fmt == "xlsx":
@@ -254,13 +255,10 @@ def _contact(contact: Contact) -> str:
     return ", ".join(x for x in (contact.name, contact.email, contact.phone) if x) or MISSING
 
 
-def _csv(rows: list[Row], lang: str) -> str:
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow([col.header(lang) for col in COLUMNS] + ["Mangler / Missing"])
-    for row in rows:
-        writer.writerow([row.cells[col.key] for col in COLUMNS] + [", ".join(row.missing)])
-    return buf.getvalue()
+def _csv(rows: list[Row], lang: str, style: CsvStyle) -> str:
+    """Every cell through ``spreadsheet.safe_cell``: a policy text starting with ``=`` is not a formula."""
+    return csv_text([col.header(lang) for col in COLUMNS] + ["Mangler / Missing"],
+                    ([row.cells[col.key] for col in COLUMNS] + [", ".join(row.missing)] for row in rows), style)
 
 
 def _json(policy: Policy, rows: list[Row], lang: str) -> str:

@@ -17,7 +17,6 @@ Producing the archive appends an ``export.created`` audit entry (kind ``portabil
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import zipfile
@@ -33,6 +32,7 @@ from personvern.policy.model import Policy, Purpose
 from personvern.register import schema as t
 from personvern.register.crypto import decrypt
 from personvern.rights._access_phrases import README
+from personvern.spreadsheet import CsvStyle, csv_text
 
 if TYPE_CHECKING:
     from personvern.register.store import Register
@@ -104,17 +104,14 @@ def _archive(policy: Policy, subject: str, now: datetime, purposes: dict[str, Pu
     return buffer.getvalue()
 
 
-def _csv(records: list[dict[str, Any]]) -> str:
-    """One row per record, one column per data item (the union of the payloads' keys, sorted)."""
+def _csv(records: list[dict[str, Any]], style: CsvStyle = "excel") -> str:
+    """One row per record, one column per data item (the union of the payloads' keys, sorted). For
+    Norwegian Excel by default (BOM, ``;``), every cell neutralised against formulas (``spreadsheet``)."""
     rows = [(x, x["data"] if isinstance(x["data"], dict) else {"data": x["data"]}) for x in records]
     columns = sorted({k for _, data in rows for k in data})
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")  # RFC 4180
-    writer.writerow(["record_id", "collected_at", "source", *columns])
-    for x, data in rows:
-        writer.writerow([x["id"], x["collected_at"].isoformat(), x["source"],
-                         *(_cell(data.get(k)) for k in columns)])
-    return out.getvalue()
+    return csv_text(["record_id", "collected_at", "source", *columns],
+                    ([x["id"], x["collected_at"].isoformat(), x["source"], *(_cell(data.get(k)) for k in columns)]
+                     for x, data in rows), style)
 
 
 def _cell(value: Any) -> str:
