@@ -107,6 +107,18 @@ def add_user(username: str, policy: PolicyOpt, role: RoleOpt, db: DbOpt = None,
     say(f"staff user {username} ({role}) created, id {uid}")
 
 
+@users_app.command("unlock")
+def unlock_user(policy: PolicyOpt, username: Annotated[str | None, typer.Argument(help="the staff account")] = None,
+                db: DbOpt = None,
+                address: Annotated[str | None, typer.Option(help="a client address locked out")] = None) -> None:
+    """Lift the lockout after failed logins of an account (and/or a client address) at once; audited."""
+    from personvern.web.lockout import unlock
+
+    with register(policy, db, actor=os.environ.get("USER", "cli"), role="admin", create_key=True) as reg:
+        lifted = unlock(reg, username=username, address=address)
+    say(f"lifted {lifted} failure counter(s)" if lifted else "nothing was locked")
+
+
 @tokens_app.command("create")
 def create_token(name: str, policy: PolicyOpt, role: RoleOpt, db: DbOpt = None) -> None:
     """Create an API token and print it once: store it now, it cannot be shown again."""

@@ -444,6 +444,18 @@ web_sessions = Table(
     Index("ix_web_sessions_subject", "subject_id"),
 )
 
+# Failed logins per account, per client address and per address for API tokens (issue 18): progressive delay,
+# then a temporary lockout. The key is a SHA-256 (an address is personal data); ``label`` names an account.
+login_failures = Table(
+    "login_failures", metadata,
+    Column("key_hash", String(64), primary_key=True),
+    Column("kind", String(8), nullable=False),  # account, address, token
+    Column("label", String(64)),  # the username of an account; None for addresses
+    Column("failures", Integer, nullable=False),
+    _ts("last_at", nullable=False),
+    _ts("locked_until"),
+)
+
 meta = Table(
     "personvern_meta", metadata,
     Column("key", String(64), primary_key=True),

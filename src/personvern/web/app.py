@@ -96,7 +96,8 @@ def error_response(request: Request, status: int, message: str, field: str | Non
 
 
 _HEADINGS = {400: "Bad request", 401: "Please log in", 403: "No access", 404: "Not found", 409: "Not possible now",
-             422: "Please check the input", 500: "Something went wrong"}
+             413: "Too large", 422: "Please check the input",
+             429: "Too many attempts", 500: "Something went wrong"}
 
 
 def _error_page(request: Request, status: int, message: str, headers: dict[str, str] | None) -> Response:
@@ -119,6 +120,7 @@ def _error_page(request: Request, status: int, message: str, headers: dict[str, 
 
 def install_error_handlers(app: FastAPI) -> None:
     from personvern.web.auth import LoginRequired
+    from personvern.web.lockout import Refused
 
     async def domain(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, errors.PersonvernError)
@@ -140,6 +142,10 @@ def install_error_handlers(app: FastAPI) -> None:
                             for e in problems[:5])
         return error_response(request, 422, message or "invalid input", field)
 
+    async def refused(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, Refused)  # too many failed logins or tokens from here (web.lockout)
+        return error_response(request, 429, str(exc), None, {"Retry-After": str(exc.seconds)})
+
     async def login(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, LoginRequired)
         return RedirectResponse(exc.location, status_code=303)
@@ -156,4 +162,5 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, http)
     app.add_exception_handler(RequestValidationError, invalid)
     app.add_exception_handler(LoginRequired, login)
+    app.add_exception_handler(Refused, refused)
     app.add_exception_handler(Exception, crash)

@@ -50,6 +50,7 @@ __all__ = [
     "acting_register",
     "authenticate_staff",
     "check_csrf",
+    "client_address",
     "create_staff_user",
     "create_token",
     "csrf_token",
@@ -409,12 +410,24 @@ def principal(request: Request) -> Principal | None:
     found = None
     auth = request.headers.get("authorization", "")
     if auth[:7].lower() == "bearer ":
-        found = token_principal(reg, auth[7:].strip())
+        found = _guarded_token(request, reg, auth[7:].strip())
     elif request.cookies.get(COOKIE):
         found = session_principal(reg, request.cookies[COOKIE])
     request.state.principal = found
     request.state.principal_loaded = True
     return found
+
+
+def client_address(request: Request) -> str:
+    """The client's address as the server sees it (the proxy's, behind one that does not forward it)."""
+    return request.client.host if request.client else "unknown"
+
+
+def _guarded_token(request: Request, reg: Register, token: str) -> Principal | None:
+    """A bearer token through the per-address failure counter (``web.lockout``; 429 while it waits)."""
+    from personvern.web import lockout
+
+    return lockout.token_principal_guarded(reg, token, client_address(request))
 
 
 def csrf_token(request: Request) -> str:

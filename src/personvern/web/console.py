@@ -24,10 +24,11 @@ from personvern.errors import NotFound, PersonvernError, RegisterError
 from personvern.register import Register
 from personvern.register import schema as t
 from personvern.service.lookup import lookup, profile
+from personvern.web import lockout
 from personvern.web.auth import (
     Principal,
     acting_register,
-    authenticate_staff,
+    client_address,
     end_session,
     require_page,
     start_session,
@@ -81,13 +82,15 @@ def _safe_next(target: str | None, default: str) -> str:
 
 
 @router.get("/login", response_class=HTMLResponse)
-def login_page(request: Request, next: str | None = None, error: str | None = None) -> Response:
+def login_page(request: Request, next: str | None = None, error: str | None = None, status: int = 401,
+               minutes: int = 0) -> Response:
     lang = lang_of(request)
     token = secrets.token_urlsafe(24)
     response = page(request, "console/login.html",
                     ctx(None, next=_safe_next(next, "/console"), form_token=token,
-                        error=translate(lang, error) if error else None),
-                    title=translate(lang, "console.login"), status=401 if error else 200)
+                        error=translate(lang, error, minutes=minutes) if error == "login.locked" else
+                        translate(lang, error) if error else None),
+                    title=translate(lang, "console.login"), status=status if error else 200)
     set_form_token(request, response, token)
     return response
 
@@ -97,7 +100,12 @@ def login(request: Request, username: Annotated[str, Form()] = "", password: Ann
           csrf: Annotated[str, Form()] = "", next: Annotated[str, Form()] = "/console") -> Response:
     if not login_form_ok(request, csrf):
         return login_page(request, next, error="login.expired")
-    user = authenticate_staff(request.app.state.register, username, password)
+    try:
+        user = lockout.login_staff(request.app.state.register, username, password, client_address(request))
+    except lockout.Refused as exc:  # too many failures: refused before the password is checked (issue 18)
+        response = login_page(request, next, error="login.locked", status=429, minutes=-(-exc.seconds // 60))
+        response.headers["Retry-After"] = str(exc.seconds)
+        return response
     if user is None:
         return login_page(request, next, error="login.failed")  # one message, whatever was wrong
     response = RedirectResponse(_safe_next(next, "/console"), status_code=303)

@@ -115,6 +115,8 @@ NB: dict[str, str] = {
     "console.login_lead": "For ansatte i kundeservice og personvernombudet.",
     "login.username": "Brukernavn", "login.password": "Passord", "login.submit": "Logg inn",
     "login.failed": "Feil brukernavn eller passord.",
+    "login.locked": "For mange mislykkede innlogginger. Prøv igjen om {minutes} min, eller be en administrator "
+    "om å låse opp kontoen.",
     "login.expired": "Skjemaet var utløpt. Prøv igjen.",
     "role.agent": "kundeservice", "role.privacy_officer": "personvernombud", "role.admin": "administrator",
     "role.subject": "kunde",
@@ -302,7 +304,9 @@ EN: dict[str, str] = {
     "console.area": "Console", "console.login": "Log in", "console.lookup": "Find a customer",
     "console.login_lead": "For customer service staff and the privacy officer.",
     "login.username": "Username", "login.password": "Password", "login.submit": "Log in",
-    "login.failed": "Wrong username or password.", "login.expired": "The form had expired. Please try again.",
+    "login.failed": "Wrong username or password.",
+    "login.locked": "Too many failed logins. Try again in {minutes} min, or ask an administrator to unlock the "
+    "account.", "login.expired": "The form had expired. Please try again.",
     "role.agent": "customer service", "role.privacy_officer": "privacy officer", "role.admin": "administrator",
     "role.subject": "customer",
     "lookup.lead": "Type or paste the caller's phone number – in any format. E-mail, customer and order "

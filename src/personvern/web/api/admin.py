@@ -88,3 +88,37 @@ def create_user(body: NewUser, reg: Register = Depends(acting(*ADMIN))) -> UserO
 def change_user(user_id: IdPath, body: UserChange, reg: Register = Depends(acting(*ADMIN))) -> None:
     """Change a role or password, or disable the user; their sessions end at once."""
     auth.update_staff_user(reg, user_id, role=body.role, password=body.password, disabled=body.disabled)
+
+
+class Unlock(Body):
+    username: str | None = Field(None, min_length=1, max_length=64, description="a staff account to unlock")
+    address: str | None = Field(None, min_length=1, max_length=64, description="a client address to unlock")
+
+
+class Unlocked(BaseModel):
+    lifted: int = Field(description="failure counters lifted (0: nothing was held)")
+
+
+class LockOut(BaseModel):
+    kind: str = Field(description="account, address or token")
+    label: str | None = Field(description="the username of an account; addresses are stored only as a hash")
+    failures: int
+    last_at: datetime
+    locked_until: datetime | None
+
+
+@router.get("/admin/lockouts", response_model=list[LockOut])
+def list_lockouts(reg: Register = Depends(acting(*ADMIN))) -> list[LockOut]:
+    """Accounts and addresses that are delayed or locked now after failed logins or tokens (issue 18)."""
+    from personvern.web import lockout
+
+    return [LockOut(kind=x.kind, label=x.label, failures=x.failures, last_at=x.last_at, locked_until=x.locked_until)
+            for x in lockout.locks(reg)]
+
+
+@router.post("/admin/lockouts/unlock", response_model=Unlocked)
+def unlock(body: Unlock, reg: Register = Depends(acting(*ADMIN))) -> Unlocked:
+    """Lift the failed-login counters of an account and/or a client address at once (audited)."""
+    from personvern.web import lockout
+
+    return Unlocked(lifted=lockout.unlock(reg, username=body.username, address=body.address))
