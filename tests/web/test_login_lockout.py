@@ -32,8 +32,8 @@ def api(reg: Register) -> Api:
 def attempt(api: Api, username: str, password: str, lang: str = "nb") -> Any:
     api.client.cookies.clear()
     token = form_token(api.client.get("/console/login").text)
-    return api.client.post(f"/console/login?lang={lang}", data={"username": username, "password": password, "csrf": token},
-                           follow_redirects=False)
+    form = {"username": username, "password": password, "csrf": token}
+    return api.client.post(f"/console/login?lang={lang}", data=form, follow_redirects=False)
 
 
 def lock_account(api: Api, clock: Any, username: str = "kari") -> None:
@@ -125,5 +125,5 @@ def test_the_lock_message_is_clear_in_english(api: Api, clock: Any) -> None:
     lock_account(api, clock)
     res = attempt(api, "kari", PASSWORD, lang="en")
     message = re.search(r'role="alert">([^<]+)<', res.text)
-    assert message and message.group(1).startswith("Too many failed logins. Try again in 14 min")  # 15 min after the last
+    assert message and message.group(1).startswith("Too many failed logins. Try again in 14 min")  # of 15
     assert timedelta(seconds=int(res.headers["Retry-After"])) <= lockout.LOCK_FOR
