@@ -1,4 +1,4 @@
-"""Structured logs without personal data (issue 8; Art. 5(1)(f), Art. 32).
+"""Structured logs without personal data or secrets (issues 8, 18; Art. 5(1)(f), Art. 32).
 
 personvern's own code logs ids, codes and counts only — never an identifier, a name or a payload. As a
 last line of defence :class:`RedactPersonalData` rewrites every record that reaches a configured handler:
@@ -32,6 +32,10 @@ _EMAIL = re.compile(r"[\w.!#$%'*+^`{|}~-]+@[\w-]+(?:\.[\w-]+)+")  # not / ? = &:
 # 00; not part of a longer word, uuid, time or ISO date (2026-01-05, 12:00:00.123456, uuids are not phones).
 _NUMBER = re.compile(r"(?<![\w\-+:])(?<!\d\.)(?:(\+|00)\s?)?\d(?:[ +]?\d){6,14}(?![\w\-:]|\.\d)")
 _URLISH = re.compile(r"[^\s\"'<>]*(?:%[0-9A-Fa-f]{2}|[?&][\w.-]+=)[^\s\"'<>]*")
+# Secrets (issue 18): a login link's or any ?token= / ?access_token= value, a bearer token, an API token
+_SECRET_PARAM = re.compile(r"(?i)([?&;](?:[\w-]*token|code|key|secret|password)=)[^&\s\"'#]+")
+_BEARER = re.compile(r"(?i)\b(bearer\s+)[\w.~+/=-]+")
+_API_TOKEN = re.compile(r"\bpv_[\w-]{16,}")
 _ROUTED = ("uvicorn", "uvicorn.error", "uvicorn.access", "fastapi", "httpx")
 
 
@@ -62,10 +66,17 @@ def _url(match: re.Match[str]) -> str:
     return shown if shown != decoded else token
 
 
+def _secrets(text: str) -> str:
+    text = _SECRET_PARAM.sub(r"\1[token]", text)
+    return _API_TOKEN.sub("[api-token]", _BEARER.sub(r"\1[token]", text))
+
+
 def redact(text: str) -> str:
     """``text`` with e-mail addresses, phone numbers and 11-digit numbers replaced by a label, also where
-    they are percent-encoded in a URL or query string."""
-    return _plain(_URLISH.sub(_url, text))
+    they are percent-encoded in a URL or query string; and with secrets replaced: the value of a ``token``,
+    ``code``, ``key``, ``secret`` or ``password`` query parameter (a portal login link), a bearer token and
+    an API token (``pv_...``)."""
+    return _plain(_URLISH.sub(_url, _secrets(text)))
 
 
 class RedactPersonalData(logging.Filter):

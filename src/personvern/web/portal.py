@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, BackgroundTasks, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import case, func, select
 from starlette.concurrency import run_in_threadpool
@@ -36,7 +36,7 @@ from personvern.web.i18n import lang_of, page, problem, translate
 router = APIRouter(include_in_schema=False)
 SUBJECT = require_page("subject")
 Me = Annotated[Principal, Depends(SUBJECT)]
-LINK_TTL = timedelta(minutes=15)  # short-lived: the link is a key to the subject's data
+LINK_TTL = timedelta(minutes=10)  # short-lived and single-use: the link is a key to the subject's data
 
 
 def _acting(request: Request, me: Principal) -> Register:
@@ -65,21 +65,30 @@ def login_page(request: Request, next: str | None = None, sent: bool = False, er
 
 
 @router.post("/login", response_class=HTMLResponse)
-def send_link(request: Request, email: Annotated[str, Form()] = "", csrf: Annotated[str, Form()] = "") -> Response:
-    """Send a login link if the address is known; the answer is the same either way."""
+def send_link(request: Request, background: BackgroundTasks, email: Annotated[str, Form()] = "",
+              csrf: Annotated[str, Form()] = "") -> Response:
+    """Send a login link if the address is known; the answer is the same either way, and so is its timing
+    (issue 18): the answer needs only the address's format, and the lookup and the sending run after it is
+    sent (a background task), so a known address is not slower to answer than an unknown one."""
+    from personvern.register.identifiers import normalise
+
     if not login_form_ok(request, csrf):
         return login_page(request, error="login.expired")
-    reg: Register = request.app.state.register
     try:
-        refs = reg.find("email", email)
+        normalise("email", email)
     except InvalidIdentifier:
         return login_page(request, error="portal.bad_email")
-    if refs:
-        # rate-limited: the same answer, so the page does not tell that the address is known
-        with suppress(RegisterError):
-            _send_login_link(reg.acting("portal", "system"), refs[0], email, lang_of(request),
-                             request.app.state.config.base_url)
+    background.add_task(_link_if_known, request.app.state.register, email, lang_of(request),
+                        request.app.state.config.base_url)
     return RedirectResponse("/mine-sider/login?sent=1", 303)
+
+
+def _link_if_known(reg: Register, email: str, lang: str, base_url: str) -> None:
+    """After the answer: look the address up and, if it is known, send the link (rate-limited per address)."""
+    with suppress(PersonvernError):
+        refs = reg.acting("portal", "system").find("email", email)
+        if refs:
+            _send_login_link(reg.acting("portal", "system"), refs[0], email, lang, base_url)
 
 
 def _send_login_link(reg: Register, ref: str, email: str, lang: str, base_url: str) -> None:
