@@ -30,7 +30,14 @@ from sqlalchemy import Row, update
 
 from personvern.register import schema as t
 from personvern.register.outbox import body_of
-from personvern.worker.transports import DeliveryFailed, Mailer, NotConfigured, WebhookSender, deliver_to_archive
+from personvern.worker.transports import (
+    DeliveryFailed,
+    Mailer,
+    NotConfigured,
+    PermanentFailure,
+    WebhookSender,
+    deliver_to_archive,
+)
 
 if TYPE_CHECKING:
     from personvern.register.store import Register
@@ -142,7 +149,7 @@ class Worker:
         except Exception as exc:
             error = str(exc) if isinstance(exc, DeliveryFailed) else f"{row.kind} {type(exc).__name__}"
             report.errors[error] = report.errors.get(error, 0) + 1
-            if row.attempts >= self.max_attempts:
+            if row.attempts >= self.max_attempts or isinstance(exc, PermanentFailure):
                 report.dead += 1
                 self._finish(row, status="dead", last_error=error)
             else:

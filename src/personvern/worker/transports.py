@@ -23,13 +23,17 @@ import re
 import smtplib
 import time
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from email.message import EmailMessage
-from email.utils import make_msgid
+from email.policy import SMTPUTF8
+from email.policy import default as email_default
+from email.utils import format_datetime, make_msgid
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import unquote, urlsplit
 
 import httpx
+import idna
 
 from personvern.errors import RegisterError
 from personvern.register.crypto import derive
@@ -42,6 +46,11 @@ WEBHOOK_TIMEOUT = 10.0  # seconds, connect and read
 
 class DeliveryFailed(Exception):
     """A delivery attempt failed; ``str()`` is safe to store as ``last_error`` (no personal data)."""
+
+
+class PermanentFailure(DeliveryFailed):
+    """A delivery that cannot succeed by retrying (a 5xx refusal, an address the server cannot take): the row
+    goes dead at once with this reason, instead of looping through retries."""
 
 
 class NotConfigured(DeliveryFailed):
@@ -85,24 +94,59 @@ class SmtpMailer:
                    password=unquote(parts.password) if parts.password else None)
 
     def send(self, body: dict[str, Any], *, idempotency_key: str) -> None:
-        msg = EmailMessage()
-        msg["From"], msg["To"], msg["Subject"] = self.sender, body["to"], body["subject"]
-        msg["Message-ID"] = make_msgid(idstring=hashlib.sha256(idempotency_key.encode()).hexdigest()[:24])
-        msg["X-Personvern-Idempotency-Key"] = idempotency_key
-        msg.set_content(body["text"])
-        if body.get("html"):
-            msg.add_alternative(body["html"], subtype="html")
+        to = ascii_domain(body["to"])
         try:
             with smtplib.SMTP(self.host, self.port, timeout=self.timeout) as smtp:
                 if self.starttls:
                     smtp.starttls()
                 if self.user:
                     smtp.login(self.user, self.password or "")
-                smtp.send_message(msg)
+                smtp.ehlo_or_helo_if_needed()
+                utf8 = not to.isascii() or not self.sender.isascii()
+                if utf8 and not smtp.has_extn("smtputf8"):
+                    raise PermanentFailure("SMTP server does not offer SMTPUTF8, which the recipient's address "
+                                           "(non-ASCII before the @) needs; send to another address")
+                msg = build_message(body, self.sender, idempotency_key, to=to)
+                smtp.send_message(msg, mail_options=("SMTPUTF8",) if utf8 else ())
         except smtplib.SMTPResponseException as exc:
+            if 500 <= exc.smtp_code < 600:  # a permanent refusal: retrying cannot help (RFC 5321 § 4.2.1)
+                raise PermanentFailure(f"SMTP {exc.smtp_code}") from None
             raise DeliveryFailed(f"SMTP {exc.smtp_code}") from None
+        except smtplib.SMTPRecipientsRefused as exc:
+            codes = sorted({code for code, _ in exc.recipients.values()})
+            error = PermanentFailure if all(500 <= c < 600 for c in codes) else DeliveryFailed
+            raise error(f"SMTP recipient refused {','.join(map(str, codes))}") from None
         except (smtplib.SMTPException, OSError) as exc:
             raise DeliveryFailed(f"SMTP {type(exc).__name__}") from None  # never the message: it names addresses
+
+
+def ascii_domain(address: str) -> str:
+    """``address`` with its domain in IDNA (``kari@blåbær.no`` → ``kari@xn--blbr-xoa4a.no``): every relay takes
+    that; a non-ASCII local part is left as it is (it needs SMTPUTF8)."""
+    local, at, domain = address.rpartition("@")
+    if not at or domain.isascii():
+        return address
+    try:
+        return f"{local}@{idna.encode(domain, uts46=True).decode('ascii')}"
+    except idna.IDNAError:
+        raise PermanentFailure("the recipient's domain is not a valid internationalised domain name") from None
+
+
+def build_message(body: dict[str, Any], sender: str, idempotency_key: str, *, to: str | None = None,
+                  now: datetime | None = None) -> EmailMessage:
+    """The MIME message for an outbox e-mail, as relays and spam filters expect (RFC 5322, issue 18): a
+    ``Date``, a ``Message-ID`` on the sender's domain, a text/plain part (and text/html beside it when the
+    body has one), UTF-8 where the text needs it."""
+    msg = EmailMessage(policy=SMTPUTF8 if not (to or body["to"]).isascii() else email_default)
+    msg["From"], msg["To"], msg["Subject"] = sender, to or ascii_domain(body["to"]), body["subject"]
+    msg["Date"] = format_datetime(now or datetime.now(UTC))
+    domain = ascii_domain("x@" + sender.rpartition("@")[2].strip(">")).rpartition("@")[2] or "localhost"
+    msg["Message-ID"] = make_msgid(idstring=hashlib.sha256(idempotency_key.encode()).hexdigest()[:24], domain=domain)
+    msg["X-Personvern-Idempotency-Key"] = idempotency_key
+    msg.set_content(body["text"])
+    if body.get("html"):
+        msg.add_alternative(body["html"], subtype="html")
+    return msg
 
 
 @dataclass
