@@ -9,6 +9,7 @@ HTML and text), delivered by the worker to a real local SMTP server (aiosmtpd) a
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Iterator
 from email import message_from_string
 from email.message import EmailMessage
@@ -18,7 +19,6 @@ from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
-from conftest import Smtp, free_port
 from sqlalchemy import select
 
 from personvern.register import Register
@@ -29,8 +29,20 @@ from personvern.worker import SmtpMailer, Worker
 SENDER = "personvern@tek-zence.no"
 
 
+class Smtp:
+    def __init__(self) -> None:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            self.host, self.port = "127.0.0.1", int(s.getsockname()[1])
+        self.messages: list[dict[str, Any]] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.messages.append({"to": list(envelope.rcpt_tos), "data": envelope.content.decode("utf-8", "replace")})
+        return "250 OK"
+
+
 def _server(utf8: bool) -> Iterator[Smtp]:
-    handler = Smtp("127.0.0.1", free_port())
+    handler = Smtp()
     controller = Controller(handler, hostname=handler.host, port=handler.port, enable_SMTPUTF8=utf8)
     controller.start()
     yield handler
@@ -70,18 +82,18 @@ def _parse(raw: str) -> EmailMessage:
     return msg
 
 
-def test_every_kind_of_message_parses_with_date_message_id_and_text(reg: Register, smtp: Smtp) -> None:
+def test_every_kind_of_message_parses_with_date_message_id_and_text(reg: Register, smtp_ascii: Smtp) -> None:
     topics = _queue_each_kind(reg)
-    report = Worker(reg, SmtpMailer(smtp.host, smtp.port, SENDER)).run_once()
-    assert report.delivered == len(topics) == len(smtp.messages)
-    for raw in smtp.messages:
+    report = Worker(reg, SmtpMailer(smtp_ascii.host, smtp_ascii.port, SENDER)).run_once()
+    assert report.delivered == len(topics) == len(smtp_ascii.messages)
+    for raw in smtp_ascii.messages:
         msg = _parse(raw["data"])
         assert parsedate_to_datetime(str(msg["Date"])).tzinfo is not None
         assert str(msg["Message-ID"]).endswith("@tek-zence.no>")
         assert msg["From"] == SENDER and msg["Subject"]
         text = msg.get_body(preferencelist=("plain",))
         assert text is not None and text.get_content_type() == "text/plain" and text.get_content().strip()
-    html = [m for m in map(_parse, (r["data"] for r in smtp.messages)) if m.is_multipart()]
+    html = [m for m in map(_parse, (r["data"] for r in smtp_ascii.messages)) if m.is_multipart()]
     assert len(html) == 1 and html[0].get_body(preferencelist=("html",)) is not None
 
 
@@ -98,10 +110,10 @@ def _row(reg: Register, oid: int) -> Any:
         return c.execute(select(t.outbox).where(t.outbox.c.id == oid)).one()
 
 
-def test_a_domain_with_aeoeaa_goes_out_in_idna(reg: Register, smtp: Smtp) -> None:
+def test_a_domain_with_aeoeaa_goes_out_in_idna(reg: Register, smtp_ascii: Smtp) -> None:
     _one(reg, "kari@blåbær.no")
-    assert Worker(reg, SmtpMailer(smtp.host, smtp.port, SENDER)).run_once().delivered == 1
-    [msg] = smtp.messages
+    assert Worker(reg, SmtpMailer(smtp_ascii.host, smtp_ascii.port, SENDER)).run_once().delivered == 1
+    [msg] = smtp_ascii.messages
     assert msg["to"] == ["kari@xn--blbr-roah.no"]
     assert _parse(msg["data"])["To"] == "kari@xn--blbr-roah.no"
 
