@@ -10,7 +10,7 @@ import sys
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -292,26 +292,65 @@ class AuditFormat(StrEnum):
 
 
 @audit_app.command("verify")
-def audit_verify(db: AuditDb = None) -> None:
-    """Check the audit trail's hash chain: exit 0 when intact, 1 with the first broken seq and how."""
+def audit_verify(db: AuditDb = None, head: Annotated[Path | None, typer.Option(
+        help="a head checkpoint kept outside the database (the output of 'personvern audit head')")] = None,
+                 ) -> None:
+    """Check the audit trail's hash chain: exit 0 when intact, 1 with the first broken seq and how, 2 when the
+    trail or the head file cannot be read."""
     from sqlalchemy.exc import SQLAlchemyError
 
     from personvern.audit import verify
     from personvern.register.engine import database_url, make_engine
 
+    outside = _read_head(head) if head is not None else None
     engine = make_engine(database_url(db))
     try:
         with engine.connect() as conn:
-            result = verify(conn)
+            result = verify(conn, head=outside)
     except SQLAlchemyError as exc:
         err.print(f"error: cannot read the audit trail: {getattr(exc, 'orig', None) or exc}",
                   markup=False, highlight=False)
         raise typer.Exit(2) from None
     finally:
         engine.dispose()
-    (out if result.ok else err).print(str(result), markup=False, highlight=False, soft_wrap=True)
+    text = str(result) + (f", checked against the head kept outside (seq {outside.seq})"
+                           if outside is not None and result.ok else "")
+    (out if result.ok else err).print(text, markup=False, highlight=False, soft_wrap=True)
     if not result.ok:
         raise typer.Exit(1)
+
+
+def _read_head(path: Path) -> Any:
+    """A head file: ``{"seq": N, "hash": "<64 hex>"}`` as ``personvern audit head`` prints it."""
+    from personvern.audit.chain import ChainPoint
+
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        point = ChainPoint(int(data["seq"]), str(data["hash"]))
+        if point.seq < 0 or len(point.hash) != 64:
+            raise ValueError("seq must be >= 0 and hash 64 hex digits")
+        return point
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        err.print(f"error: {path}: not a head checkpoint ({exc}); make one with 'personvern audit head'",
+                  markup=False, highlight=False)
+        raise typer.Exit(2) from None
+
+
+@audit_app.command("head")
+def audit_head(db: AuditDb = None) -> None:
+    """Print the trail's head checkpoint as JSON; keep it outside the database and check against it later
+    with 'personvern audit verify --head FILE' (docs/security.md)."""
+    from personvern.audit.chain import head
+    from personvern.register.engine import database_url, make_engine
+
+    engine = make_engine(database_url(db))
+    try:
+        with engine.connect() as conn:
+            point = head(conn)
+    finally:
+        engine.dispose()
+    out.print(json.dumps({"seq": point.seq if point else 0, "hash": point.hash if point else "0" * 64}),
+              markup=False, highlight=False, soft_wrap=True)
 
 
 @audit_app.command("show")

@@ -17,11 +17,22 @@ hash; *next* — its seq is the predecessor's + 1 (appends never leave gaps, see
   the head checkpoint or at or before the pruning anchor.
 - **reordered**: an entry whose ``prev_hash`` is the hash of an entry that comes *after* it in seq order.
 
+Two checks reach past the chain itself (issue 18):
+
+- **the anchor**: only a pruning moves ``audit.anchor``, and each pruning appends an ``audit.pruned`` entry
+  naming the new anchor's seq. A non-genesis anchor with no such entry after it, or with a different seq,
+  means the start of the trail was deleted and the anchor moved to hide it (reported as *deleted* at the
+  first seq).
+- **a head kept outside** (``verify(conn, head=...)``, CLI ``audit verify --head FILE``): the entry at the
+  outside head's seq must still have its hash. This catches what nothing inside the database can: a tail
+  rewritten with every later hash and ``audit.head`` recomputed, or cut off with ``audit.head`` moved back.
+
 Every alteration breaks at least one of the checks, so each is *detected*, at the first seq where the
 chain stops being consistent. The *kind* is the simplest explanation and can be wrong for combined
 edits, and the chain cannot tell which of two consistent branches is the original. The limit: there is
 no secret in the hash, so whoever can rewrite the table, every later hash and the head checkpoint is not
-caught from inside the database. Compare :func:`personvern.audit.chain.head` with a copy kept elsewhere.
+caught from inside the database: keep :func:`personvern.audit.chain.head` elsewhere (``personvern audit
+head``) and verify against it.
 """
 
 from __future__ import annotations
@@ -81,15 +92,16 @@ class _Break:
     detail: str
 
 
-def verify(conn: Connection, *, batch_size: int = 5000) -> VerifyResult:
-    """Check the whole chain, streaming ``batch_size`` entries at a time; see the module docstring.
+def verify(conn: Connection, *, batch_size: int = 5000, head: ChainPoint | None = None) -> VerifyResult:
+    """Check the whole chain, streaming ``batch_size`` entries at a time; see the module docstring. ``head``
+    is a checkpoint kept outside the database (an earlier :func:`personvern.audit.chain.head`).
 
     Entries appended after the walk starts are left for the next run. If pruning moved the anchor
     while walking, the walk is repeated once from the new anchor.
     """
-    result = _verify_once(conn, batch_size)
+    result = _verify_once(conn, batch_size, head)
     if not result.ok and read_point(conn, ANCHOR_KEY) != result.anchor:
-        result = _verify_once(conn, batch_size)
+        result = _verify_once(conn, batch_size, head)
     return result
 
 
@@ -128,7 +140,7 @@ def _pairs(rows: Iterator[Any]) -> Iterator[tuple[Any, Any | None]]:
         current = following
 
 
-def _verify_once(conn: Connection, batch_size: int) -> VerifyResult:
+def _verify_once(conn: Connection, batch_size: int, outside: ChainPoint | None = None) -> VerifyResult:
     head, anchor, upto = _snapshot(conn)
     start = anchor or GENESIS_POINT
     prev, count, found = start, 0, None
@@ -141,6 +153,10 @@ def _verify_once(conn: Connection, batch_size: int) -> VerifyResult:
             prev = ChainPoint(int(row.seq), str(row.hash))
     if found is None:
         found = _check_tail(prev, head, start)
+    if found is None and anchor is not None and anchor.seq > 0:
+        found = _check_anchor(conn, anchor)
+    if found is None and outside is not None:
+        found = _check_outside(conn, outside, prev, start)
     if found is None:
         return VerifyResult(count, head=head, anchor=anchor)
     return VerifyResult(count, found.seq, found.kind, found.detail, head, anchor)
@@ -225,4 +241,34 @@ def _check_tail(last: ChainPoint, head: ChainPoint | None, start: ChainPoint) ->
     if head.hash != last.hash:
         return _Break(last.seq, "edited", f"entry {last.seq} was altered and its hash recomputed "
                                           f"(it differs from the head checkpoint)")
+    return None
+
+
+def _check_anchor(conn: Connection, anchor: ChainPoint) -> _Break | None:
+    """Only a pruning moves the anchor, and it records the anchor's seq in an ``audit.pruned`` entry."""
+    details = conn.execute(select(audit_log.c.details).where(audit_log.c.action == "audit.pruned",
+                                                             audit_log.c.seq > anchor.seq)
+                           .order_by(audit_log.c.seq.desc()).limit(1)).scalar_one_or_none()
+    recorded = details.get("anchor_seq") if isinstance(details, dict) else None
+    if recorded == anchor.seq:
+        return None
+    said = f"the last pruning recorded seq {recorded}" if recorded is not None else "no pruning recorded it"
+    return _Break(1, "deleted", f"the start anchor is at seq {anchor.seq} but {said}: entries 1..{anchor.seq} "
+                                f"were deleted and the anchor moved to hide it")
+
+
+def _check_outside(conn: Connection, outside: ChainPoint, last: ChainPoint, start: ChainPoint) -> _Break | None:
+    """The entry at the seq of a head kept outside the database must still carry that head's hash."""
+    if outside.seq > last.seq:
+        end = f"..{outside.seq}" if outside.seq > last.seq + 1 else ""
+        return _Break(last.seq + 1, "deleted", f"entry {last.seq + 1}{end} was cut off the end (the head kept "
+                                               f"outside is at seq {outside.seq})")
+    if outside.seq < start.seq:
+        return _Break(outside.seq, "deleted", f"the head kept outside (seq {outside.seq}) is before the start "
+                                              f"anchor (seq {start.seq}): keep a newer head to check against")
+    stored = start.hash if outside.seq == start.seq else conn.execute(
+        select(audit_log.c.hash).where(audit_log.c.seq == outside.seq)).scalar_one_or_none()
+    if stored != outside.hash:
+        return _Break(outside.seq, "edited", f"entry {outside.seq} differs from the head kept outside: the trail "
+                                             f"was rewritten from there on with its hashes recomputed")
     return None
