@@ -154,6 +154,10 @@ def import_(
                                                  "then sqlite:///personvern.db)")] = None,
     strict: Annotated[bool, typer.Option(help="insert nothing if any row is bad")] = False,
     batch: Annotated[int, typer.Option(min=1, help="subjects per transaction")] = 1000,
+    encoding: Annotated[str | None, typer.Option(
+        help="the file's encoding (default: detected; a BOM, UTF-8, else Windows-1252 as Excel writes)")] = None,
+    ignore_unknown: Annotated[bool, typer.Option(
+        help="leave unknown columns and fields out instead of refusing them")] = False,
 ) -> None:
     """Load existing customers (subjects, records, events); print each bad row as FILE:LINE: field: reason."""
     from rich.progress import Progress
@@ -168,7 +172,8 @@ def import_(
         _master_key(url)
         with Register.open(loaded, url) as reg:
             if not out.is_terminal:
-                report = import_file(reg, file, strict=strict, batch=batch)
+                report = import_file(reg, file, strict=strict, batch=batch, encoding=encoding,
+                                     ignore_unknown=ignore_unknown)
             else:
                 with Progress(console=out, transient=True) as bar:
                     task = bar.add_task(f"importing {file.name}", total=None)
@@ -176,7 +181,8 @@ def import_(
                     def advance(done: int, total: int) -> None:
                         bar.update(task, completed=done, total=total)
 
-                    report = import_file(reg, file, strict=strict, batch=batch, progress=advance)
+                    report = import_file(reg, file, strict=strict, batch=batch, progress=advance,
+                                         encoding=encoding, ignore_unknown=ignore_unknown)
     except PersonvernError as exc:
         err.print(f"error: {exc}", markup=False, highlight=False)
         raise typer.Exit(1) from None

@@ -13,6 +13,7 @@ Inserts are set-based: per batch of subjects one transaction, one executemany pe
 from __future__ import annotations
 
 import csv
+import itertools
 import json
 import uuid
 from collections.abc import Callable, Iterator
@@ -29,6 +30,7 @@ from personvern.errors import ConsentRequired, RegisterError
 from personvern.policy import taxonomy
 from personvern.register import records
 from personvern.register import schema as t
+from personvern.register._import_read import check_row, delimiter_of, encoding_of, lines, parse_json
 from personvern.register.crypto import encrypt
 from personvern.register.hooks import Occurred, run_event_hooks_many
 from personvern.register.identifiers import KINDS, Identifier
@@ -92,10 +94,13 @@ class _Subject:
 
 
 def import_file(reg: Register, path: str | Path, *, strict: bool = False, batch: int = 1000,
-                progress: Progress | None = None) -> ImportReport:
-    """Load a CSV or JSON Lines file into the register; see the module docstring."""
+                progress: Progress | None = None, encoding: str | None = None,
+                ignore_unknown: bool = False) -> ImportReport:
+    """Load a CSV or JSON Lines file into the register; see the module docstring. ``encoding`` overrides the
+    detected one (``_import_read.encoding_of``); unknown columns or fields refuse the file (CSV) or the row
+    (JSON Lines) unless ``ignore_unknown``."""
     report = ImportReport()
-    subjects = _assemble(_read(Path(path), report), report)
+    subjects = _assemble(_read(Path(path), report, encoding, ignore_unknown), report)
     good = _validate(reg, subjects, report)
     report.errors.sort()
     if strict and report.errors:
@@ -113,42 +118,73 @@ def import_file(reg: Register, path: str | Path, *, strict: bool = False, batch:
 
 # -- reading: both formats become (line, row) in the JSON Lines shape -----------------------------------
 
-def _read(path: Path, report: ImportReport) -> Iterator[tuple[int, Raw]]:
-    with path.open(encoding="utf-8-sig", newline="") as f:
-        if path.suffix.lower() == ".csv":
-            yield from _csv_rows(csv.reader(f), report)
-            return
-        for line, text in enumerate(f, start=1):
-            if not text.strip():
-                continue
-            report.rows += 1
-            try:
-                row = json.loads(text)
-            except json.JSONDecodeError as exc:
-                report.errors.append(BadRow(line, "-", f"not JSON: {exc.msg} (column {exc.colno})"))
-                continue
-            if not isinstance(row, dict) or row.get("type") not in FIELDS:
-                report.errors.append(BadRow(line, "type", "each line is an object with type subject, record "
-                                            "or event"))
-                continue
-            if unknown := sorted(set(row) - FIELDS[row["type"]]):
-                report.errors.append(BadRow(line, unknown[0], f"unknown field for a {row['type']} row"))
-                continue
-            yield line, row
+def _read(path: Path, report: ImportReport, encoding: str | None = None,
+          ignore_unknown: bool = False) -> Iterator[tuple[int, Raw]]:
+    """Rows of either format, each checked by ``_import_read`` (encoding, NUL, lengths, depth, shapes)."""
+    def bad(line: int, field: str, reason: str) -> None:
+        report.errors.append(BadRow(line, field, reason))
+
+    text = lines(path, encoding_of(path, encoding), bad)
+    rows = _csv_rows(text, report, ignore_unknown) if path.suffix.lower() == ".csv" else _json_rows(
+        text, report, ignore_unknown)
+    for line, row in rows:
+        problem = check_row(row)
+        if problem is not None:
+            bad(line, *problem)
+            continue
+        yield line, row
 
 
-def _csv_rows(reader: Any, report: ImportReport) -> Iterator[tuple[int, Raw]]:
-    header: list[str] = next(reader, [])
-    for col in header:
-        if col not in CSV_COLUMNS and not col.startswith(CSV_PREFIXES):
-            report.errors.append(BadRow(1, col, "unknown column"))
+def _json_rows(text: Iterator[str], report: ImportReport, ignore_unknown: bool) -> Iterator[tuple[int, Raw]]:
+    for line, chunk in enumerate(text, start=1):
+        if not chunk.strip():
+            continue
+        report.rows += 1
+        try:
+            row = parse_json(chunk)
+        except json.JSONDecodeError as exc:
+            report.errors.append(BadRow(line, "-", f"not JSON: {exc.msg} (column {exc.colno})"))
+            continue
+        except ValueError as exc:
+            report.errors.append(BadRow(line, "-", str(exc)))
+            continue
+        if not isinstance(row, dict) or row.get("type") not in FIELDS:
+            report.errors.append(BadRow(line, "type", "each line is an object with type subject, record "
+                                        "or event"))
+            continue
+        if unknown := sorted(set(row) - FIELDS[row["type"]]):
+            if not ignore_unknown:
+                report.errors.append(BadRow(line, unknown[0], f"unknown field for a {row['type']} row "
+                                            "(--ignore-unknown skips unknown fields)"))
+                continue
+            row = {k: v for k, v in row.items() if k in FIELDS[row["type"]]}
+        yield line, row
+
+
+def _known_column(col: str) -> bool:
+    return col in CSV_COLUMNS or col.startswith(CSV_PREFIXES)
+
+
+def _csv_rows(text: Iterator[str], report: ImportReport, ignore_unknown: bool = False) -> Iterator[tuple[int, Raw]]:
+    first = next(text, "")
+    reader = csv.reader(itertools.chain([first], text), delimiter=delimiter_of(first, _known_column))
+    header: list[str] = [c.strip() for c in next(reader, [])]
+    unknown = [col for col in header if not _known_column(col)]
+    if unknown and not ignore_unknown:  # a column that would be dropped silently: refuse the file
+        report.errors += [BadRow(1, col, "unknown column: nothing is imported (rename it, or pass "
+                                         "--ignore-unknown to leave it out)") for col in unknown]
+        return
+    header = [col if _known_column(col) else "" for col in header]
     line = reader.line_num
     for values in reader:
         start, line = line + 1, reader.line_num
         if not any(v.strip() for v in values):
             continue
         report.rows += 1
-        row = {k: v.strip() for k, v in zip(header, values, strict=False) if v.strip()}
+        if any(v.strip() for v in values[len(header):]):  # a value with no column: never dropped silently
+            report.errors.append(BadRow(start, "-", f"{len(values)} fields but {len(header)} columns"))
+            continue
+        row = {k: v.strip() for k, v in zip(header, values, strict=False) if k and v.strip()}
         key = row.get("subject", "")
         yield start, {"type": "subject", "id": key, **{k: row[k] for k in row if k in FIELDS["subject"]
                                                        and k != "subject"}}
