@@ -46,7 +46,7 @@ def test_excel_csv_in_each_encoding_loads_with_aeoeaa(reg: Register, tmp_path: P
 
 def test_the_encoding_can_be_given(reg: Register, tmp_path: Path) -> None:
     path = tmp_path / "kunder.csv"
-    path.write_bytes(f"{HEADER}\n{ROW}\n".encode("utf-8"))
+    path.write_bytes(f"{HEADER}\n{ROW}\n".encode())
     report = import_file(reg, path, encoding="cp1252")  # wrong on purpose: mojibake, but no crash
     assert report.records == 1 and names(reg) == ["KÃ¥re Ã˜degÃ¥rd BlÃ¥bÃ¦r"]
 
@@ -129,7 +129,7 @@ def test_hostile_rows_are_refused_with_line_field_and_reason(reg: Register, tmp_
 def test_a_nul_byte_in_a_csv_is_refused_on_its_line(reg: Register, tmp_path: Path) -> None:
     path = tmp_path / "kunder.csv"
     path.write_bytes(f"{HEADER}\n{ROW}\nc2;customer;ola@example.no;customer_profile;user.name;2021-03-14;O\x00la\n"
-                     .encode("utf-8"))
+                     .encode())
     report = import_file(reg, path)
     assert [(e.line, e.field) for e in report.errors] == [(3, "-")] and "NUL" in report.errors[0].reason
     assert report.records == 1
