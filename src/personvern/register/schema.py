@@ -11,6 +11,8 @@ Design, shaped by every open issue:
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from sqlalchemy import (
     JSON,
     BigInteger,
@@ -25,8 +27,10 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    TypeDecorator,
     UniqueConstraint,
 )
+from sqlalchemy.engine import Dialect
 
 metadata = MetaData(
     naming_convention={
@@ -39,8 +43,23 @@ metadata = MetaData(
 Id = BigInteger().with_variant(Integer, "sqlite")  # SQLite's rowid alias must be INTEGER
 
 
+class UtcDateTime(TypeDecorator[datetime]):
+    """A moment, stored and read as UTC on every engine (issue 18): SQLite keeps no time zone and hands back
+    naive datetimes, which API clients read as local time (an hour off a deadline near midnight). Aware
+    values are converted to UTC when written; naive ones read back are marked UTC."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        return value.astimezone(UTC) if value is not None and value.tzinfo is not None else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value
+
+
 def _ts(name: str, **kw: object) -> Column:  # type: ignore[type-arg]
-    return Column(name, DateTime(timezone=True), **kw)  # type: ignore[arg-type]
+    return Column(name, UtcDateTime(), **kw)  # type: ignore[arg-type]
 
 
 # Keys that are not per subject: the lookup (HMAC) key and the seal key, each wrapped by the master key.

@@ -51,6 +51,7 @@ def create_app(reg: Register, config: WebConfig | None = None) -> FastAPI:
     from personvern.web import api, console, mailbox, portal, public
     from personvern.web.headers import SecurityHeaders
     from personvern.web.limits import BodyLimit
+    from personvern.web.openapi import install_openapi
 
     config = config or WebConfig()
     app = FastAPI(title="personvern", version="0.1", docs_url="/api/docs", openapi_url="/api/openapi.json",
@@ -64,6 +65,7 @@ def create_app(reg: Register, config: WebConfig | None = None) -> FastAPI:
     if config.demo:
         app.include_router(mailbox.router, prefix="/mailbox")
     install_error_handlers(app)
+    install_openapi(app)
     app.add_middleware(SecurityHeaders, hsts=config.secure_cookies)
     app.add_middleware(BodyLimit)
     return app
