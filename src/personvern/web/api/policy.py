@@ -39,7 +39,13 @@ def policy(reg: Register = Depends(acting(*STAFF))) -> PolicyOut:
                      recipients=[r.key for r in p.recipients])
 
 
-@router.get("/policy/notice")
+def _files(*types: str) -> dict[int | str, dict[str, Any]]:
+    """The 200 of a route that answers a document, in the media types it can have (OpenAPI, issue 18)."""
+    return {200: {"description": "the document", "content": {t: {"schema": {}} for t in types}}}
+
+
+@router.get("/policy/notice", response_class=Response,
+            responses=_files("text/html; charset=utf-8", "text/markdown; charset=utf-8"))
 def notice(lang: Literal["nb", "en"] = "nb", format: Literal["md", "html"] = "html",
            reg: Register = Depends(acting(*STAFF))) -> Response:
     """The privacy notice generated from the active policy (the public copy is at /personvern)."""
@@ -47,11 +53,12 @@ def notice(lang: Literal["nb", "en"] = "nb", format: Literal["md", "html"] = "ht
     return Response(render_notice(reg.policy, lang, format), media_type=media)
 
 
-@router.get("/policy/ropa")
+@router.get("/policy/ropa", response_class=Response, responses=_files(*ROPA_TYPES.values()))
 def ropa(format: Literal["csv", "xlsx", "json", "html", "jsonld"] = "json", lang: Literal["nb", "en"] = "nb",
-         reg: Register = Depends(acting(*OFFICER))) -> Response:
-    """The record of processing activities (Art. 30) in the format asked for."""
-    body = render_ropa(reg.policy, format, lang)
+         csv: Literal["excel", "plain"] = "excel", reg: Register = Depends(acting(*OFFICER))) -> Response:
+    """The record of processing activities (Art. 30) in the format asked for. CSV opens in Norwegian Excel
+    (UTF-8 with BOM, ``;``) unless ``csv=plain`` (RFC 4180, ``,``)."""
+    body = render_ropa(reg.policy, format, lang, csv_style=csv)
     headers = {"Content-Disposition": f'attachment; filename="ropa.{format}"'} if format == "xlsx" else None
     return Response(body, media_type=ROPA_TYPES[format], headers=headers)
 

@@ -165,7 +165,8 @@ def artifacts(ref: str, reg: Register = Depends(acting(*OFFICER))) -> list[Artif
     return [ArtifactOut(**plain(a)) for a in requests.artifacts(reg, ref)]
 
 
-@router.get("/requests/{ref}/artifacts/{name}")
+@router.get("/requests/{ref}/artifacts/{name}", response_class=Response, responses={200: {
+    "description": "the stored file, in its own media type", "content": {"*/*": {"schema": {"type": "string"}}}}})
 def artifact(ref: str, name: str, reg: Register = Depends(acting(*OFFICER))) -> Response:
     """Download a register copy, portable data or explanation stored with the request."""
     media_type, body = requests.artifact(reg, ref, name)
