@@ -50,7 +50,7 @@ def _public_operations(app: FastAPI) -> set[tuple[str, str]]:
     found = set()
     for route in app.routes:
         if isinstance(route, APIRoute) and any(hasattr(d.call, "public") for d in route.dependant.dependencies):
-            found |= {(route.path_format, m.lower()) for m in route.methods}
+            found |= {(route.path_format, m.lower()) for m in route.methods or ()}
     return found
 
 
