@@ -114,3 +114,12 @@ def test_ids_past_64_bits_are_422(api: Api, method: str, url: str, body: object)
 
 def test_an_id_that_fits_but_does_not_exist_is_404(api: Api) -> None:
     _error(api.call("POST", f"/api/holds/{MAX_ID}/lift", "admin"), 404)
+
+
+def test_an_alias_bomb_sent_to_activate_is_422_with_its_line(api: Api) -> None:
+    lines = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    lines += [f"a{n}: &a{n} [{', '.join([f'*a{n - 1}'] * 9)}]" for n in range(1, 12)]
+    bomb = "\n".join(lines) + "\ncontroller: *a11\n"
+    res = api.call("POST", "/api/policy/activate", "admin", content=bomb,
+                   headers={"Content-Type": "application/yaml"})
+    assert "expands to more than" in str(_error(res, 422)["error"])
