@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
-from sqlalchemy import Connection, and_, exists, insert, literal, or_, select
+from sqlalchemy import Connection, and_, exists, insert, literal, or_, select, union_all
 
 from personvern.consent._audit import MarketingObjected, SuppressionAdded
 from personvern.consent._rows import withdraw_rows
@@ -103,11 +103,13 @@ def suppress_subject(reg: Register, conn: Connection | None, subject: str, *, re
                .where(i.c.subject_id == sid, i.c.kind.in_(("email", "phone")),
                       ~exists().where(x.c.kind == i.c.kind, x.c.lookup == i.c.lookup, *same)))
         cols = ["kind", "lookup", "purpose", "channel", "reason", "created_at", "subject_id"]
-        added = len(c.execute(insert(x).from_select(cols, src).returning(x.c.id)).all())
-        if c.execute(select(x.c.id).where(x.c.subject_id == sid, x.c.kind == "subject", *same)).first() is None:
-            c.execute(insert(x).values(kind="subject", lookup=reg.keys.lookup("subject", subject), purpose=purpose,
-                                       channel=channel, reason=reason, created_at=now, subject_id=sid))
-            added += 1
+        own = select(literal("subject", x.c.kind.type), literal(reg.keys.lookup("subject", subject), x.c.lookup.type),
+                     literal(purpose, x.c.purpose.type), literal(channel, x.c.channel.type),
+                     literal(reason, x.c.reason.type), literal(now, x.c.created_at.type),
+                     literal(sid, x.c.subject_id.type)).where(
+            ~exists().where(x.c.subject_id == sid, x.c.kind == "subject", *same))
+        # the addresses and the subject's own entry, in one INSERT … SELECT … UNION ALL SELECT
+        added = len(c.execute(insert(x).from_select(cols, union_all(src, own)).returning(x.c.id)).all())
         if added:
             reg.audit(c, SuppressionAdded(subject_ref=subject, purpose=purpose, reason=reason,
                                           kinds=("email", "phone", "subject"), channel=channel, entries=added))

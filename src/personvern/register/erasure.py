@@ -131,7 +131,8 @@ def preview(reg: Register, c: Connection, subject: str, *, purposes: Collection[
 def erase_records(reg: Register, c: Connection, subject: str, *, by: str, reason: str,
                   purposes: Collection[str] | None = None, only: Collection[int] | None = None,
                   subject_id: int | None = None, events: list[AuditEvent] | None = None,
-                  ledger_row: dict[str, Any] | None = None, suppression: str | None = None) -> ErasureResult:
+                  ledger_row: dict[str, Any] | None = None, suppression: str | None = None,
+                  key: bytes | None = None) -> ErasureResult:
     """Erase a subject's records (all, those of ``purposes``, or the record ids ``only``) in the caller's
     transaction ``c``; the subject goes too when nothing of it is left. Writes the erasure-ledger row.
 
@@ -146,7 +147,7 @@ def erase_records(reg: Register, c: Connection, subject: str, *, by: str, reason
     if plan.delete:
         c.execute(delete(r).where(r.c.id.in_(plan.delete)))
     if plan.seal:
-        _seal(reg, c, plan.seal, reg.keys.subject_key(c, sid))
+        _seal(reg, c, plan.seal, key if key is not None else reg.keys.subject_key(c, sid))
     kept = [k for k in result.kept if k.outcome == "kept"]
     if kept:
         c.execute(insert(t.restrictions), [

@@ -124,28 +124,29 @@ def erase_in(reg: Register, c: Connection, row: Row[Any], *, ground: str, by: st
     sid, subject = int(row.subject_id), str(row.subject_ref)
     if ground == "a":
         _refuse_while_contract_runs(reg, c, sid)
+    key = reg.keys.subject_key(c, sid)
     email = None
-    if row.channel not in (*SILENT_CHANNELS, "letter"):
-        email = requests.subject_email(reg, c, sid)  # read before the key is shredded: the outcome goes there
+    if row.channel not in (*SILENT_CHANNELS, "letter"):  # read before the key is shredded: the outcome goes there
+        email = requests.subject_email(reg, c, sid, key=key)
     suppressed = suppress_subject(reg, c, subject, reason="opt_out", subject_id=sid)
     notified = notify_recipients(reg, c, subject_ref=subject, change="erasure", request_id=row.id, subject_id=sid)
     result = erase_records(reg, c, subject, subject_id=sid, by=by, reason=f"art17_1_{ground}",
-                           suppression="opt_out")
+                           suppression="opt_out", key=key)
     result.request = row.ref
     text = explanation(reg.policy, result, ground)
     requests.put_artifacts(reg, c, row.id, [
         ("erasure-explanation.json", "application/json", json.dumps(text, ensure_ascii=False, indent=2).encode()),
         *[(f"erasure-explanation.{lang}.txt", "text/plain; charset=utf-8", text[lang]["text"].encode())
-          for lang in ("nb", "en")]])
+          for lang in ("nb", "en")]], replace=False)
     outcome = {"ground": ground, "erased": dict(result.erased), "deleted_records": result.deleted_ids,
                "sealed_records": result.sealed_ids, "kept_records": result.kept_ids,
                "subject_removed": result.subject_removed, "recipients_notified": notified,
                "suppression_entries": suppressed}
     if age_at_collection is not None:
         outcome["age_at_collection"] = age_at_collection
-    requests.close(reg, c, row, status="completed", by=by, outcome=outcome,
-                   message={"email": email, "explanation": text})
-    return requests.view(reg, requests.load_id(c, row.id)), result
+    closed, _ = requests.close_row(reg, c, row, status="completed", by=by, outcome=outcome,
+                                   message={"email": email, "explanation": text})
+    return requests.view(reg, closed), result
 
 
 def _refuse_while_contract_runs(reg: Register, c: Connection, sid: int) -> None:

@@ -12,7 +12,8 @@ Channel: an e-mail through the outbox when the register has the subject's addres
 API requests); a request that came by letter — or a subject with no address — puts a printable letter in the
 privacy officer's queue (a ``manual`` outbox row, listed by ``personvern outbox list --status manual``). A
 staff-initiated action (channel ``staff``) sends nothing: the subject did not ask. One message per request and
-event (the idempotency key ``request:<ref>:<event>``), queued in the caller's transaction.
+event (the idempotency key ``request:<ref>:<event>``: each event happens once per request, so the key is
+fresh), queued in the caller's transaction.
 """
 
 from __future__ import annotations
@@ -20,11 +21,10 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any, Literal
 
-from sqlalchemy import Connection, Row, update
+from sqlalchemy import Connection, Row
 
-from personvern.register import schema as t
 from personvern.register.identifiers import Identifier
-from personvern.register.outbox import Email, enqueue, send_email
+from personvern.register.outbox import Email, enqueue
 from personvern.rights import deadlines
 
 if TYPE_CHECKING:
@@ -140,16 +140,14 @@ def tell(reg: Register, c: Connection, row: Row[Any], event: Event, *, email: Id
     if email is None and row.channel != "letter":
         email = subject_email(reg, c, row.subject_id)
     if email is not None and row.channel != "letter":
-        return send_email(reg, c, Email(to=email.value, subject=subject, text=text), topic=f"request_{event}",
-                          idempotency_key=key, masked_to=email.masked, subject_ref=row.subject_ref,
-                          request_id=row.id)
+        return enqueue(reg, c, kind="email", topic=f"request_{event}", destination=email.masked,
+                       body=Email(to=email.value, subject=subject, text=text).body(), idempotency_key=key,
+                       subject_ref=row.subject_ref, request_id=row.id, fresh=True)
     letter = {"type": "personvern.letter", "title": subject, "text": text, "request": row.ref,
               "instruction": {"nb": "Skriv ut brevet og send det til avsenderen av henvendelsen.",
                               "en": "Print the letter and send it to the sender of the request."}}
     oid = enqueue(reg, c, kind="manual", topic=f"request_{event}", destination="manual: letter", body=letter,
-                  idempotency_key=key, subject_ref=row.subject_ref, request_id=row.id)
-    if oid is not None:
-        c.execute(update(t.outbox).where(t.outbox.c.id == oid).values(status="manual"))
+                  idempotency_key=key, subject_ref=row.subject_ref, request_id=row.id, fresh=True, status="manual")
     return oid
 
 

@@ -415,15 +415,15 @@ def extend(reg: Register, ref: str, *, reason: str, by: str) -> RequestView:
         return view(reg, load_id(c, row.id))
 
 
-def subject_email(reg: Register, c: Connection, sid: int | None) -> Identifier | None:
-    """The subject's first e-mail address (clear and masked), or None."""
+def subject_email(reg: Register, c: Connection, sid: int | None, *, key: bytes | None = None) -> Identifier | None:
+    """The subject's first e-mail address (clear and masked), or None. ``key``: the subject's key, if read."""
     if sid is None:
         return None
     x = t.identifiers
     row = c.execute(select(x).where(x.c.subject_id == sid, x.c.kind == "email").order_by(x.c.id).limit(1)).first()
     if row is None:
         return None
-    clear = decrypt(reg.keys.subject_key(c, sid), row.value, b"email").decode()
+    clear = decrypt(key if key is not None else reg.keys.subject_key(c, sid), row.value, b"email").decode()
     return Identifier("email", clear, row.masked)
 
 
@@ -457,12 +457,19 @@ def close(reg: Register, c: Connection, row: Row[Any], *, status: str, by: str, 
     """Close a request and its linked repeats inside the caller's transaction; returns the access hold to lift
     once the transaction has committed (:func:`lift`). The subject is told the outcome (``rights.outcome``:
     completed, or refused with the reason and the right to complain); ``message`` adds to what it says."""
+    return close_row(reg, c, row, status=status, by=by, reason=reason, outcome=outcome, message=message)[1]
+
+
+def close_row(reg: Register, c: Connection, row: Row[Any], *, status: str, by: str, reason: str | None = None,
+              outcome: Mapping[str, Any] | None = None,
+              message: Mapping[str, Any] | None = None) -> tuple[Row[Any], int | None]:
+    """:func:`close`, returning also the closed request's row (read back by the UPDATE itself)."""
     now = reg.clock()
     until = request_retention(reg, deadlines.received_on(row.received_at), deadlines.received_on(now))
     info = {**(row.details or {}), **dict(outcome or {})}
-    c.execute(update(r).where(r.c.id == row.id).values(
+    closed = c.execute(update(r).where(r.c.id == row.id).values(
         status=status, completed_at=now, handled_by=by, refusal_reason=reason, retention_until=until,
-        details=info))
+        details=info).returning(*r.c)).one()
     c.execute(update(r).where(r.c.linked_to == row.id, r.c.status.in_(OPEN)).values(
         status=status, completed_at=now, handled_by=by, refusal_reason=reason, retention_until=until))
     reg.audit(c, RequestStep(subject_ref=row.subject_ref, request_id=row.id, right=row.kind, step=status))
@@ -470,7 +477,7 @@ def close(reg: Register, c: Connection, row: Row[Any], *, status: str, by: str, 
 
     tell(reg, c, row, "refused" if status == "refused" else "completed", reason=reason, **dict(message or {}))
     hold = info.get("hold_id")
-    return int(hold) if hold is not None else None
+    return closed, int(hold) if hold is not None else None
 
 
 def lift(reg: Register, hold: int | None, by: str) -> None:
@@ -505,8 +512,10 @@ def put_artifact(reg: Register, c: Connection, rid: int, name: str, media_type: 
                                body=encrypt(reg.keys.requests_key, body, f"artifact:{rid}:{name}".encode())))
 
 
-def put_artifacts(reg: Register, c: Connection, rid: int, files: list[tuple[str, str, bytes]]) -> None:
-    """Store several files with a request at once (replacing those of the same names): two statements."""
+def put_artifacts(reg: Register, c: Connection, rid: int, files: list[tuple[str, str, bytes]], *,
+                  replace: bool = True) -> None:
+    """Store several files with a request at once (replacing those of the same names): two statements, one
+    with ``replace=False`` (a request's first and only answer)."""
     if not files:
         return
     for name, _, _ in files:
@@ -514,7 +523,8 @@ def put_artifacts(reg: Register, c: Connection, rid: int, files: list[tuple[str,
             raise RegisterError("an artifact name is 1-128 characters", field="name")
     a = t.request_artifacts
     now = reg.clock()
-    c.execute(delete(a).where(a.c.request_id == rid, a.c.name.in_([f[0] for f in files])))
+    if replace:
+        c.execute(delete(a).where(a.c.request_id == rid, a.c.name.in_([f[0] for f in files])))
     c.execute(insert(a), [{"request_id": rid, "name": name, "media_type": media, "created_at": now,
                            "body": encrypt(reg.keys.requests_key, body, f"artifact:{rid}:{name}".encode())}
                           for name, media, body in files])
