@@ -125,7 +125,8 @@ class Register:
         if conn.info.get(_BATCH) is not None:
             yield
             return
-        conn.info[_BATCH] = pending = []
+        pending: list[tuple[str, str, tuple[AuditEvent, ...]]] = []
+        conn.info[_BATCH] = pending
         try:
             yield
         finally:
@@ -136,8 +137,8 @@ class Register:
                 groups[-1][2].extend(events)
             else:
                 groups.append((actor, role, list(events)))
-        for actor, role, events in groups:
-            audit.append_many(conn, events, actor=actor, role=role, at=self.clock())
+        for actor, role, batch in groups:
+            audit.append_many(conn, batch, actor=actor, role=role, at=self.clock())
 
     # -- plumbing ---------------------------------------------------------------------------------------
 
@@ -154,7 +155,8 @@ class Register:
     def trace(self) -> Iterator[list[str]]:
         """Collect every SQL statement run on this register's engine inside the block; on an :meth:`acting`
         copy too (the copies share the engine and the trace)."""
-        self._trace_box[0] = queries = []
+        queries: list[str] = []
+        self._trace_box[0] = queries
         try:
             yield queries
         finally:

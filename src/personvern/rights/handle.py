@@ -91,8 +91,10 @@ def answer_access(reg: Register, ref: str, *, by: str, langs: Sequence[Literal["
     with reg.engine.connect() as c:
         row = _ready(reg, c, ref, "access")
     report = access_report(reg, row.subject_ref, order_numbers=order_numbers)
+    formats: tuple[tuple[Literal["json", "pdf"], str], ...] = (("json", "application/json"),
+                                                                ("pdf", "application/pdf"))
     files = [(f"registerkopi.{lang}.{fmt}", media, render_access_report(report, fmt, lang))
-             for lang in langs for fmt, media in (("json", "application/json"), ("pdf", "application/pdf"))]
+             for lang in langs for fmt, media in formats]
     with reg.transaction() as c:
         row = _ready(reg, c, ref, "access")
         for name, media, body in files:
