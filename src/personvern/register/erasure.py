@@ -149,6 +149,11 @@ def erase_records(reg: Register, c: Connection, subject: str, *, by: str, reason
     if plan.seal:
         _seal(reg, c, plan.seal, key if key is not None else reg.keys.subject_key(c, sid))
     kept = [k for k in result.kept if k.outcome == "kept"]
+    if kept and only is not None:  # a replay: the restriction may stand already (an erasure redone twice)
+        x = t.restrictions
+        have = set(c.execute(select(x.c.purpose).where(x.c.subject_id == sid, x.c.ground == "erasure_blocked",
+                                                       x.c.lifted_at.is_(None))).scalars())
+        kept = [k for k in kept if k.purpose not in have]
     if kept:
         c.execute(insert(t.restrictions), [
             {"subject_id": sid, "record_id": None, "purpose": purpose, "ground": "erasure_blocked",
