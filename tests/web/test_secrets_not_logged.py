@@ -64,7 +64,7 @@ def test_a_portal_login_and_api_tokens_leave_no_secret_in_the_log(reg: Register,
                 if server.started:
                     break
                 time.sleep(0.02)
-            with httpx.Client(base_url=base) as client:
+            with httpx.Client(base_url=base, timeout=60) as client:  # a busy CI machine is slow
                 csrf = form_token(client.get("/mine-sider/login").text)
                 assert client.post("/mine-sider/login", data={"email": EMAIL, "csrf": csrf}).status_code == 303
                 for _ in range(500):  # the link is sent after the answer (a background task)
