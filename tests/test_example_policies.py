@@ -113,7 +113,8 @@ def test_tz3_profile_kept_five_years_from_purchase_or_while_customer_whichever_i
     bought = date(2024, 6, 1)
     left_early, left_late = date(2025, 1, 10), date(2030, 2, 1)
     assert end(p, bought, purchase__made=bought, customer__relationship_ended=left_early) == date(2029, 6, 2)
-    assert end(p, bought, purchase__made=bought, customer__relationship_ended=left_late) == left_late + timedelta(days=1)  # kept through the day it ends
+    assert end(p, bought, purchase__made=bought, customer__relationship_ended=left_late) == (
+        left_late + timedelta(days=1))  # kept through the day it ends
     assert end(p, bought, purchase__made=bought) is None  # still a customer
 
 
