@@ -155,6 +155,10 @@ ROWS: list[tuple[str, list[tuple[Any, ...]], str, str, datetime, str, str]] = [
      datetime(2026, 2, 28, 12, tzinfo=OSLO), "soft_opt_in", S15_OWN + ": no 29 February 2026"),
     ("customer", [("event", "purchase.completed", date(2024, 2, 29))], "marketing", "sms",
      datetime(2026, 3, 1, 12, tzinfo=OSLO), "customer_period_expired", S15_OWN),
+    ("customer", [("event", "purchase.completed", date(2026, 2, 28))], "marketing", "email",
+     datetime(2028, 2, 28, 12, tzinfo=OSLO), "soft_opt_in", S15_OWN + ": 24 months from 28 Feb end on 28 Feb"),
+    ("customer", [("event", "purchase.completed", date(2026, 2, 28))], "marketing", "email",
+     datetime(2028, 2, 29, 12, tzinfo=OSLO), "customer_period_expired", S15_OWN + ": not through 29 Feb 2028"),
     # Art. 21(3): an objection ends it all
     ("customer", [BOUGHT, ("object",)], "marketing", "email", MON, "objected", A21),
     ("customer", [BOUGHT, ("object",)], "marketing", "phone", MON, "objected", A21),

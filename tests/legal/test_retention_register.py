@@ -88,3 +88,19 @@ def test_the_day_a_hold_is_lifted_is_inside_the_hold(shop: Register, clock) -> N
     assert shop.lift_hold(hold, by="po", as_of=date(2029, 6, 10)) == 0  # the closing day is still held
     assert shop.sweep(as_of=date(2029, 6, 10)).total == 0
     assert shop.sweep(as_of=date(2029, 6, 11)).total == 1
+
+
+@pytest.mark.parametrize(("setting", "message"), [
+    ({"accounting_year_end": "02-30"}, "not a day of the year"),
+    ({"accounting_year_end": "13-01"}, "not a day of the year"),
+    ({"reservation_wash_valid_for": "31 days"}, "at most one month"),
+    ({"reservation_wash_valid_for": "1 month 1 day"}, "at most one month"),
+])
+def test_settings_the_law_bounds_are_refused(setting: dict[str, str], message: str) -> None:
+    """bokføringsloven § 13 needs a real year end; forskrift 2009-06-05-598 § 4: a wash is valid one month."""
+    from pydantic import ValidationError
+
+    from personvern.policy.model import Settings
+
+    with pytest.raises(ValidationError, match=message):
+        Settings.model_validate(setting)
