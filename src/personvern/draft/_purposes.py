@@ -20,6 +20,7 @@ from personvern.draft._items import Basis, DraftPurpose, Source
 from personvern.draft._lexicon import ARTICLE_REF, BASES, CONCEPTS
 from personvern.draft._text import Notice, Sentence
 
+_GENERIC = ("order", "contract", "administration", "inquiry")
 _SECTION = re.compile(r"^(?:formål|purpose)\s*:\s*(.*)$", re.I)
 _NUMBERED_HEADING = re.compile(r"^\d{1,2}\.\s+[A-ZÆØÅ\"]")
 _TABLE_ROW = re.compile(r"^(.{4,90}?)\.\s*GDPR,?\s*art", re.I)
@@ -140,7 +141,8 @@ def _sections(sentences: list[Sentence], units: Units, used: set[int]) -> None:
         if m:
             text = m[1] or (sentences[i + 1].text if i + 1 < len(sentences) else "")
             first = s if m[1] else sentences[i + 1]
-            current = units.open(text, first)
+            kinds = [k for k in concepts(text.lower()) if k not in _GENERIC] or concepts(text.lower())
+            current = units.open(text, first, kinds[0] if kinds else None)
             current.name = (text.strip(" .").removeprefix("Å ").removeprefix("å ").strip().capitalize()
                             if not m[1] or current.concept not in CONCEPTS else current.name[0], current.name[1])
             if current.concept not in CONCEPTS:
@@ -183,13 +185,15 @@ def _lists(sentences: list[Sentence], units: Units, used: set[int]) -> None:
     """List items under a heading that announces purposes; a later 'For å …' sentence with a kind of its own
     inside an item opens a purpose of its own."""
     intro = False
+    intro_line = 0
     for i, s in enumerate(sentences):
         if i in used:
             continue
         if not s.item:
-            intro = (s.heading or s.text.endswith(("?", ":"))) and bool(_LIST_INTRO.search(s.low))
-            if not s.heading and not s.text.endswith(":") and s.text.endswith("?") is False:
-                intro = intro and False
+            if (s.heading or s.text.endswith(("?", ":"))) and _LIST_INTRO.search(s.low):
+                intro, intro_line = True, s.line
+            elif s.line != intro_line:
+                intro = False
             continue
         if not intro:
             continue

@@ -80,7 +80,7 @@ def read(low: str) -> Found | Vague | NotStored | None:
     at_least = f", at least {period(minimum[1], minimum[2])}" if minimum else ""
     if (m := _UNTIL.search(low)) or (m := _ONGOING.search(low)):
         what = m[1]
-        ev = event(what)
+        ev = event(m[0])
         later = _PERIOD.search(low[m.end():])
         if ev and later and re.search(r"\better\b|\bafter\b|\bthereafter\b", low[m.end():]) and not minimum:
             # "Til kjøpet er fullført ..., og 36 måneder etter" counts the period from that event.
@@ -99,7 +99,7 @@ def _period_rule(low: str) -> Found | Vague | None:
     if p and re.search(r"før det har gått|before \S+ (?:years|months) have passed", low):
         p = None
     customer = _AS_LONG_CUSTOMER.search(low)
-    if p and re.search(_KEEP + r"|ansvar|\bi inntil\b", low):
+    if p and re.search(_KEEP + r"|\bansvar\b|\bi inntil\b", low) and not re.search(r"under " + _PERIOD.pattern, low):
         rest = low[p.end():]
         anchor = re.match(r"\s*(?:etter|fra|from|after|regnet fra|counted from)\s+(.{0,60})", rest)
         rule: str

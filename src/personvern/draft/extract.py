@@ -36,9 +36,10 @@ def draft_from(notice: Notice, lang: str = "nb") -> Draft:
     units, _inside, rest = find(notice)
     holder = Units()
     holder.units = units
-    _wide_bases(rest, holder)
-    _retention_all(notice, rest, holder)
+    _wide_bases(rest, holder, default_too=False)
     _statutes(notice, holder, draft)
+    _retention_all(notice, rest, holder)
+    _wide_bases(rest, holder, default_too=True)
     _marketing(notice, holder)
     _data(notice, holder, rest, draft)
     for unit in holder.units:
@@ -54,32 +55,35 @@ def draft_from(notice: Notice, lang: str = "nb") -> Draft:
     return draft
 
 
-def _clauses(low: str) -> list[tuple[str, str]]:
-    """(article, clause text) for each basis a sentence states: the text between its neighbours' statements."""
+def _clauses(low: str) -> list[tuple[str, str, str]]:
+    """(article, clause, lead) for each basis a sentence states. The clause runs from the previous statement (or
+    the last ', men') to the next; ``lead`` is its part up to this statement, which says 'in some cases'."""
     found = bases(low)
     out = []
     for n, (start, end, article, _w) in enumerate(found):
         left = found[n - 1][1] if n else 0
         right = found[n + 1][0] if n + 1 < len(found) else len(low)
         cut = max(low.rfind(", men ", left, start), low.rfind(". ", left, start))
-        out.append((article, low[(cut if cut > left else left):right]))
+        stop = low.find(", men ", end, right)
+        left = cut if cut > left else left
+        out.append((article, low[left:stop if stop > 0 else right], low[left:end]))
     return out
 
 
-def _wide_bases(rest: list[Sentence], units: Units) -> None:
+def _wide_bases(rest: list[Sentence], units: Units, *, default_too: bool) -> None:
     """Bases stated apart from the purposes go to the purposes of the kind the clause names."""
     default: Basis | None = None
     for s in rest:
         previous: list[DraftPurpose] = []
-        for article, clause in _clauses(s.low):
+        for article, clause, lead in _clauses(s.low):
             basis = Basis(article, Source.of(s, _basis_words(clause, article)))
             kinds = [k for k in concepts(clause) if k not in ("order", "contract")] or concepts(clause)
-            if _DEFAULT.search(clause) or (not kinds and re.search(r"forpliktelser (?:mot|overfor) deg", clause)):
+            if _DEFAULT.search(lead) or (not kinds and re.search(r"forpliktelser (?:mot|overfor) deg", clause)):
                 default = default or basis
                 continue
-            sometimes = bool(_SOMETIMES.search(clause))
-            matched = [u for u in units.units if u.concept in kinds] or \
-                [u for u in units.units if set(concepts(u.text.lower())) & set(kinds) and u.basis is None]
+            sometimes = bool(_SOMETIMES.search(lead))
+            matched = [u for u in units.units if u.concept in kinds or
+                       u.basis is None and set(concepts(u.text.lower())) & set(kinds)]
             if not kinds and sometimes:
                 matched = previous
             if not matched and kinds and not sometimes and len(s.text) < 400:
@@ -92,7 +96,7 @@ def _wide_bases(rest: list[Sentence], units: Units) -> None:
                     u.basis = basis
             previous = matched
     for u in units.units:
-        if u.basis is None and default is not None:
+        if default_too and u.basis is None and default is not None:
             d = default.source
             u.basis = Basis(default.article, Source(d.line, d.sentence, d.evidence,
                                                     "the notice gives this basis for most of its processing"))
