@@ -75,5 +75,5 @@ def _address(notice: Notice) -> Item:
         if m and n and _STREET.match(lines[n - 1][1].strip()):
             street = lines[n - 1][1].strip()
             value = {"street": street, "postcode": m[1], "city": m[2].strip()}
-            return known(value, Source(lines[n - 1][0], f"{street}, {text.strip()}", f"{street} / {text.strip()}"))
+            return known(value, Source(lines[n - 1][0], street, street, f"postcode and city from L{line}: {text.strip()}"))
     return todo("Hva er virksomhetens postadresse (gate, postnummer, sted)? Notisen oppgir den ikke.")

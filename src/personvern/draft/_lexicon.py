@@ -49,7 +49,7 @@ STATUTES: list[tuple[str, str, str | None]] = [
     (r"(?<!forbruker)kjøpsloven", "kjøpsloven § 32", "kjopsloven.complaint"),
     (r"foreldelseslov", "foreldelsesloven § 2", "foreldelsesloven"),
     (r"hvitvaskingslov|hvitvaskingslovgivning", "hvitvaskingsloven § 30", "hvitvaskingsloven"),
-    (r"produkt\s*kontroll\s*loven|produktkontrollov", "produktkontrolloven", None),
+    (r"produkt\s*kontroll\s*loven|produktkontrollov|produktsikkerhet", "produktkontrolloven", None),
     (r"markedsføringslov", "markedsføringsloven", None),
     (r"bokföringslag", "bokföringslagen (1999:1078) 7 kap. 2 §", "bokforingslagen.se"),
 ]

@@ -27,7 +27,7 @@ _TABLE_ROW = re.compile(r"^(.{4,90}?)\.\s*GDPR,?\s*art", re.I)
 _LIST_INTRO = re.compile(r"formål|brukes? til|bruker (?:vi )?(?:informasjonen|personopplysningene|opplysningene)|"
                          r"hva bruker|used for|we use (?:your|the) (?:data|information)")
 _CUE = re.compile(r"\b(?:trenger vi|for å kunne|slik at vi|vil vi (?:sende|gjøre|beholde|lagre|opprette|registrere)|"
-                  r"vi lagrer|registrerer vi|vil vi også registrere|we use|in order to|so that we)\b")
+                  r"vi lagrer|registrerer vi|vil vi også registrere|sende deg|we use|in order to|so that we|send you)\b")
 _SHARING_BASIS = re.compile(r"deling av personopplysninger|for deling|utlevering")
 _DEFAULT = re.compile(r"i de fleste tilfeller|in most cases|som hovedregel|as a rule")
 _SOMETIMES = re.compile(r"i enkelte tilfeller|i noen tilfeller|in some cases|alternativt|alternatively")

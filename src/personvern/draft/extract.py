@@ -163,10 +163,12 @@ def _statutes(notice: Notice, units: Units, draft: Draft) -> None:
         for pattern, law, _key in STATUTES:
             if m := re.search(pattern, s.low):
                 draft.statutes.setdefault(law, Source.of(s, m[0]))
-                unit = next((u for u in units.units if any(x.line == s.line for x in u.sources)), None)
+                unit = next((u for u in units.units if any(x.sentence == s.text for x in u.sources)), None)
                 if unit is not None:
                     unit.statutes.setdefault(law, Source.of(s, m[0]))
-    book = units.by_concept("invoicing")
+    book = units.by_concept("invoicing") or next(
+        (u for u in units.units if re.search(r"bokføring|regnskap", u.name[0].lower()) and u.basis and
+         u.basis.article == "c"), None)
     evidence = next(((s, m[0]) for s in notice.sentences
                      if (m := re.search(r"bokføringslov|" + ACCOUNTING + r"|fakturer|faktura", s.low))), None)
     if evidence is None:
@@ -277,8 +279,8 @@ def _basis_details(unit: DraftPurpose) -> None:
             basis.detail["contract"] = Item((m[1], ""), Source(where.line, where.sentence, m[1])) \
                 if m and where else todo(f"Hvilken avtale gjelder «{unit.name[0]}»?")
         elif basis.article == "c":
-            law = next(iter(unit.statutes.items()), None)
-            basis.detail["law"] = Item(law[0], law[1]) if law else todo(
+            laws = list(unit.statutes.items())
+            basis.detail["law"] = Item(", ".join(k for k, _v in laws), laws[0][1]) if laws else todo(
                 f"Hvilken lov og paragraf pålegger behandlingen «{unit.name[0]}»?")
         elif basis.article == "f":
             m = re.search(r"interesse (?:i|er|av|for) (å [^.,;]+)", low)
