@@ -75,5 +75,6 @@ def _address(notice: Notice) -> Item:
         if m and n and _STREET.match(lines[n - 1][1].strip()):
             street = lines[n - 1][1].strip()
             value = {"street": street, "postcode": m[1], "city": m[2].strip()}
-            return known(value, Source(lines[n - 1][0], street, street, f"postcode and city from L{line}: {text.strip()}"))
+            where = f"postcode and city from L{line}: {text.strip()}"
+            return known(value, Source(lines[n - 1][0], street, street, where))
     return todo("Hva er virksomhetens postadresse (gate, postnummer, sted)? Notisen oppgir den ikke.")

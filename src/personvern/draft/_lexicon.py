@@ -29,8 +29,11 @@ UNIT = r"(" + "|".join(sorted(map(re.escape, UNITS), key=len, reverse=True)) + r
 # Art. 6(1) bases from the words people use. An explicit article reference is read first (see _basis.py).
 BASES: list[tuple[str, str]] = [
     ("a", r"samtykke|samtykk|\bconsent"),
-    ("b", r"kjøpsavtal|medlemsavtal|kundeavtal|\bavtale[nr]?\b(?! om)|avtaler med deg|\bkontrakt|\bcontract"
+    ("b", r"kjøpsavtal|medlemsavtal|kundeavtal|avtaler med deg|\bkontrakt|\bcontract"
           r"|forpliktelser (?:mot|overfor|til) deg"),
+    # a bare "avtalen" is a basis only where the sentence speaks of a basis or of what is necessary
+    ("b", r"(?=.*(?:grunnlag|basert på|nødvendig for|oppfylle\b|oppfyllelse|based on|necessary))"
+          r"\bavtale[nr]?\b(?! om)"),
     ("c", r"rettslige? (?:forpliktelse|plikt)|juridiske? forpliktelse|lovpålagt|lovkrav|rettslige krav\b"
           r"|legal obligation|required by law|\bplikt etter"),
     ("d", r"vitale interesse|vital interest"),
@@ -45,7 +48,8 @@ ARTICLE_REF = re.compile(
 # Statutes: pattern -> (the law as cited, key of the statutory catalogue or None).
 STATUTES: list[tuple[str, str, str | None]] = [
     (r"bokføringslov|bokførings-? og skattelov|bokføring", "bokføringsloven § 13", "bokforingsloven.primary"),
-    (r"forbrukerkjøpslov|lovverk knyttet til forbrukerkjøp", "forbrukerkjøpsloven § 27", "forbrukerkjopsloven.complaint"),
+    (r"forbrukerkjøpslov|lovverk knyttet til forbrukerkjøp", "forbrukerkjøpsloven § 27",
+     "forbrukerkjopsloven.complaint"),
     (r"(?<!forbruker)kjøpsloven", "kjøpsloven § 32", "kjopsloven.complaint"),
     (r"foreldelseslov", "foreldelsesloven § 2", "foreldelsesloven"),
     (r"hvitvaskingslov|hvitvaskingslovgivning", "hvitvaskingsloven § 30", "hvitvaskingsloven"),
@@ -58,7 +62,8 @@ ACCOUNTING = r"regnskapsformål|regnskapet|regnskapsår|accounting purposes|book
 
 # Data categories: pattern -> taxonomy key. First match per span wins; e-postadresse before adresse.
 CATEGORIES: list[tuple[str, str]] = [
-    (r"personnummer|fødselsnummer|personal identity number|national id", "user.government_id.national_identification_number"),
+    (r"personnummer|fødselsnummer|personal identity number|national id",
+     "user.government_id.national_identification_number"),
     (r"ip-adresse|ip address", "user.device.ip_address"),
     (r"e-?post(?:adresse)?\b|e-?postene|\bmail(?:adresse)?\b|e-mail|\bemail", "user.contact.email"),
     (r"telefonnummer|telefon\b|mobilnummer|phone number|\bphone\b", "user.contact.phone_number"),
@@ -71,7 +76,8 @@ CATEGORIES: list[tuple[str, str]] = [
      r"|credit information", "user.financial"),
     (r"betalingsinformasjon|betalingsopplysning|kortopplysning|payment (?:details|information)", "user.payment"),
     (r"kjøpshistorikk|kjøps historikk|kjøpsinformasjon|ordreinformasjon|kvittering|bestilte produkter|kjøpstidspunkt"
-     r"|produkter og tjenester kunden har bestilt|purchase history|order information", "user.behavior.purchase_history"),
+     r"|produkter og tjenester kunden har bestilt|purchase history|order information",
+     "user.behavior.purchase_history"),
     (r"it-miljø|nettleser|operativsystem|browser|operating system", "user.device"),
     (r"klikk- og besøkshistorikk|besøkshistorikk|browsing history", "user.behavior.browsing_history"),
     (r"brukernavn|username", "user.account.username"),
@@ -106,12 +112,14 @@ RECIPIENTS: list[tuple[str, str, str, str, str]] = [
 ]
 SHARING = re.compile(r"\b(?:del(?:e|er|es|ing)|utlever|levere ut|overfør|gitt|gis|share|disclos|mottakere|"
                      r"databehandler|på våre vegne|tilgang til)", re.I)
-INDEPENDENT = re.compile(r"selvstendige|selv er (?:personopplysnings)?ansvarlig|handler uavhengig|independent controller")
+INDEPENDENT = re.compile(r"selvstendige|selv er (?:personopplysnings)?ansvarlig|handler uavhengig|"
+                         r"independent controller")
 PROCESSOR = re.compile(r"databehandler|på våre vegne|for vår regning|processor|on our behalf")
 
 # Events a retention rule is anchored on: pattern -> (key, nb label, en label). First match wins.
 EVENTS: list[tuple[str, str, str, str]] = [
-    (r"kjøpet er fullført|purchase is complete", "purchase.completed", "kjøpet er fullført", "the purchase is complete"),
+    (r"kjøpet er fullført|purchase is complete", "purchase.completed", "kjøpet er fullført",
+     "the purchase is complete"),
     (r"kjøpsdato|kjøpet|kjøp\b|purchase", "purchase.made", "kjøpsdatoen", "the date of purchase"),
     (r"kundeservicesak", "case.closed", "kundeservicesaken er avsluttet", "the customer service case is closed"),
     (r"rekrutteringsprosess|recruitment", "recruitment.ended", "rekrutteringsprosessen er avsluttet",
@@ -162,7 +170,7 @@ CONCEPTS: dict[str, tuple[str, str, str]] = {
 }
 CHANNELS: list[tuple[str, str]] = [
     (r"e-?post|\bmail\b|e-mail|nyhetsbrev", "email"), (r"\bsms\b|tekstmelding|text message", "sms"),
-    (r"brevpost|\bpost\b|\bbrev\b|letter", "post"), (r"telefon|ringe|\bphone|telemarketing", "phone"),
+    (r"brevpost|(?<![-\w])post\b|\bbrev\b|letter", "post"), (r"telefon|ringe|\bphone|telemarketing", "phone"),
 ]
 SUBJECTS: list[tuple[str, str]] = [
     (r"søker jobb|jobbsøk|søknadsformul|job applicant", "job_applicant"),

@@ -27,7 +27,8 @@ _TABLE_ROW = re.compile(r"^(.{4,90}?)\.\s*GDPR,?\s*art", re.I)
 _LIST_INTRO = re.compile(r"formål|brukes? til|bruker (?:vi )?(?:informasjonen|personopplysningene|opplysningene)|"
                          r"hva bruker|used for|we use (?:your|the) (?:data|information)")
 _CUE = re.compile(r"\b(?:trenger vi|for å kunne|slik at vi|vil vi (?:sende|gjøre|beholde|lagre|opprette|registrere)|"
-                  r"vi lagrer|registrerer vi|vil vi også registrere|sende deg|we use|in order to|so that we|send you)\b")
+                  r"vi lagrer|registrerer vi|vil vi også registrere|sende deg|e-post med|we use|in order to|"
+                  r"so that we|send you)\b")
 _SHARING_BASIS = re.compile(r"deling av personopplysninger|for deling|utlevering")
 _DEFAULT = re.compile(r"i de fleste tilfeller|in most cases|som hovedregel|as a rule")
 _SOMETIMES = re.compile(r"i enkelte tilfeller|i noen tilfeller|in some cases|alternativt|alternatively")
@@ -214,18 +215,23 @@ def _lists(sentences: list[Sentence], units: Units, used: set[int]) -> None:
 def _prose(sentences: list[Sentence], units: Units, used: set[int]) -> None:
     """Each sentence stating a basis, or what data is used for, opens a purpose of its kind or extends it."""
     last: DraftPurpose | None = None
+    shared: DraftPurpose | None = None  # the purpose the last sentence about third parties names
     for i, s in enumerate(sentences):
         low = s.low
         kinds = concepts(low)
         found = bases(low)
+        if re.search(r"tredjepart|third part", low) and kinds:
+            shared = next((u for k in kinds if (u := units.by_concept(k)) is not None), shared)
         if found and (_SHARING_BASIS.search(low) or not kinds) and last is not None:
-            _give_basis(last, s, low)
-            last.sources.append(Source.of(s))
+            target = shared if _SHARING_BASIS.search(low) and shared is not None else last
+            _give_basis(target, s, low)
+            target.sources.append(Source.of(s))
             used.add(i)
             continue
         if not kinds or not (found or _CUE.search(low)):
             continue
-        unit = next((u for k in kinds if (u := units.by_concept(k)) is not None), None)
+        unit = units.by_concept(kinds[0]) if kinds[0] not in _GENERIC else next(
+            (u for k in kinds if (u := units.by_concept(k)) is not None), None)
         if unit is None:
             unit = units.open(s.text, s, kinds[0])
         else:

@@ -32,6 +32,9 @@ _END_OF_YEAR = re.compile(r"utgangen av (?:regnskaps|kalender)?året|regnskapså
                           r"accounting |calendar )?year")
 
 
+_ENDED = ("kundeforholdet er avsluttet", "the customer relationship has ended")
+
+
 @dataclass
 class Found:
     """A retention rule read from one sentence, with the words it was read from and any events it needs."""
@@ -79,7 +82,6 @@ def read(low: str) -> Found | Vague | NotStored | None:
     minimum = _MINIMUM.search(low)
     at_least = f", at least {period(minimum[1], minimum[2])}" if minimum else ""
     if (m := _UNTIL.search(low)) or (m := _ONGOING.search(low)):
-        what = m[1]
         ev = event(m[0])
         later = _PERIOD.search(low[m.end():])
         if ev and later and re.search(r"\better\b|\bafter\b|\bthereafter\b", low[m.end():]) and not minimum:
@@ -118,13 +120,12 @@ def _period_rule(low: str) -> Found | Vague | None:
         else:
             return None
         if customer and re.search(r"\beller\b|\bor\b", low[min(p.end(), customer.start()):]):
-            events["customer.relationship_ended"] = ("kundeforholdet er avsluttet", "the customer relationship has ended")
+            events["customer.relationship_ended"] = _ENDED
             return Found({"later_of": [rule, "until customer.relationship_ended"]}, f"{p[0]} … {customer[0]}",
                          events)
         return Found(rule, p[0], events)
     if customer:
-        return Found("until customer.relationship_ended", customer[0],
-                     {"customer.relationship_ended": ("kundeforholdet er avsluttet", "the customer relationship has ended")})
+        return Found("until customer.relationship_ended", customer[0], {"customer.relationship_ended": _ENDED})
     if (v := _VAGUE.search(low)) and re.search(_KEEP, low):
         return Vague(v[0])
     return None

@@ -153,7 +153,8 @@ def compare(policy: str | Path, notice: str | Path, lang: str = "nb") -> list[Di
                                     f"«{_rule(hp)}»", where, explanation(hand, ("purposes", j, "retention"))))
     for j, hp in enumerate(h.purposes):
         if hp.key not in pairs and hp.key not in skip:
-            diffs.append(Difference("policy", f"purpose {hp.key} «{hp.name.nb}»", f"policy L{hand.line(('purposes', j))}",
+            where = f"policy L{hand.line(('purposes', j))}"
+            diffs.append(Difference("policy", f"purpose {hp.key} «{hp.name.nb}»", where,
                                     explanation(hand, ("purposes", j, "key"))))
     dk, hk = recipient_kinds(d), recipient_kinds(h)
     for i, r in enumerate(d.recipients):

@@ -12,8 +12,7 @@ from pathlib import Path
 
 from personvern.draft import _controller, _retention
 from personvern.draft._items import Basis, Draft, DraftPurpose, Item, Source, todo
-from personvern.draft._lexicon import ACCOUNTING, CATEGORIES, CHANNELS, CONCEPTS, NEGATION, SOURCES, STATUTES, \
-    SUBJECTS
+from personvern.draft._lexicon import ACCOUNTING, CATEGORIES, CHANNELS, CONCEPTS, NEGATION, SOURCES, STATUTES, SUBJECTS
 from personvern.draft._purposes import _DEFAULT, _SOMETIMES, Units, bases, concepts, find
 from personvern.draft._recipients import recipients
 from personvern.draft._text import Notice, Sentence, read_notice
@@ -41,6 +40,7 @@ def draft_from(notice: Notice, lang: str = "nb") -> Draft:
     _retention_all(notice, rest, holder)
     _wide_bases(rest, holder, default_too=True)
     _marketing(notice, holder)
+    _kinds_of_message(holder)
     _data(notice, holder, rest, draft)
     for unit in holder.units:
         if unit.basis is None:
@@ -83,12 +83,13 @@ def _wide_bases(rest: list[Sentence], units: Units, *, default_too: bool) -> Non
                 continue
             sometimes = bool(_SOMETIMES.search(lead))
             matched = [u for u in units.units if u.concept in kinds or
-                       u.basis is None and set(concepts(u.text.lower())) & set(kinds)]
+                       (u.basis is None and set(concepts(u.text.lower())) & set(kinds))]
             if not kinds and sometimes:
                 matched = previous
             if not matched and kinds and not sometimes and len(s.text) < 400:
                 matched = [units.open(s.text, s, kinds[0])]
             for u in matched:
+                basis = Basis(article, Source.of(s, _basis_words(clause, article)))  # one per purpose
                 if sometimes:
                     if u.basis and all(b.article != article for b in [u.basis, *u.also]):
                         u.also.append(basis)
@@ -114,42 +115,49 @@ def _retention_all(notice: Notice, rest: list[Sentence], units: Units) -> None:
     no kind of processing in particular is the notice's general rule for purposes without one."""
     general: tuple[Sentence, _retention.Found] | None = None
     for unit in list(units.units):
-        if unit.retention.value is not None:
-            continue
-        for src in unit.sources:
-            found = _retention.read(src.sentence.lower())
-            if isinstance(found, _retention.Found):
-                _set(unit, Sentence(src.line, src.sentence), found)
-                break
+        found = next((f for src in unit.sources if isinstance(f := _retention.read(src.sentence.lower()),
+                                                              _retention.Found)), None)
+        src = next((x for x in unit.sources if _retention.read(x.sentence.lower()) == found), None)
+        if unit.retention.value is None and found is not None and src is not None:
+            _set(unit, Sentence(src.line, src.sentence), found)
     for s in rest:
-        found = _retention.read(s.low)
-        if found is None:
-            continue
-        kinds = concepts(s.low)
-        if isinstance(found, _retention.NotStored):
-            unit = next((u for u in units.units if u.concept in kinds), None)
-            if unit is not None:
-                unit.notes.append(Source.of(s, found.evidence))
-            continue
-        if isinstance(found, _retention.Vague):
-            for u in units.units:
-                if u.retention.value is None and u.retention.question is None:
-                    u.retention = Item(None, Source.of(s, found.evidence),
-                                       f"Notice: «{found.evidence}». Hvor lenge lagres opplysningene til "
-                                       f"«{u.name[0]}», og fra når regnes tiden?")
-            continue
-        target = next((u for u in units.units if kinds and u.concept == kinds[0]), None)
-        if target is None and kinds and kinds[0] not in ("order", "contract", "administration"):
-            target = units.open(s.text, s, kinds[0])
-        if target is None and not kinds and re.search(r"opplysning|data|information", s.low):
-            general = general or (s, found)
-        elif target.retention.value is None:
-            _set(target, s, found)
+        said = _retention.read(s.low)
+        if isinstance(said, _retention.NotStored | _retention.Vague):
+            _unstated(s, said, units)
+        elif isinstance(said, _retention.Found):
+            general = _place(s, said, units) or general
     for unit in units.units:
         if unit.retention.value is None and general is not None:
             _set(unit, general[0], general[1], derived="the notice's general retention rule")
         if unit.retention.value is None and unit.retention.question is None:
             unit.retention.question = f"Hvor lenge lagres opplysningene til «{unit.name[0]}», og fra når?"
+
+
+def _unstated(s: Sentence, found: _retention.NotStored | _retention.Vague, units: Units) -> None:
+    """'Not stored' is noted on its purpose; 'as long as necessary' becomes the question of purposes with none."""
+    kinds = concepts(s.low)
+    if isinstance(found, _retention.NotStored):
+        unit = next((u for u in units.units if u.concept in kinds), None)
+        if unit is not None:
+            unit.notes.append(Source.of(s, found.evidence))
+        return
+    for u in units.units:
+        if u.retention.value is None and u.retention.question is None:
+            u.retention = Item(None, Source.of(s, found.evidence), f"Notice: «{found.evidence}». Hvor lenge lagres "
+                               f"opplysningene til «{u.name[0]}», og fra når regnes tiden?")
+
+
+def _place(s: Sentence, found: _retention.Found, units: Units) -> tuple[Sentence, _retention.Found] | None:
+    """Give a rule to the purpose of its kind (opening one if needed); a rule of no kind is returned as general."""
+    kinds = concepts(s.low)
+    target = next((u for u in units.units if kinds and u.concept == kinds[0]), None)
+    if target is None and kinds and kinds[0] not in ("order", "contract", "administration"):
+        target = units.open(s.text, s, kinds[0])
+    if target is None:
+        return (s, found) if not kinds and re.search(r"opplysning|data|information", s.low) else None
+    if target.retention.value is None:
+        _set(target, s, found)
+    return None
 
 
 def _set(unit: DraftPurpose, s: Sentence, found: _retention.Found, derived: str | None = None) -> None:
@@ -210,6 +218,10 @@ def _marketing(notice: Notice, units: Units) -> None:
                 if channel == "phone" and not re.search(r"ringe|telemarketing|telefonsalg", s.low):
                     continue
                 unit.channels[channel] = Source.of(s, m[0])
+
+
+def _kinds_of_message(units: Units) -> None:
+    """Service messages (not marketing) and profiling, where the notice says so."""
     for u in units.units:
         for src in u.sources:
             if _SERVICE_MSG.search(src.sentence.lower()) and u.concept != "marketing":
@@ -225,21 +237,13 @@ def _data(notice: Notice, units: Units, rest: list[Sentence], draft: Draft) -> N
     """Categories, subjects and sources of each purpose; a notice-wide list of data fills purposes without."""
     wide: dict[str, Source] = {}
     for s in rest:
-        if not NEGATION.search(s.low) and re.search(r"opplysninger|informasjon|data|samler inn|håndterer", s.low) \
-                or s.heading and not NEGATION.search(s.low):
+        if not NEGATION.search(s.low) and (s.heading or re.search(r"opplysninger|informasjon|data|samler inn|"
+                                                                  r"håndterer", s.low)):
             _categories(s, wide)
     customer = next((s for s in notice.sentences if re.search(r"\bkunde|\bcustomer", s.low)), None)
     for u in units.units:
         for src in u.sources:
-            s = Sentence(src.line, src.sentence)
-            if not NEGATION.search(s.low) or s.low.startswith("-"):
-                _categories(s, u.categories)
-            for pattern, key in SUBJECTS:
-                if (m := re.search(pattern, s.low)) and key not in u.subjects:
-                    u.subjects[key] = Source.of(s, m[0])
-            for pattern, key in SOURCES:
-                if (m := re.search(pattern, s.low)) and key not in u.data_sources:
-                    u.data_sources[key] = Source.of(s, m[0])
+            _data_of(u, Sentence(src.line, src.sentence))
         if not u.categories:
             u.categories = dict(wide)
         if u.concept == "alarm_contact":
@@ -250,6 +254,17 @@ def _data(notice: Notice, units: Units, rest: list[Sentence], draft: Draft) -> N
             u.subjects = {"job_applicant": u.subjects["job_applicant"]}
         if not u.subjects and customer is not None:
             u.subjects["customer"] = Source.of(customer, "kunde", "the notice speaks of its customers")
+
+
+def _data_of(u: DraftPurpose, s: Sentence) -> None:
+    if not NEGATION.search(s.low):
+        _categories(s, u.categories)
+    for pattern, key in SUBJECTS:
+        if (m := re.search(pattern, s.low)) and key not in u.subjects:
+            u.subjects[key] = Source.of(s, m[0])
+    for pattern, key in SOURCES:
+        if (m := re.search(pattern, s.low)) and key not in u.data_sources:
+            u.data_sources[key] = Source.of(s, m[0])
 
 
 def _categories(s: Sentence, into: dict[str, Source]) -> None:

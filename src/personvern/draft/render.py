@@ -72,7 +72,7 @@ def render(draft: Draft) -> str:
     for p in draft.purposes:
         out += _purpose(p)
     if draft.recipients:
-        out.append("recipients:")
+        out += ["", "recipients:"]
         for r in draft.recipients:
             out += _said(r.source, "  ")
             out.append(f"  - key: {r.key}{_where(r.source)}")
@@ -142,7 +142,13 @@ def _purpose(p: DraftPurpose) -> list[str]:
     lines += _keyed("subjects", p.subjects, "Hvem gjelder opplysningene til «" + p.name[0] + "»?")
     if p.data_sources:
         lines += _keyed("sources", {"subject": None, **p.data_sources}, "")
-    r = p.retention
+    lines += _retention(p.retention)
+    lines += _flags(p)
+    return lines
+
+
+def _retention(r: Item) -> list[str]:
+    lines: list[str] = []
     if r.open:
         lines.append(f"    retention: {_todo(r.question or '')}{_where(r.source)}")
     elif isinstance(r.value, dict):
@@ -152,12 +158,18 @@ def _purpose(p: DraftPurpose) -> list[str]:
             lines += [f"        - {rule}" for rule in rules]
     else:
         lines.append(f"    retention: {r.value}{_where(r.source)}")
+    return lines
+
+
+def _flags(p: DraftPurpose) -> list[str]:
+    lines: list[str] = []
     if p.concept == "marketing":
         if p.channels:
             lines += ["    marketing:", "      channels:"]
             lines += [f"        - {c}{_where(s)}" for c, s in p.channels.items()]
         else:
-            lines.append(f"    marketing: {{channels: [{_todo('Hvilke kanaler brukes: e-post, SMS, post, telefon?')}]}}")
+            ask = _todo("Hvilke kanaler brukes: e-post, SMS, post, telefon?")
+            lines.append(f"    marketing: {{channels: [{ask}]}}")
         if p.opt_out is not None:
             lines.append(f"    # opt-out stated{_where(p.opt_out).replace('  #', '')}")
     if p.transactional is not None:

@@ -105,7 +105,7 @@ def covered(path: Path_, todos: list[Todo], shown: str = "") -> bool:
         if todo.path == ("todo",):
             continue
         inside = todo.path[: len(path)] == path
-        if path[: len(todo.path)] == todo.path or inside and (len(path) >= 3 or
-                                                              shown.endswith("." + str(todo.path[len(path)]))):
+        if path[: len(todo.path)] == todo.path or (inside and (len(path) >= 3 or
+                                                              shown.endswith("." + str(todo.path[len(path)])))):
             return True
     return False
