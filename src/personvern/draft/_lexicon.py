@@ -160,7 +160,7 @@ CONCEPTS: dict[str, tuple[str, str, str]] = {
     "complaint": (r"reklamer|reklamasjon|garantisak|complaint", "Reklamasjoner", "Complaints"),
     "support": (r"kundeservice|kundesupport|support|kundesenter|henvendelse|korrespondanse|e-poster|e-posten"
                 r"|mailhåndtering|\bringer\b|oppslag mot telefon|customer service", "Kundeservice", "Customer service"),
-    "delivery": (r"(?<!ut)lever(?:ing|e\b|ansen?\b|t\b)|install|delivery|deliver", "Levering og installasjon",
+    "delivery": (r"(?<!ut)lever(?:ing|e\b|er\b|ansen?\b|t\b)|install|delivery|deliver", "Levering og installasjon",
                  "Delivery and installation"),
     "order": (r"bestilling|kjøp(?!sdato|slov)|ordre\b|\border|purchase", "Bestilling og kjøp", "Orders and purchases"),
     "contract": (r"inngå avtale|overvåkning|contract", "Avtale og tjenesteleveranse", "Contract and service"),

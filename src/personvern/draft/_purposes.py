@@ -208,8 +208,9 @@ def _lists(sentences: list[Sentence], units: Units, used: set[int]) -> None:
                 units.open(s.text, s, kinds[0])
             else:
                 unit.sources.append(Source.of(s))
+                _give_basis(unit, s, s.low)
             continue
-        units.open(s.text, s)
+        _give_basis(units.open(s.text, s), s, s.low)
 
 
 def _prose(sentences: list[Sentence], units: Units, used: set[int]) -> None:

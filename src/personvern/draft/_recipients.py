@@ -64,4 +64,5 @@ def _following(notice: Notice, n: int) -> list[Sentence]:
 def _purposes_of(s: Sentence, nxt: Sentence | None, purposes: list[DraftPurpose]) -> list[str]:
     """The purposes whose kind of processing the sharing sentence (or the next one) names, if any."""
     kinds = set(concepts(s.low) + (concepts(nxt.low) if nxt and nxt.line == s.line else []))
-    return [p.key for p in purposes if p.concept in kinds]
+    return [p.key for p in purposes if p.concept in kinds] or \
+        [p.key for p in purposes if kinds & set(concepts(p.text.lower()))][:1]

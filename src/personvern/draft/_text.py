@@ -109,6 +109,7 @@ class _HTML(HTMLParser):
             self._flush()
             if tag == "li":
                 self._buf.append("• ")
+                self._line = self.getpos()[0]
 
     def handle_endtag(self, tag: str) -> None:
         if tag in _SKIP:

@@ -18,6 +18,7 @@ from personvern.draft._recipients import recipients
 from personvern.draft._text import Notice, Sentence, read_notice
 
 _OPT_OUT = re.compile(r"velge å ikke motta|reserver|stoppet|motsette seg|innvende mot|slippe direkte|avmeld|"
+                      r"melde deg av|"
                       r"trekke tilbake (?:ditt )?samtykke|opt[- ]out|unsubscribe|object to")
 _RIGHTS = re.compile(r"rett til|rett på|rettighet|right to|rights|klage til datatilsynet|complain")
 _TRANSFER = re.compile(r"utenfor (?:eu|eøs)|outside the (?:eu|eea)|tredjeland|third countr")
@@ -190,6 +191,10 @@ def _statutes(notice: Notice, units: Units, draft: Draft) -> None:
             book.also.append(book.basis)
         book.basis = Basis("c", Source.of(s, words, why or "the notice names bokføringsloven"))
     book.statutes.setdefault("bokføringsloven § 13", Source.of(s, words, why))
+    stated = next((f for f in (_retention.read(x.sentence.lower()) for x in [Source.of(s), *book.sources])
+                   if isinstance(f, _retention.Found)), None)
+    if book.retention.value is None and stated is not None:
+        _set(book, s, stated)
     if book.retention.value is None:
         anchor = "invoice.issued" if re.search(r"faktur|invoice", book.text.lower() + s.low) else "purchase.made"
         labels = ("fakturadatoen", "the invoice date") if anchor == "invoice.issued" else \
@@ -201,7 +206,7 @@ def _statutes(notice: Notice, units: Units, draft: Draft) -> None:
 
 def _marketing(notice: Notice, units: Units) -> None:
     """Channels and opt-outs of the marketing purpose; direct-marketing opt-outs open one if none is stated."""
-    opt = [s for s in notice.sentences if _OPT_OUT.search(s.low) and re.search(r"markedsfør|henvendelse|tilbud|"
+    opt = [s for s in notice.sentences if _OPT_OUT.search(s.low) and re.search(r"markedsfør|henvendelse|tilbud|nyhetsbrev|"
                                                                                r"marketing", s.low)]
     unit = units.by_concept("marketing")
     if unit is None and opt:
@@ -302,7 +307,7 @@ def _basis_details(unit: DraftPurpose) -> None:
             basis.detail["interest"] = Item((m[1], ""), Source(src.line, src.sentence, m[1])) if m else todo(
                 f"Hvilken berettiget interesse forfølges med «{unit.name[0]}»?")
         elif basis.article == "a":
-            withdraw = next((x for x in unit.sources if re.search(r"trekke (?:tilbake )?(?:ditt )?samtykke|withdraw",
+            withdraw = next((x for x in unit.sources if re.search(r"trekke (?:tilbake )?(?:ditt )?samtykke|withdraw|melde deg av|unsubscribe",
                                                                   x.sentence.lower())), None)
             basis.detail["given"] = todo(f"Hvordan gis samtykket til «{unit.name[0]}»?")
             basis.detail["withdrawn"] = Item((withdraw.sentence, ""), withdraw) if withdraw else todo(
