@@ -71,7 +71,7 @@ CATEGORIES: list[tuple[str, str]] = [
     (r"kontaktinformasjon|kontaktopplysning|contact details|contact information", "user.contact"),
     (r"kontaktperson", "user.name"),
     (r"\bnavn\b|\bname\b", "user.name"),
-    (r"bedriftsdetaljer|firma\b|bedriftens|company details|organisation", "user.contact.organization"),
+    (r"bedriftsdetaljer|firma\b|bedriftens|company details", "user.contact.organization"),
     (r"betalingshistorikk|kredittinformasjon|kredittopplysning|kredittverdighet|kredittkontroll|payment history"
      r"|credit information", "user.financial"),
     (r"betalingsinformasjon|betalingsopplysning|kortopplysning|payment (?:details|information)", "user.payment"),
@@ -170,7 +170,7 @@ CONCEPTS: dict[str, tuple[str, str, str]] = {
 }
 CHANNELS: list[tuple[str, str]] = [
     (r"e-?post|\bmail\b|e-mail|nyhetsbrev", "email"), (r"\bsms\b|tekstmelding|text message", "sms"),
-    (r"brevpost|(?<![-\w])post\b|\bbrev\b|letter", "post"), (r"telefon|ringe|\bphone|telemarketing", "phone"),
+    (r"brevpost|(?<![-\w])post\b|\bbrev\b|\bletter", "post"), (r"telefon|ringe|\bphone|telemarketing", "phone"),
 ]
 SUBJECTS: list[tuple[str, str]] = [
     (r"søker jobb|jobbsøk|søknadsformul|job applicant", "job_applicant"),

@@ -72,8 +72,9 @@ def read_notice(path: str | Path) -> Notice:
 
 
 def from_lines(path: str, lines: list[tuple[int, str]]) -> Notice:
-    notice = Notice(path, [(n, t) for n, t in lines if t.strip()])
-    notice.sentences = list(_sentences(notice.lines))
+    kept = [(n, t) for n, t in lines if t.strip(_SOFT).strip()]
+    notice = Notice(path, [(n, t.lstrip(_SOFT)) for n, t in kept])
+    notice.sentences = list(_sentences(kept))
     return notice
 
 
@@ -88,19 +89,36 @@ def _markdown(text: str) -> str:
     return text
 
 
+_SOFT = "\x00"  # marks a line that continues the previous one (the same HTML block)
+
+
 class _HTML(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.blocks: list[tuple[int, str]] = []
-        self._line = 1
-        self._buf: list[str] = []
+        self._chunks: list[tuple[int, str]] = []  # (source line where the chunk starts, text)
         self._skip = 0
 
     def _flush(self) -> None:
-        text = " ".join("".join(self._buf).split())
-        if text:
-            self.blocks.append((self._line, text))
-        self._buf = []
+        pieces: list[tuple[int, str]] = []
+        for line, chunk in self._chunks:
+            for n, part in enumerate(chunk.split("\n")):
+                if n or not pieces or pieces[-1][0] != line:
+                    pieces.append((line + n, part))
+                else:
+                    pieces[-1] = (line, pieces[-1][1] + part)
+        first = True
+        for line, part in pieces:
+            text = " ".join(part.split())
+            if text and text != "•":
+                self.blocks.append((line, text if first else _SOFT + text))
+                first = False
+            elif text == "•":
+                self._pending_bullet(line)
+        self._chunks = []
+
+    def _pending_bullet(self, line: int) -> None:
+        self.blocks.append((line, "•"))
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _SKIP:
@@ -108,8 +126,7 @@ class _HTML(HTMLParser):
         elif tag in _BLOCKS:
             self._flush()
             if tag == "li":
-                self._buf.append("• ")
-                self._line = self.getpos()[0]
+                self._chunks.append((self.getpos()[0], "• "))
 
     def handle_endtag(self, tag: str) -> None:
         if tag in _SKIP:
@@ -118,12 +135,8 @@ class _HTML(HTMLParser):
             self._flush()
 
     def handle_data(self, data: str) -> None:
-        if self._skip:
-            return
-        if data.strip() and not "".join(self._buf).strip():
-            lead = data[: len(data) - len(data.lstrip())]
-            self._line = self.getpos()[0] + lead.count("\n")
-        self._buf.append(data)
+        if not self._skip:
+            self._chunks.append((self.getpos()[0], data))
 
 
 def html_lines(raw: str) -> list[tuple[int, str]]:
@@ -150,16 +163,22 @@ def _pdf_lines(file: Path) -> list[tuple[int, str]]:
     return list(enumerate(text.splitlines(), start=1))
 
 
-def _joined(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
-    """Join a line broken mid-sentence with the next (a lower-case continuation)."""
-    out: list[tuple[int, str]] = []
+Marks = list[tuple[int, int]]  # (offset in the joined text, notice line) where each joined line starts
+
+
+def _joined(lines: list[tuple[int, str]]) -> list[tuple[int, str, Marks]]:
+    """Join a line broken mid-sentence with the next: a lower-case continuation, or the rest of an HTML block."""
+    out: list[tuple[int, str, Marks]] = []
     for n, text in lines:
-        stripped = text.strip()
-        if out and stripped[:1].islower() and not out[-1][1].rstrip().endswith((".", ":", "!", "?")) \
-                and not _is_item(stripped):
-            out[-1] = (out[-1][0], out[-1][1].rstrip() + " " + stripped)
+        soft = text.startswith(_SOFT)
+        stripped = text.lstrip(_SOFT).strip()
+        if out and (soft or (stripped[:1].islower() and not out[-1][1].rstrip().endswith((".", ":", "!", "?"))
+                             and not _is_item(stripped))):
+            line, prev, marks = out[-1]
+            joined = prev.rstrip() + " "
+            out[-1] = (line, joined + stripped, [*marks, (len(joined), n)])
         else:
-            out.append((n, stripped))
+            out.append((n, stripped, [(0, n)]))
     return out
 
 
@@ -175,13 +194,18 @@ def _is_heading(text: str) -> bool:
 
 def _sentences(lines: list[tuple[int, str]]) -> list[Sentence]:
     found: list[Sentence] = []
-    for n, text in _joined(lines):
+    for _n, text, marks in _joined(lines):
         item = _is_item(text)
         if item:
-            text = re.sub(r"^(?:[-•*–·]\s*)", "", text)
+            cut = len(text) - len(re.sub(r"^(?:[-•*–·]\s*)", "", text))
+            text, marks = text[cut:], [(max(0, o - cut), line) for o, line in marks]
         heading = _is_heading(text)
+        at = 0
         for part in _split(text):
-            found.append(Sentence(n, part, heading=heading, item=item))
+            at = text.find(part, at)
+            line = next(line for o, line in reversed(marks) if o <= max(at, 0))
+            found.append(Sentence(line, part, heading=heading, item=item))
+            at += len(part)
     return found
 
 

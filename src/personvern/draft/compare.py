@@ -170,7 +170,21 @@ def compare(policy: str | Path, notice: str | Path, lang: str = "nb") -> list[Di
 
 
 def _rule(p: Purpose) -> str:
-    return re.sub(r"\s+", " ", str(p.retention.rule if p.retention else "none"))
+    return describe(p.retention.rule) if p.retention else "none"
+
+
+def describe(rule: Any) -> str:
+    """A rule in the sentence grammar of the policy file."""
+    if isinstance(rule, After):
+        return f"{rule.period.text} after {'end of year of ' if rule.counted == 'end_of_year' else ''}{rule.after}"
+    if isinstance(rule, Until):
+        return f"until {rule.until}" + (f", at least {rule.at_least.text}" if rule.at_least else "")
+    if isinstance(rule, Statute):
+        return f"{rule.statute} after {rule.after}"
+    if isinstance(rule, LaterOf | EarlierOf):
+        parts = rule.later_of if isinstance(rule, LaterOf) else rule.earlier_of
+        return f"{'later' if isinstance(rule, LaterOf) else 'earlier'} of ({'; '.join(map(describe, parts))})"
+    return str(rule)
 
 
 def _is_todo(loaded: LoadedPolicy, path: tuple[str | int, ...]) -> bool:

@@ -41,6 +41,13 @@ def _said(src: Source, indent: str) -> list[str]:
     return [f"{indent}# {body[0]}", *(f"{indent}#   {b}" for b in body[1:])]
 
 
+def _quote(text: str, lang: str, what: str) -> str:
+    """A text quoted from the notice, in the notice's language; the other language is asked for."""
+    if lang == "en":
+        return "{nb: " + _todo(f"{what}: på norsk (bokmål)?") + ", en: " + q(text) + "}"
+    return _text(text, "", f"{what} in English?")
+
+
 def _text(nb: str, en: str, question_en: str) -> str:
     return "{nb: " + q(nb) + ", en: " + (q(en) if en else _todo(question_en)) + "}"
 
@@ -70,13 +77,13 @@ def render(draft: Draft) -> str:
         out.append("")
     out.append("purposes:")
     for p in draft.purposes:
-        out += _purpose(p)
+        out += _purpose(p, draft.lang)
     if draft.recipients:
         out += ["", "recipients:"]
         for r in draft.recipients:
             out += _said(r.source, "  ")
             out.append(f"  - key: {r.key}{_where(r.source)}")
-            out.append(f"    name: {_text(r.name[0], r.name[1], '')}")
+            out.append(f"    name: {_text(r.name[0], r.name[1], '')}{_where(r.source)}")
             out.append(f"    role: {r.role}{_where(r.source)}")
             if r.purposes and not r.question:
                 out.append(f"    purposes: [{', '.join(r.purposes)}]  # the purposes the sentence names")
@@ -85,7 +92,7 @@ def render(draft: Draft) -> str:
                 out.append(f"    purposes: [{_todo(ask)}]")
             out.append(f"    categories: [{_todo('Hvilke opplysninger får ' + r.name[0].lower() + '?')}]")
             if r.condition is not None:
-                out.append(f"    condition: {_text(r.condition.sentence, '', 'The condition in English?')}"
+                out.append(f"    condition: {_quote(r.condition.sentence, draft.lang, 'The condition')}"
                            f"{_where(r.condition)}")
         out.append("")
     out += _notice_wide(draft)
@@ -118,7 +125,7 @@ def _meta(draft: Draft) -> list[str]:
             ""]
 
 
-def _purpose(p: DraftPurpose) -> list[str]:
+def _purpose(p: DraftPurpose, lang: str) -> list[str]:
     lines: list[str] = [""]
     seen: set[tuple[int, str]] = set()
     for src in p.sources:
@@ -127,17 +134,18 @@ def _purpose(p: DraftPurpose) -> list[str]:
             lines += _said(src, "  ")
     first = p.sources[0]
     lines.append(f"  - key: {p.key}")
-    lines.append(f"    name: {_text(p.name[0], p.name[1], 'The name in English?')}{_where(first)}")
+    name = _text(p.name[0], p.name[1], "") if p.name[1] else _quote(p.name[0], lang, "The name")
+    lines.append(f"    name: {name}{_where(first)}")
     description = " ".join(s.sentence for s in p.sources[:2])
-    lines.append(f"    description: {_text(description, '', 'The description in English?')}  # L{first.line}")
+    lines.append(f"    description: {_quote(description, lang, 'The description')}  # L{first.line}")
     if p.basis is None:
         lines.append(f"    legal_basis: {_todo(p.basis_question)}")
     else:
-        lines += _basis(p.basis, "    legal_basis:", "      ")
+        lines += _basis(p.basis, "    legal_basis:", "      ", lang)
     if p.also:
         lines.append("    also_based_on:")
         for b in p.also:
-            lines += _basis(b, "      -", "        ", inline_first=True)
+            lines += _basis(b, "      -", "        ", lang, inline_first=True)
     lines += _keyed("categories", p.categories, "Hvilke opplysninger brukes til «" + p.name[0] + "»?")
     lines += _keyed("subjects", p.subjects, "Hvem gjelder opplysningene til «" + p.name[0] + "»?")
     if p.data_sources:
@@ -155,7 +163,7 @@ def _retention(r: Item) -> list[str]:
         lines.append(f"    retention:{_where(r.source)}")
         for form, rules in r.value.items():
             lines.append(f"      {form}:")
-            lines += [f"        - {rule}" for rule in rules]
+            lines += [f"        - {rule}{_where(r.source)}" for rule in rules]
     else:
         lines.append(f"    retention: {r.value}{_where(r.source)}")
     return lines
@@ -183,27 +191,29 @@ def _flags(p: DraftPurpose) -> list[str]:
     return lines
 
 
-def _basis(b: Basis, head: str, indent: str, inline_first: bool = False) -> list[str]:
+def _basis(b: Basis, head: str, indent: str, lang: str, inline_first: bool = False) -> list[str]:
     lines = [f"{head} " + f"article: {b.article}{_where(b.source)}" if inline_first else head]
     if not inline_first:
         lines.append(f"{indent}article: {b.article}{_where(b.source)}")
     for key, item in b.detail.items():
-        lines.append(f"{indent}{key}: {_detail(key, item)}{_where(item.source)}")
+        lines.append(f"{indent}{key}: {_detail(key, item, lang)}{_where(item.source)}")
     if "given" in b.detail:  # consent: given and withdrawn are one mapping in the file
         given, withdrawn = b.detail["given"], b.detail["withdrawn"]
         lines = lines[: len(lines) - 2]
         lines.append(f"{indent}consent:")
-        lines.append(f"{indent}  given: {_detail('given', given)}{_where(given.source)}")
-        lines.append(f"{indent}  withdrawn: {_detail('withdrawn', withdrawn)}{_where(withdrawn.source)}")
+        lines.append(f"{indent}  given: {_detail('given', given, lang)}{_where(given.source)}")
+        lines.append(f"{indent}  withdrawn: {_detail('withdrawn', withdrawn, lang)}{_where(withdrawn.source)}")
     return lines
 
 
-def _detail(key: str, item: Item) -> str:
+def _detail(key: str, item: Item, lang: str) -> str:
     if item.open:
         return _todo(item.question or "")
     if key == "law":
         return q(str(item.value))
     nb, en = item.value if isinstance(item.value, tuple) else (str(item.value), "")
+    if lang == "en":
+        return _quote(nb, lang, f"«{nb}»")
     return _text(nb, en or _EN.get(nb, ""), f"«{nb}» in English?")
 
 
