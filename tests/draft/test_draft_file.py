@@ -88,7 +88,7 @@ def test_a_todo_does_not_hide_other_errors(tmp_path: Path) -> None:
                         "custom.application]", "[custom.contact_person, user.contact.emial, custom.application]")
     path = tmp_path / "kl.yaml"
     path.write_text(text, encoding="utf-8")
-    with pytest.raises(PolicyError, match="user.contact.emial"):
+    with pytest.raises(PolicyError, match=r"user\.contact\.emial"):
         load_policy(path)
 
 

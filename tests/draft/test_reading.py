@@ -99,7 +99,8 @@ def test_pdf_notice(tmp_path: Path) -> None:
 def test_an_invalid_org_number_becomes_a_question() -> None:
     from personvern.draft import draft_from
 
-    draft = draft_from(from_lines("x.txt", [(1, "Eksempel AS, organisasjonsnummer 923 609 017, er behandlingsansvarlig.")]))
+    line = "Eksempel AS, organisasjonsnummer 923 609 017, er behandlingsansvarlig."
+    draft = draft_from(from_lines("x.txt", [(1, line)]))
     assert draft.controller["orgnr"].open
     assert "923609017" in (draft.controller["orgnr"].question or "")
 

@@ -14,7 +14,8 @@ _FORMS = r"(?:AS|ASA|AB|ANS|DA|SA|ENK|Ltd|GmbH)"
 _COMPANY = re.compile(r"\b((?:[A-ZÆØÅ][\w&.\-]*\s+){0,3}[A-ZÆØÅ][\w&.\-]*\s+" + _FORMS + r")\b")
 _ROLE = re.compile(r"^(?:På\s+)?([A-ZÆØÅ][\w\-. ]{1,60}?)(?:,| er) (?:organisasjonsnummer|personopplysningsansvarlig|"
                    r"behandlingsansvarlig|is the controller|data controller)")
-_ORGNR = re.compile(r"(?:org(?:anisasjons|ani[sz]ation)?\.?\s*-?\s*(?:nr|nummer|number)\.?:?\s*)(?:NO\s*)?(\d{3}\s?\d{3}\s?\d{3})",
+_ORGNR = re.compile(r"(?:org(?:anisasjons|ani[sz]ation)?\.?\s*-?\s*(?:nr|nummer|number)\.?:?\s*)"
+                    r"(?:NO\s*)?(\d{3}\s?\d{3}\s?\d{3})",
                     re.I)
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _PHONE = re.compile(r"(?:tlf|telefon|phone|tel)\.?\s*:?\s*(\+?\d[\d ]{7,14}\d)", re.I)

@@ -19,7 +19,8 @@ from personvern.draft._lexicon import EVENTS, NUMBER, NUMBER_WORDS, UNIT, UNITS
 
 _KEEP = r"(?:lagre[sr]?|lagrer|oppbevare[sr]?|spare[sr]|beholde[rs]?|slette[sr]?|kept|stored|retained|keep|delete)"
 _PERIOD = re.compile(NUMBER + r"\s+" + UNIT + r"\b")
-_UNTIL = re.compile(r"(?:^|\b)(?:til|until)\s+((?:(?!\btil\b).){3,60}?)\s+(?:er\s+)?(?:avsluttet|avsluttes|fullført|fullføres|"
+_UNTIL = re.compile(r"(?:^|\b)(?:til|until)\s+((?:(?!\btil\b).){3,60}?)\s+(?:er\s+)?"
+                    r"(?:avsluttet|avsluttes|fullført|fullføres|"
                     r"opphører|utløper|ends?|is closed|is complete|pågår)\b")
 _ONGOING = re.compile(r"^(?:tiden|the time)\s+(.{3,60}?)\s+(?:pågår|lasts|runs)")
 _MINIMUM = re.compile(r"(?:minimum|minst|at least|no less than)\s+" + NUMBER + r"\s+" + UNIT)

@@ -206,8 +206,8 @@ def _statutes(notice: Notice, units: Units, draft: Draft) -> None:
 
 def _marketing(notice: Notice, units: Units) -> None:
     """Channels and opt-outs of the marketing purpose; direct-marketing opt-outs open one if none is stated."""
-    opt = [s for s in notice.sentences if _OPT_OUT.search(s.low) and re.search(r"markedsfør|henvendelse|tilbud|nyhetsbrev|"
-                                                                               r"marketing", s.low)]
+    about = r"markedsfør|henvendelse|tilbud|nyhetsbrev|marketing"
+    opt = [s for s in notice.sentences if _OPT_OUT.search(s.low) and re.search(about, s.low)]
     unit = units.by_concept("marketing")
     if unit is None and opt:
         unit = units.open(opt[0].text, opt[0], "marketing")
@@ -307,7 +307,8 @@ def _basis_details(unit: DraftPurpose) -> None:
             basis.detail["interest"] = Item((m[1], ""), Source(src.line, src.sentence, m[1])) if m else todo(
                 f"Hvilken berettiget interesse forfølges med «{unit.name[0]}»?")
         elif basis.article == "a":
-            withdraw = next((x for x in unit.sources if re.search(r"trekke (?:tilbake )?(?:ditt )?samtykke|withdraw|melde deg av|unsubscribe",
+            stop = r"trekke (?:tilbake )?(?:ditt )?samtykke|withdraw|melde deg av|unsubscribe"
+            withdraw = next((x for x in unit.sources if re.search(stop,
                                                                   x.sentence.lower())), None)
             basis.detail["given"] = todo(f"Hvordan gis samtykket til «{unit.name[0]}»?")
             basis.detail["withdrawn"] = Item((withdraw.sentence, ""), withdraw) if withdraw else todo(
