@@ -51,3 +51,17 @@ def test_the_measure_can_fail() -> None:
     """Measured against another business's policy, a draft misses: the figures are not always 100 %."""
     f = measure(HERE / "fixtures" / "seeds" / "tek-zence.txt", ROOT / "examples" / "policies" / "pilaro.yaml")
     assert Figures.ratio(f.bases) < 0.8 or Figures.ratio(f.retention) < 0.8
+
+
+def test_docs_show_the_measured_figures() -> None:
+    """docs/draft.md's table is what the measure gives today."""
+    doc = (ROOT / "docs" / "draft.md").read_text(encoding="utf-8")
+
+    def pct(p: tuple[int, int]) -> str:
+        return f"{p[0]}/{p[1]} ({round(100 * Figures.ratio(p))} %)"
+
+    for seed in SEEDS:
+        f = figures(seed)
+        row = (f"| {seed} | {pct(f.purposes)} | {pct(f.retention)} | {f.retention_unstated} | {pct(f.bases)} | "
+               f"{pct(f.statutes)} | {pct(f.recipients)} | {f.invented} | {f.traced[0]}/{f.traced[1]} |")
+        assert row in doc, row
