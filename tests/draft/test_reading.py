@@ -113,3 +113,11 @@ def test_a_missing_file_is_a_clear_error(tmp_path: Path) -> None:
 def test_a_sentence_saying_data_is_not_collected_adds_no_category() -> None:
     text = render(draft_notice(HERE / "seeds" / "pilaro.txt"))
     assert "national_identification_number" not in text  # "Vi ber ikke om ... personnummer"
+
+
+def test_an_email_with_a_top_level_domain_that_does_not_exist_becomes_a_question() -> None:
+    from personvern.draft import draft_from
+
+    draft = draft_from(from_lines("x.txt", [(1, "Eksempel AS"), (2, "e-post: post@eksempel.nofbpx")]))
+    assert draft.controller["email"].open
+    assert "nofbpx" in (draft.controller["email"].question or "")

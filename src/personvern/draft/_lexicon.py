@@ -82,7 +82,7 @@ CATEGORIES: list[tuple[str, str]] = [
     (r"klikk- og besøkshistorikk|besøkshistorikk|browsing history", "user.behavior.browsing_history"),
     (r"brukernavn|username", "user.account.username"),
     (r"passs?ord|password", "user.authorization.password"),
-    (r"innstillinger for din profil|innstillinger|settings", "user.account.settings"),
+    (r"innstillinger for din profil|kontoinnstilling|profilinnstilling|account settings", "user.account.settings"),
     (r"korrespondanse|correspondence|henvendelsen|temaet for henvendelsen", "user.content.private"),
     (r"fødselsdato|date of birth", "user.demographic.date_of_birth"),
     (r"helseopplysning|health data", "user.health_and_medical"),

@@ -199,7 +199,7 @@ def _sentences(lines: list[tuple[int, str]]) -> list[Sentence]:
         if item:
             cut = len(text) - len(re.sub(r"^(?:[-•*–·]\s*)", "", text))
             text, marks = text[cut:], [(max(0, o - cut), line) for o, line in marks]
-        heading = _is_heading(text)
+        heading = not item and _is_heading(text)
         at = 0
         for part in _split(text):
             at = text.find(part, at)
