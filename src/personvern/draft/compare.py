@@ -188,7 +188,7 @@ def describe(rule: Any) -> str:
 
 
 def _is_todo(loaded: LoadedPolicy, path: tuple[str | int, ...]) -> bool:
-    return any(w.message.startswith("TODO") and loaded.line(path) == w.line for w in loaded.warnings)
+    return any(loaded.line(path) == w.line for w in loaded.todos)
 
 
 def _line(loaded: LoadedPolicy, text: list[str], path: tuple[str | int, ...]) -> str:

@@ -302,6 +302,9 @@ def _basis_details(unit: DraftPurpose) -> None:
             laws = list(unit.statutes.items())
             basis.detail["law"] = Item(", ".join(k for k, _v in laws), laws[0][1]) if laws else todo(
                 f"Hvilken lov og paragraf pålegger behandlingen «{unit.name[0]}»?")
+            book = unit.statutes.get("bokføringsloven § 13")
+            if book is not None and str(unit.retention.value).startswith("bokforingsloven.primary"):
+                basis.detail["statute"] = Item("bokforingsloven.primary", book)
         elif basis.article == "f":
             m = re.search(r"interesse (?:i|er|av|for) (å [^.,;]+)", low)
             basis.detail["interest"] = Item((m[1], ""), Source(src.line, src.sentence, m[1])) if m else todo(

@@ -16,7 +16,7 @@ from pathlib import Path
 from personvern.draft._text import read_notice
 from personvern.draft.compare import explanation, load_draft, pair, recipient_kinds, same_retention
 from personvern.draft.extract import draft_from
-from personvern.policy import load_policy
+from personvern.policy import LoadedPolicy, load_policy
 from personvern.policy.model import Policy
 from personvern.policy.statutes import STATUTES
 
@@ -88,10 +88,9 @@ def measure(notice: str | Path, policy: str | Path) -> Figures:
     )
 
 
-def _open(loaded: object, key: str) -> bool:
+def _open(loaded: LoadedPolicy, key: str) -> bool:
     """A basis the draft left as a TODO is not a basis found (its stand-in letter means nothing)."""
-    warnings = getattr(loaded, "warnings", [])
-    return any(f"purposes[{key}].legal_basis" == w.field and w.message.startswith("TODO") for w in warnings)
+    return any(f"purposes[{key}].legal_basis" == w.field for w in loaded.todos)
 
 
 def _trace(notice: str | Path) -> tuple[int, tuple[int, int]]:

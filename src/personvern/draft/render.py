@@ -13,6 +13,7 @@ import textwrap
 from typing import Any
 
 from personvern.draft._items import Basis, Draft, DraftPurpose, Item, Source
+from personvern.draft._lexicon import STATUTES
 
 _EN = {"kjøpsavtalen": "the purchase contract", "medlemsavtalen": "the membership agreement",
        "kundeavtalen": "the customer agreement", "avtaler med deg": "our contracts with you"}
@@ -209,7 +210,7 @@ def _basis(b: Basis, head: str, indent: str, lang: str, inline_first: bool = Fal
 def _detail(key: str, item: Item, lang: str) -> str:
     if item.open:
         return _todo(item.question or "")
-    if key == "law":
+    if key in ("law", "statute"):
         return q(str(item.value))
     nb, en = item.value if isinstance(item.value, tuple) else (str(item.value), "")
     if lang == "en":
@@ -235,7 +236,9 @@ def _notice_wide(draft: Draft) -> list[str]:
         lines.append("")
     if draft.statutes:
         lines.append("# Statutes the notice names (matched to the statutory catalogue where it has them):")
-        lines += [f"#   {law}{_where(src).replace('  #', ' —')}" for law, src in draft.statutes.items()]
+        keys = {law: key for _pattern, law, key in STATUTES}
+        lines += [f"#   {law}" + (f" (catalogue: {keys[law]})" if keys.get(law) else " (not in the catalogue)")
+                  + _where(src).replace("  #", " —") for law, src in draft.statutes.items()]
     if draft.rights:
         lines.append("# Rights the notice states (Art. 15-22 are the engine's workflows; no field is needed):")
         lines += [f"#   L{s.line}: {s.sentence[:150]}" for s in draft.rights]

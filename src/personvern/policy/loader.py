@@ -35,6 +35,11 @@ class LoadedPolicy:
     def line(self, path: Path_) -> int | None:
         return line_for(self.lines, path)
 
+    @property
+    def todos(self) -> list[Problem]:
+        """The open points of a draft (``{todo: ...}``), each a warning with its line; empty when finished."""
+        return [w for w in self.warnings if w.message.startswith("TODO: ")]
+
 
 def line_for(lines: dict[Path_, int], path: Path_) -> int | None:
     """The line of the longest prefix of ``path`` that the file has."""
