@@ -16,6 +16,7 @@ from ruamel.yaml.error import MarkedYAMLError
 
 from personvern.errors import PolicyError, Problem
 from personvern.policy import retention
+from personvern.policy.datastores import Declared, load_datastores
 from personvern.policy.model import Policy
 from personvern.policy.validate import cross_check
 
@@ -31,6 +32,7 @@ class LoadedPolicy:
         self.file = file
         self.lines = lines
         self.warnings = warnings
+        self.datastores: list[Declared] = []
 
     def line(self, path: Path_) -> int | None:
         return line_for(self.lines, path)
@@ -248,4 +250,6 @@ def load_policy(source: str | Path, *, strict: bool = False) -> LoadedPolicy:
     errors = [p for p in problems if p.severity == "error" or strict]
     if errors:
         raise PolicyError(problems if strict else errors)
-    return LoadedPolicy(policy, str(file), lines, [p for p in problems if p.severity == "warning"])
+    loaded = LoadedPolicy(policy, str(file), lines, [p for p in problems if p.severity == "warning"])
+    loaded.datastores = load_datastores(policy, file.parent, lines, str(file))
+    return loaded
