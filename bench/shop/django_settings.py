@@ -8,8 +8,8 @@ from __future__ import annotations
 import os
 from urllib.parse import unquote, urlsplit
 
-from oscar.defaults import *  # noqa: F403
 from oscar import INSTALLED_APPS as OSCAR_APPS
+from oscar.defaults import *  # noqa: F403
 
 
 def _database(url: str) -> dict[str, object]:

@@ -9,14 +9,26 @@ mobile series come from ``personvern.demo``, so every generator of the project m
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Boolean, Connection, Date, DateTime, Integer, MetaData, Numeric, String, Table, Text, \
-    insert, text
+from sqlalchemy import (
+    Boolean,
+    Connection,
+    Date,
+    DateTime,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Table,
+    Text,
+    insert,
+    text,
+)
 
 from personvern.datastores import engine_for
 from personvern.demo import FIRST, GOODS, LAST, MOBILE, PLACES, STREETS
@@ -43,6 +55,19 @@ class Shop:
 
     def registered(self) -> list[Customer]:
         return [c for c in self.customers if c.id is not None]
+
+
+class Customers:
+    """The shared shop's customers, handed out once each, so tests that erase share one database."""
+
+    def __init__(self, shop: Shop) -> None:
+        self.shop = shop
+        self.taken: set[str] = set()
+
+    def take(self, test: Callable[[Customer], bool] = lambda c: True) -> Customer:
+        found = next(c for c in self.shop.customers if c.email not in self.taken and test(c))
+        self.taken.add(found.email)
+        return found
 
 
 def _default(column: Any) -> Any:

@@ -19,8 +19,9 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.shop.fill import Shop, fill  # noqa: E402
+from bench.shop.fill import Customers, Shop, fill  # noqa: E402
 from bench.shop.schema import drop_shop, new_shop  # noqa: E402
+
 from personvern.datastores import Bound, open_datastore  # noqa: E402
 from personvern.datastores._engine import dispose_all  # noqa: E402
 from personvern.policy import LoadedPolicy, load_policy  # noqa: E402
@@ -46,7 +47,7 @@ def engines() -> list[object]:
     return [pytest.param("sqlite", id="sqlite"), maria]
 
 
-@pytest.fixture(params=engines())
+@pytest.fixture(scope="session", params=engines())
 def engine_url(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
@@ -56,27 +57,39 @@ def tp() -> LoadedPolicy:
     return load_policy(POLICY)
 
 
-@pytest.fixture
-def new_shop_url(engine_url: str, tmp_path: Path) -> Iterator[Callable[[], str]]:
-    """Make empty migrated oscar databases on the engine under test; dropped afterwards."""
+@pytest.fixture(scope="session")
+def _made(engine_url: str) -> Iterator[list[str]]:
     made: list[str] = []
-
-    def _new() -> str:
-        made.append(new_shop(engine_url, tmp_path))
-        return made[-1]
-
-    yield _new
+    yield made
     dispose_all()
     for url in made:
         drop_shop(engine_url, url)
 
 
 @pytest.fixture
-def shop(new_shop_url: Callable[[], str]) -> Shop:
-    """An oscar shop with 60 customers (and 6 guests), seed 7."""
-    return fill(new_shop_url(), 60)
+def new_shop_url(engine_url: str, _made: list[str], tmp_path: Path) -> Callable[[], str]:
+    """Make an empty migrated oscar database on the engine under test (dropped at the end of the session)."""
+
+    def _new() -> str:
+        _made.append(new_shop(engine_url, tmp_path))
+        return _made[-1]
+
+    return _new
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
+def shop(engine_url: str, _made: list[str], tmp_path_factory: pytest.TempPathFactory) -> Shop:
+    """An oscar shop with 120 customers (and 12 guests), seed 7, shared by the tests of one engine: each
+    test takes customers of its own (``customers.take``) and compares only what it can own."""
+    _made.append(new_shop(engine_url, tmp_path_factory.mktemp("shop")))
+    return fill(_made[-1], 120)
+
+
+@pytest.fixture(scope="session")
+def customers(shop: Shop) -> Customers:
+    return Customers(shop)
+
+
+@pytest.fixture(scope="session")
 def store(shop: Shop, tp: LoadedPolicy) -> Bound:
     return open_datastore(tp.datastores[0], shop.url)

@@ -72,7 +72,7 @@ def access(b: Bound, identifiers: Identifiers, *, order_numbers: Sequence[str] =
     return DatastoreCopy(b.store.name, tables)
 
 
-class snapshot:  # noqa: N801 - a context manager used like a function
+class snapshot:
     """A read-only connection in one transaction at REPEATABLE READ where the engine has it."""
 
     def __init__(self, b: Bound) -> None:

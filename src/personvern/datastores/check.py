@@ -73,8 +73,8 @@ def _warnings(declared: Declared, engine: Engine, present: set[str], policy: Pol
     insp = inspect(engine)
     found: list[Problem] = []
     for i, t in enumerate(store.tables):
-        indexed = {tuple(ix["column_names"])[0] for ix in insp.get_indexes(t.table) if ix["column_names"]}
-        indexed |= {tuple(u["column_names"])[0] for u in insp.get_unique_constraints(t.table)
+        indexed = {next(iter(ix["column_names"])) for ix in insp.get_indexes(t.table) if ix["column_names"]}
+        indexed |= {next(iter(u["column_names"])) for u in insp.get_unique_constraints(t.table)
                     if u["column_names"]}
         indexed |= set(((insp.get_pk_constraint(t.table) or {}).get("constrained_columns") or [])[:1])
         for column in t.identity:

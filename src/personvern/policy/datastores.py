@@ -27,8 +27,8 @@ from personvern.policy.retention import BUILTIN_ANCHORS
 if TYPE_CHECKING:
     from personvern.policy.model import Policy
 
-__all__ = ["ColumnAction", "Datastore", "Declared", "IdentifierKind", "KeyValue", "Link", "Mapping", "TableAction", "TableMap",
-           "load_datastores", "load_mapping"]
+__all__ = ["ColumnAction", "Datastore", "Declared", "IdentifierKind", "KeyValue", "Link", "Mapping", "TableAction",
+           "TableMap", "load_datastores", "load_mapping"]
 
 IdentifierKind = Literal["email", "phone", "national_id", "customer_number", "order_number"]
 
@@ -173,9 +173,9 @@ def cross_check(policy: Policy, store: Datastore, at: Path_) -> list[tuple[Path_
         cats = {**{c: ("columns", c) for c in t.columns.values()},
                 **{c: ("json", c) for paths in t.json_columns.values() for c in paths.values()},
                 **{c: ("key_value", c) for c in (t.key_value.keys.values() if t.key_value else [])}}
-        for cat, (field, _) in cats.items():
+        for cat, (where, _) in cats.items():
             if not taxonomy.covers(cat, allowed):
-                found.append(((*here, field), f"{shown}.{field}",
+                found.append(((*here, where), f"{shown}.{where}",
                               f"category '{cat}' is not one purpose '{t.purpose}' collects"))
         for column, event in t.events.items():
             if event not in events:
