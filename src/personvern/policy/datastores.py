@@ -27,10 +27,11 @@ from personvern.policy.retention import BUILTIN_ANCHORS
 if TYPE_CHECKING:
     from personvern.policy.model import Policy
 
-__all__ = ["ColumnAction", "Datastore", "Declared", "IdentifierKind", "KeyValue", "Link", "Mapping", "TableAction",
+__all__ = ["DEFAULT_IDENTIFIERS", "ColumnAction", "Datastore", "Declared", "IdentifierKind", "KeyValue", "Link", "Mapping", "TableAction",
            "TableMap", "load_datastores", "load_mapping"]
 
 IdentifierKind = Literal["email", "phone", "national_id", "customer_number", "order_number"]
+DEFAULT_IDENTIFIERS: tuple[IdentifierKind, ...] = ("email", "phone", "customer_number", "order_number")
 
 TableAction = Literal["delete", "anonymise", "keep", "retain"]
 ColumnAction = Literal["null", "empty", "mask", "hash", "keep"]

@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, model_validator
 
-from personvern.policy.datastores import Datastore, IdentifierKind
+from personvern.policy.datastores import DEFAULT_IDENTIFIERS, Datastore, IdentifierKind
 from personvern.policy.retention import Retention
 
 Article6 = Literal["a", "b", "c", "d", "e", "f"]
@@ -138,7 +138,7 @@ class Purpose(_Model):
     automated_decision: bool = Field(default=False, description="Art. 22 decision with legal effect (SN3)")
     required: Requirement | None = None
     identifiers: list[IdentifierKind] = Field(
-        default_factory=lambda: ["email", "phone", "customer_number", "order_number"],
+        default_factory=lambda: list(DEFAULT_IDENTIFIERS),
         description="Identifiers this purpose may store; national_id only where clearly needed (TP14, PI4)",
     )
     on_erasure: Literal["delete", "keep", "seal"] = Field(

@@ -32,7 +32,7 @@ from personvern.register import schema as t
 from personvern.register.crypto import decrypt
 from personvern.register.records import payload_blob
 from personvern.register.sweep import remove_empty_subjects
-from personvern.rights import requests
+from personvern.rights import hooks, requests
 from personvern.rights._erasure_text import explanation
 from personvern.rights.access import access_report, render_access_report
 from personvern.rights.notify import notify_recipients
@@ -172,6 +172,8 @@ def erase(reg: Register, ref: str, *, ground: str, by: str, age_at_collection: i
             _refuse_while_contract_runs(reg, c, row)
         suppressed = suppress_subject(reg, c, row.subject_ref, reason="opt_out")
         notified = notify_recipients(reg, c, subject_ref=row.subject_ref, change="erasure", request_id=row.id)
+        reached = hooks.run_erasure(reg, c, subject_ref=row.subject_ref, subject_id=row.subject_id,
+                                    request_id=row.id, ground=ground)  # the business's own databases (issue 16)
         result = reg.erase(row.subject_ref, by=by, reason=f"art17_1_{ground}", conn=c)
         text = explanation(reg.policy, result, ground)
         requests.put_artifact(reg, c, row.id, "erasure-explanation.json", "application/json",
@@ -181,7 +183,7 @@ def erase(reg: Register, ref: str, *, ground: str, by: str, age_at_collection: i
                                   text[lang]["text"].encode())
         outcome = {"ground": ground, "erased": dict(result.erased), "kept_records": [k.record for k in result.kept],
                    "subject_removed": result.subject_removed, "recipients_notified": notified,
-                   "suppression_entries": suppressed}
+                   "suppression_entries": suppressed, **reached}
         handled = _finish(reg, c, requests.load_id(c, row.id), by, outcome=outcome)
     return _done(reg, handled, by)
 
