@@ -13,9 +13,9 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from bench.shop.fill import fill
 from sqlalchemy import func, select
 
-from bench.shop.fill import fill
 from personvern.datastores import Bound, access, erase, open_datastore, sweep
 from personvern.policy import LoadedPolicy
 

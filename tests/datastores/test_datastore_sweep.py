@@ -9,12 +9,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from bench.shop.fill import fill
+from bench.shop.schema import new_shop
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from bench.shop.fill import fill
-from bench.shop.schema import new_shop
 from personvern.datastores import Bound, open_datastore, sweep
 from personvern.policy import Facts, LoadedPolicy, retention_end
 

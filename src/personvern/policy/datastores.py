@@ -27,8 +27,8 @@ from personvern.policy.retention import BUILTIN_ANCHORS
 if TYPE_CHECKING:
     from personvern.policy.model import Policy
 
-__all__ = ["DEFAULT_IDENTIFIERS", "ColumnAction", "Datastore", "Declared", "IdentifierKind", "KeyValue", "Link", "Mapping", "TableAction",
-           "TableMap", "load_datastores", "load_mapping"]
+__all__ = ["DEFAULT_IDENTIFIERS", "ColumnAction", "Datastore", "Declared", "IdentifierKind", "KeyValue", "Link",
+           "Mapping", "TableAction", "TableMap", "load_datastores", "load_mapping"]
 
 IdentifierKind = Literal["email", "phone", "national_id", "customer_number", "order_number"]
 DEFAULT_IDENTIFIERS: tuple[IdentifierKind, ...] = ("email", "phone", "customer_number", "order_number")
@@ -45,9 +45,9 @@ class _Model(BaseModel):
 class Link(_Model):
     """A foreign key: ``column`` of this table holds ``to`` (default: the key) of ``table``."""
 
-    column: str = Field(pattern=_NAME)
-    table: str = Field(pattern=_NAME)
-    to: str | None = Field(default=None, pattern=_NAME)
+    column: str = Field(pattern=_NAME, description="the column of this table holding the other row's key")
+    table: str = Field(pattern=_NAME, description="the mapped table it points to")
+    to: str | None = Field(default=None, pattern=_NAME, description="the column pointed to (default: its key)")
 
 
 class KeyValue(_Model):
@@ -62,8 +62,8 @@ class KeyValue(_Model):
 class TableMap(_Model):
     """One table: whose rows, for which purpose, what they hold and what erasure does to them."""
 
-    table: str = Field(pattern=_NAME)
-    purpose: str
+    table: str = Field(pattern=_NAME, description="the table's name in the database")
+    purpose: str = Field(description="the purpose (a key of the policy's purposes) the rows serve")
     key: str = Field(default="id", pattern=_NAME, description="the primary key column")
     columns: dict[str, str] = Field(default_factory=dict, description="column → data category")
     identity: dict[str, IdentifierKind] = Field(
@@ -108,10 +108,10 @@ class TableMap(_Model):
 class Datastore(_Model):
     """A business database reached through the URL in ``url_env``."""
 
-    name: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    name: str = Field(pattern=r"^[a-z][a-z0-9_]*$", description="the datastore's name, e.g. shop")
     url_env: str = Field(pattern=r"^[A-Z_][A-Z0-9_]*$", description="environment variable holding the URL")
     read_only: bool = Field(default=False, description="access only: erasure, rectification and sweep refuse")
-    tables: list[TableMap] = Field(min_length=1)
+    tables: list[TableMap] = Field(min_length=1, description="the tables that hold personal data")
 
     @model_validator(mode="after")
     def _references(self) -> Datastore:
@@ -132,7 +132,7 @@ class Datastore(_Model):
 class Mapping(_Model):
     """A mapping file: one or more datastores."""
 
-    datastores: list[Datastore] = Field(min_length=1)
+    datastores: list[Datastore] = Field(min_length=1, description="the business databases of the mapping file")
 
 
 Path_ = tuple[str | int, ...]

@@ -232,11 +232,12 @@ def read_yaml(file: Path) -> tuple[Any, dict[Path_, int]]:
     return data, lines
 
 
-def load_policy(source: str | Path, *, strict: bool = False) -> LoadedPolicy:
+def load_policy(source: str | Path, *, strict: bool = False, datastores: bool = True) -> LoadedPolicy:
     """Load and validate a policy file. Raises PolicyError listing every problem with its line.
 
     Warnings (e.g. a retention shorter than the statute cited) are on ``LoadedPolicy.warnings``;
-    with ``strict=True`` they are errors too.
+    with ``strict=True`` they are errors too. ``datastores=False`` leaves mapping files referenced under
+    ``datastores:`` unread (a policy text checked away from its folder, e.g. on activation).
     """
     file = Path(source)
     data, lines = read_yaml(file)
@@ -251,5 +252,6 @@ def load_policy(source: str | Path, *, strict: bool = False) -> LoadedPolicy:
     if errors:
         raise PolicyError(problems if strict else errors)
     loaded = LoadedPolicy(policy, str(file), lines, [p for p in problems if p.severity == "warning"])
-    loaded.datastores = load_datastores(policy, file.parent, lines, str(file))
+    if datastores:
+        loaded.datastores = load_datastores(policy, file.parent, lines, str(file))
     return loaded
