@@ -100,8 +100,18 @@ class _Rows:
         self.rows.append({**self.needed, **values})
 
     def write(self, c: Connection, chunk: int = 5000) -> None:
-        for n in range(0, len(self.rows), chunk):
-            c.execute(insert(self.table), self.rows[n:n + chunk])
+        if not self.rows:
+            return
+        if c.dialect.name == "postgresql":  # COPY: the 100k-customer benchmark shop in seconds, not minutes
+            cols = list(dict.fromkeys(k for r in self.rows[:50] for k in r))
+            raw = c.connection.driver_connection
+            with raw.cursor() as cur, cur.copy(  # type: ignore[union-attr]
+                    f"COPY {self.table.name} ({', '.join(cols)}) FROM STDIN") as copy:
+                for r in self.rows:
+                    copy.write_row([r.get(k) for k in cols])
+        else:
+            for n in range(0, len(self.rows), chunk):
+                c.execute(insert(self.table), self.rows[n:n + chunk])
         self.rows.clear()
 
 

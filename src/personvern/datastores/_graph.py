@@ -33,12 +33,26 @@ class Bound:
     edges: list[Edge] = field(default_factory=list)
 
     def __post_init__(self) -> None:
+        self.maps = {t.table: t for t in self.store.tables}
+        self._link_order: list[str] | None = None
         for t in self.store.tables:
             for kind, links in (("belongs_to", t.belongs_to), ("owns", t.owns)):
                 self.edges += [self._edge(t, link, kind) for link in links]
 
     def _edge(self, t: TableMap, link: Link, kind: str) -> Edge:
         return Edge(t.table, link.column, link.table, link.to or self.store.table(link.table).key, kind)
+
+    def link_order(self) -> list[str]:
+        """Mapped tables, each after the tables its rows are found through (parents and owners)."""
+        if self._link_order is None:
+            deps: dict[str, set[str]] = {n: set() for n in self.names()}
+            for e in self.edges:
+                if e.kind == "belongs_to":
+                    deps[e.source].add(e.target)
+                else:
+                    deps[e.target].add(e.source)
+            self._link_order = list(TopologicalSorter(deps).static_order())
+        return self._link_order
 
     @property
     def dialect(self) -> str:
@@ -51,7 +65,7 @@ class Bound:
         return self.meta.tables[table].c[column]
 
     def key(self, table: str) -> Column[object]:
-        return self.col(table, self.store.table(table).key)
+        return self.col(table, self.maps[table].key)
 
     def names(self) -> list[str]:
         return [t.table for t in self.store.tables]

@@ -68,7 +68,7 @@ def access(b: Bound, identifiers: Identifiers, *, order_numbers: Sequence[str] =
         ids["order_number"] = [*ids.get("order_number", []), *order_numbers]
     with snapshot(b) as c:
         found = locate(b, c, ids)
-    tables = tuple(_copy(b.store.table(name), rows) for name, rows in found.items() if rows)
+    tables = tuple(_copy(b.maps[name], rows) for name, rows in found.items() if rows)
     return DatastoreCopy(b.store.name, tables)
 
 
@@ -92,13 +92,7 @@ class snapshot:
 
 def link_order(b: Bound) -> list[str]:
     """Mapped tables, each after the tables its rows are found through (parents and owners)."""
-    deps: dict[str, set[str]] = {n: set() for n in b.names()}
-    for e in b.edges:
-        if e.kind == "belongs_to":
-            deps[e.source].add(e.target)
-        else:
-            deps[e.target].add(e.source)
-    return list(TopologicalSorter(deps).static_order())
+    return b.link_order()
 
 
 def identity_clause(b: Bound, t: TableMap, ids: Mapping[str, Sequence[str]]) -> ColumnElement[bool] | None:
@@ -121,8 +115,8 @@ def identity_clause(b: Bound, t: TableMap, ids: Mapping[str, Sequence[str]]) -> 
 def locate(b: Bound, c: Connection, ids: Mapping[str, Sequence[str]]) -> Located:
     """Every mapped row of the person, table → {key: row}: one SELECT per table, in link order."""
     found: Located = {}
-    for name in link_order(b):
-        t = b.store.table(name)
+    for name in b.link_order():
+        t = b.maps[name]
         table = b.table(name)
         parts = [p for p in [identity_clause(b, t, ids)] if p is not None]
         for e in b.edges:
@@ -142,8 +136,8 @@ def _copy(t: TableMap, rows: dict[Any, dict[str, Any]]) -> TableCopy:
     cats = [*t.columns.values(), *(c for paths in t.json_columns.values() for c in paths.values())]
     if t.key_value is not None:
         cats += list(t.key_value.keys.values())
-    shown = [{k: _plain(v, k in t.json_columns) for k, v in row.items()} for _, row in sorted(rows.items(),
-                                                                                                 key=_order)]
+    shown = [{k: _plain(v, k in t.json_columns) if k in t.json_columns or not isinstance(v, str | int | None) else v
+              for k, v in row.items()} for _, row in sorted(rows.items(), key=_order)]
     return TableCopy(t.table, t.purpose, tuple(dict.fromkeys(cats)), tuple(shown))
 
 

@@ -126,7 +126,7 @@ def erase(b: Bound, policy: Policy, identifiers: Mapping[str, Sequence[str]], *,
             for name in b.delete_order():
                 rows = found.get(name) or {}
                 if rows:
-                    result.tables.append(_table(b, policy, writer, b.store.table(name), rows, found, held,
+                    result.tables.append(_table(b, policy, writer, b.maps[name], rows, found, held,
                                                 hash_key))
             result.statements = writer.statements if plan else []
             if plan or held is not None:
@@ -165,7 +165,7 @@ def _may_point(b: Bound, policy: Policy, source: str, column: str, kind: str) ->
     them all and they were deleted or their link column cleared already (saves a statement per link)."""
     if kind == "foreign_key":
         return True
-    t = b.store.table(source)
+    t = b.maps[source]
     return table_action(policy, t) != "delete" and t.column_action(column) is None
 
 

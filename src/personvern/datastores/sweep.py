@@ -111,7 +111,7 @@ class _Due:
 
     def before(self, name: str, anchor: str, day: date, seen: frozenset[str] = frozenset()) -> Clause | None:
         """Rows of ``name`` whose ``anchor`` date is before ``day``: on the table, or through a link."""
-        t = self.b.store.table(name)
+        t = self.b.maps[name]
         table = self.b.table(name)
         own = self._column(t, anchor)
         if own is not None:
@@ -190,7 +190,7 @@ def sweep(b: Bound, policy: Policy, as_of: date, *, dry_run: bool = False, plan:
         raise DatastoreError(f"datastore '{b.store.name}' is declared read_only: access only", field="read_only")
     result = SweepResult(b.store.name, as_of, dry_run or plan)
     for name in reversed(link_order(b)):
-        t = b.store.table(name)
+        t = b.maps[name]
         purpose = policy.purpose(t.purpose)
         action = purpose.retention.then if purpose is not None and purpose.retention is not None else "delete"
         entry = TableSweep(name, t.purpose, _rule_text(policy, t), action)
@@ -203,12 +203,13 @@ def sweep(b: Bound, policy: Policy, as_of: date, *, dry_run: bool = False, plan:
             result.statements.append(str(select(key).where(clause).compile(
                 dialect=b.engine.dialect, compile_kwargs={"literal_binds": True})) + ";")
             continue
-        with b.engine.connect() as c:
-            entry.due = int(c.execute(select(func.count()).select_from(b.table(name)).where(clause)).scalar_one())
-        if dry_run or not entry.due or action in ("review", "hand_over"):
+        if dry_run or action in ("review", "hand_over"):
+            with b.engine.connect() as c:
+                entry.due = int(c.execute(select(func.count()).select_from(b.table(name)).where(clause))
+                                .scalar_one())
             continue
-        entry.done = _run(b, t, clause, action, batch, purpose.retention.keep if purpose and purpose.retention
-                          else [])
+        entry.done = entry.due = _run(b, t, clause, action, batch,
+                                      purpose.retention.keep if purpose and purpose.retention else [])
     return result
 
 
