@@ -141,10 +141,13 @@ def _request(tp: LoadedPolicy, b: Bound, engine_url: str, people: list[Customer]
     from personvern.rights import requests as rq
 
     os.environ["SHOP_DATABASE_URL"] = b.engine.url.render_as_string(hide_password=False)
+    from personvern.datastores import engine_for
+
     schema = None
-    if engine_url.startswith("postgres"):
+    admin = engine_for(engine_url) if engine_url.startswith("postgres") else None
+    if admin is not None:
         schema = f"pv_bench_{uuid.uuid4().hex[:10]}"
-        with b.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
+        with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
             c.execute(text(f'CREATE SCHEMA "{schema}"'))
         db = engine_url.replace("postgresql://", "postgresql+psycopg://") + f"?options=-csearch_path%3D{schema}"
     else:
@@ -161,8 +164,8 @@ def _request(tp: LoadedPolicy, b: Bound, engine_url: str, people: list[Customer]
         return _median(one, people)
     finally:
         reg.close()
-        if schema:
-            with b.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
+        if admin is not None:
+            with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
                 c.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
 
 

@@ -74,7 +74,7 @@ def new_shop(engine_url: str, workdir: Path) -> str:
                 partial.unlink(missing_ok=True)
                 _migrate(f"sqlite:///{partial}")
                 partial.rename(cached)
-        target = workdir / "shop.sqlite"
+        target = workdir / f"shop-{uuid.uuid4().hex[:8]}.sqlite"
         shutil.copyfile(cached, target)
         return f"sqlite:///{target}"
     name = f"pv_shop_{uuid.uuid4().hex[:12]}"

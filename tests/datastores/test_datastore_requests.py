@@ -7,12 +7,15 @@ import json
 from collections.abc import Callable
 
 import pytest
-from bench.shop.fill import Customers
+from bench.shop.fill import Customers, fill
 from sqlalchemy import select
 
 from personvern import audit
-from personvern.datastores import Bound, access
+from personvern.datastores import Bound, access, open_datastore
+from personvern.datastores.requests import replay_datastores
+from personvern.policy import LoadedPolicy
 from personvern.register import Register
+from personvern.register.ledger import ledger
 from personvern.rights import handle
 from personvern.rights import requests as rq
 
@@ -80,3 +83,25 @@ def test_a_held_subject_keeps_its_shop_rows(tp_reg: Register, store: Bound, cust
     with store.engine.connect() as c:
         assert c.execute(select(store.table("auth_user").c.id).where(
             store.table("auth_user").c.email == liv.email)).all()
+
+
+@pytest.mark.promise("TP13c")
+def test_erasures_replay_erases_again_in_a_restored_shop(open_register: Callable[[str], Register],
+                                                         new_shop_url: Callable[[], str], tp: LoadedPolicy,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    shop = fill(new_shop_url(), 20, seed=3)
+    backup = fill(new_shop_url(), 20, seed=3)  # the same shop, as the backup taken before the erasure
+    monkeypatch.setenv("SHOP_DATABASE_URL", shop.url)
+    reg = open_register("tp-ecommerce")
+    kari = next(c for c in shop.registered() if c.orders)
+    ref = reg.add_subject("customer", {"email": kari.email})
+    handle.erase(reg, _verified(reg, "erasure", ref), ground="a", by="ola")
+    restored = open_datastore(tp.datastores[0], backup.url)
+    assert access(restored, {"email": [kari.email]}).tables != ()
+    monkeypatch.setenv("SHOP_DATABASE_URL", backup.url)  # the shop's database restored from the backup
+    dry = replay_datastores(reg, ledger(reg), dry_run=True)
+    assert dry["shop"]["people"] == 1 and access(restored, {"email": [kari.email]}).tables != ()
+    done = replay_datastores(reg, ledger(reg))
+    assert done["shop"]["people"] == 1 and done["shop"]["rows"]["deleted"] >= 3
+    assert access(restored, {"email": [kari.email]}).tables == ()
+    assert replay_datastores(reg, ledger(reg))["shop"]["people"] == 0  # idempotent

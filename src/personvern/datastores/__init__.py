@@ -27,6 +27,15 @@ __all__ = ["Bound", "DatastoreCopy", "DatastoreErasure", "SweepResult", "TableCo
 
 
 def open_datastore(declared: Declared, url: str | None = None) -> Bound:
-    """The datastore bound to its database: ``url``, else the one in its environment variable."""
+    """The datastore bound to its database: ``url``, else the one in its environment variable. The schema is
+    reflected once per process and URL (reflection costs more than a whole access request)."""
     store = declared.store
-    return bind(store, engine_for(url or url_of(store)))
+    target = url or url_of(store)
+    key = (declared.file, declared.at, store.name, target)
+    bound = _BOUND.get(key)
+    if bound is None or bound.store is not store:
+        bound = _BOUND[key] = bind(store, engine_for(target))
+    return bound
+
+
+_BOUND: dict[tuple[object, ...], Bound] = {}

@@ -58,6 +58,9 @@ def _create(url: str) -> Engine:
 
 def dispose_all() -> None:
     """Close every pooled connection (tests dropping their databases)."""
+    from personvern.datastores import _BOUND
+
+    _BOUND.clear()
     while _ENGINES:
         _ENGINES.popitem()[1].dispose()
 

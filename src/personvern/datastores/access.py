@@ -15,7 +15,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from graphlib import TopologicalSorter
 from typing import Any
 
 from sqlalchemy import Connection, and_, false, or_, select

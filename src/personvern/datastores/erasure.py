@@ -17,8 +17,10 @@ SQL it would run, changing nothing.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import hmac
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -174,24 +176,44 @@ def _clear(b: Bound, w: _Writer, t: TableMap, rows: dict[Any, dict[str, Any]], h
     executemany."""
     table = b.table(t.table)
     fixed: dict[str, Any] = {}
-    hashed: list[str] = []
+    per_row: list[str] = []  # hashed columns, and JSON columns losing only their mapped paths
     for column in table.columns:
         action = t.column_action(column.name)
         if action is None or column.name == t.key:
             continue
-        if action == "hash":
-            hashed.append(column.name)
+        if action == "hash" or (column.name in t.json_columns and column.name not in t.erase_columns):
+            per_row.append(column.name)
         else:
             fixed[column.name] = clear_value(t, column, action)
     keys = sorted(rows)
     if fixed:
         w.run(update(table).where(b.key(t.table).in_(keys)).values(fixed))
-    if hashed:
-        params = [{"_k": k, **{f"_h_{c}": keyed_hash(hash_key, rows[k][c], table.c[c]) for c in hashed}}
+    if per_row:
+        params = [{"_k": k, **{f"_v_{c}": _row_value(t, table.c[c], rows[k][c], hash_key) for c in per_row}}
                   for k in keys]
         w.run(update(table).where(b.key(t.table) == bindparam("_k"))
-              .values({c: bindparam(f"_h_{c}") for c in hashed}), params)
-    return [*fixed, *hashed]
+              .values({c: bindparam(f"_v_{c}") for c in per_row}), params)
+    return [*fixed, *per_row]
+
+
+def _row_value(t: TableMap, column: Any, value: Any, hash_key: bytes) -> Any:
+    if column.name in t.json_columns and column.name not in t.erase_columns:
+        return without_paths(value, t.json_columns[column.name])
+    return keyed_hash(hash_key, value, column)
+
+
+def without_paths(value: Any, paths: Mapping[str, str]) -> Any:
+    """A JSON document without the mapped (personal) paths; the rest of it stays, in its own type."""
+    was_text = isinstance(value, str | bytes)
+    doc = json.loads(value) if was_text else copy.deepcopy(value)
+    for path in paths:
+        *parents, last = path.split(".")
+        node = doc
+        for part in parents:
+            node = node.get(part) if isinstance(node, dict) else None
+        if isinstance(node, dict):
+            node.pop(last, None)
+    return json.dumps(doc, ensure_ascii=False) if was_text else doc
 
 
 def clear_value(t: TableMap, column: Any, action: str) -> Any:

@@ -26,7 +26,8 @@ from personvern.rights.hooks import access_hook, erasure_hook
 if TYPE_CHECKING:
     from personvern.register.store import Register
 
-__all__ = ["DatastoreErased", "datastore_access", "datastore_erasure", "hash_key", "subject_identifiers"]
+__all__ = ["DatastoreErased", "datastore_access", "datastore_erasure", "hash_key", "replay_datastores",
+           "subject_identifiers"]
 
 
 @register_event
@@ -97,3 +98,20 @@ def datastore_access(reg: Register, conn: Connection, *, subject_ref: str, subje
     ids = subject_identifiers(reg, conn, subject_id)
     return [access(open_datastore(d), ids, order_numbers=order_numbers)
             for d, unreachable in _reachable(reg) if unreachable is None]
+
+
+def replay_datastores(reg: Register, entries: list[Any], *, dry_run: bool = False) -> dict[str, Any]:
+    """After restoring a datastore: erase again everyone of the ledger ``entries`` found in it (by the keyed
+    hashes of their identifiers). Per datastore: people found and rows per outcome, or why not reached."""
+    from personvern.datastores.ledger import replay
+
+    lookups = {bytes.fromhex(h) for e in entries for h in e.lookups}
+    out: dict[str, Any] = {}
+    for declared, unreachable in _reachable(reg):
+        if unreachable:
+            out[declared.store.name] = unreachable
+            continue
+        done = replay(open_datastore(declared), reg.policy, lookups, reg.keys.lookup, hash_key=hash_key(reg),
+                      dry_run=dry_run)
+        out[declared.store.name] = {"people": done.people, "rows": done.counts()}
+    return out
