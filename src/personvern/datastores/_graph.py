@@ -35,6 +35,8 @@ class Bound:
     def __post_init__(self) -> None:
         self.maps = {t.table: t for t in self.store.tables}
         self._link_order: list[str] | None = None
+        self._delete_order: list[str] | None = None
+        self._pointing: dict[str, list[Edge]] = {}
         for t in self.store.tables:
             for kind, links in (("belongs_to", t.belongs_to), ("owns", t.owns)):
                 self.edges += [self._edge(t, link, kind) for link in links]
@@ -87,23 +89,28 @@ class Bound:
     def delete_order(self) -> list[str]:
         """Mapped tables with every referencing table before the tables it references: the order in which
         rows can be deleted without breaking a foreign key."""
-        try:
-            parents_first = list(TopologicalSorter(self.references()).static_order())
-        except CycleError as exc:
-            raise DatastoreError(f"datastore '{self.store.name}': foreign keys form a cycle ({exc.args[1]}); "
-                                 "personvern cannot order its deletes", field="tables") from None
-        return parents_first[::-1]
+        if self._delete_order is None:
+            try:
+                parents_first = list(TopologicalSorter(self.references()).static_order())
+            except CycleError as exc:
+                raise DatastoreError(f"datastore '{self.store.name}': foreign keys form a cycle ({exc.args[1]}); "
+                                     "personvern cannot order its deletes", field="tables") from None
+            self._delete_order = parents_first[::-1]
+        return self._delete_order
 
     def pointing_at(self, table: str) -> list[Edge]:
         """Columns of mapped tables that hold keys of ``table``: the mapping's links and the schema's foreign
         keys (an order's basket), so rows can be detached before the rows they point at go."""
+        if table in self._pointing:
+            return self._pointing[table]
         found = {(e.source, e.column): e for e in self.edges if e.target == table}
         for name in self.names():
             for fk in self.table(name).foreign_keys:
                 target, column = fk.target_fullname.split(".")[-2:]
                 if target == table and (name, fk.parent.name) not in found:
                     found[(name, fk.parent.name)] = Edge(name, fk.parent.name, table, column, "foreign_key")
-        return list(found.values())
+        self._pointing[table] = list(found.values())
+        return self._pointing[table]
 
 
 def bind(store: Datastore, engine: Engine) -> Bound:
