@@ -121,7 +121,7 @@ def sweep(policy: PolicyOpt, datastore: StoreOpt = None, url: UrlOpt = None,
           as_of: Annotated[str | None, typer.Option("--as-of", help="the day to sweep for (YYYY-MM-DD)")] = None,
           dry_run: Annotated[bool, typer.Option("--dry-run", help="count due rows per table and rule")] = False,
           plan: Annotated[bool, typer.Option("--plan", help="print the SQL that finds due rows")] = False,
-          batch: Annotated[int, typer.Option(help="rows per transaction (keyset batches)")] = 1000) -> None:
+          batch: Annotated[int, typer.Option(help="rows per transaction (keyset batches)")] = 5000) -> None:
     """Delete the rows whose retention has ended, per the purposes' rules and the mapped event columns."""
     from personvern.datastores import open_datastore
     from personvern.datastores import sweep as run_sweep
@@ -149,7 +149,7 @@ def plan_(policy: PolicyOpt, db: DbOpt = None, datastore: StoreOpt = None, url: 
         erase(policy, db=db, datastore=datastore, url=url, email=email, phone=phone, national_id=None,
               customer_number=None, plan=True)
     else:
-        sweep(policy, datastore=datastore, url=url, as_of=as_of, dry_run=False, plan=True, batch=1000)
+        sweep(policy, datastore=datastore, url=url, as_of=as_of, dry_run=False, plan=True, batch=5000)
 
 
 def _day(text: str | None) -> date:

@@ -10,7 +10,8 @@ the register cannot disagree); ``later_of`` is AND, ``earlier_of`` is OR, a NULL
 
 Tables go children and owned rows first (lines before orders, addresses before the orders that own them);
 each batch — ``SELECT`` the next keys after the last one, detach what points at them, ``DELETE`` — is one
-transaction, so a sweep killed half-way leaves whole batches and the next run goes on where it stopped.
+transaction, so a sweep killed half-way leaves whole batches and the next run goes on where it stopped. Rows
+nothing points at go with one ``DELETE ... WHERE key IN (SELECT key ... LIMIT n)`` per batch instead.
 A purpose whose ``then`` is reduce clears the personal columns instead; review and hand_over are counted only.
 """
 
@@ -21,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import DateTime, and_, func, or_, select, true, update
+from sqlalchemy import DateTime, and_, delete, func, or_, select, true, update
 from sqlalchemy.sql.elements import ColumnElement
 
 from personvern.datastores._graph import Bound
@@ -184,7 +185,7 @@ def rule_text(rule: Any) -> str:
 
 
 def sweep(b: Bound, policy: Policy, as_of: date, *, dry_run: bool = False, plan: bool = False,
-          batch: int = 1000) -> SweepResult:
+          batch: int = 5000) -> SweepResult:
     """Delete (or reduce) every due row; ``dry_run`` counts per table and rule; ``plan`` returns the SQL."""
     if b.store.read_only and not (dry_run or plan):
         raise DatastoreError(f"datastore '{b.store.name}' is declared read_only: access only", field="read_only")
@@ -215,7 +216,9 @@ def sweep(b: Bound, policy: Policy, as_of: date, *, dry_run: bool = False, plan:
 
 def _run(b: Bound, t: TableMap, clause: Clause, action: str, batch: int, keep: list[str]) -> int:
     table, key = b.table(t.table), b.key(t.table)
-    edges = b.pointing_at(t.table)
+    edges = [e for e in b.pointing_at(t.table) if b.col(e.source, e.column).nullable and e.source != t.table]
+    if action == "delete" and not edges and b.dialect != "mysql":
+        return _delete_in_place(b, t, clause, batch)
     done, last = 0, None
     while True:
         q = select(key).where(clause, key > last if last is not None else true()).order_by(key).limit(batch)
@@ -225,9 +228,8 @@ def _run(b: Bound, t: TableMap, clause: Clause, action: str, batch: int, keep: l
                 return done
             for e in edges:
                 column = b.col(e.source, e.column)
-                if column.nullable and e.source != t.table:
-                    targets = keys if e.to == t.key else select(table.c[e.to]).where(key.in_(keys))
-                    c.execute(update(b.table(e.source)).where(column.in_(targets)).values({e.column: None}))
+                targets = keys if e.to == t.key else select(table.c[e.to]).where(key.in_(keys))
+                c.execute(update(b.table(e.source)).where(column.in_(targets)).values({e.column: None}))
             if action == "reduce":
                 values = {col.name: clear_value(t, col, "null") for col in table.columns
                           if t.column_action(col.name) is not None and t.columns.get(col.name) not in keep
@@ -241,3 +243,16 @@ def _run(b: Bound, t: TableMap, clause: Clause, action: str, batch: int, keep: l
             return done
 
 
+
+
+def _delete_in_place(b: Bound, t: TableMap, clause: Clause, batch: int) -> int:
+    """Rows nothing points at: one ``DELETE ... WHERE key IN (SELECT key ... LIMIT n)`` per batch (MariaDB
+    refuses LIMIT in such a subquery and takes the two-statement path)."""
+    table, key = b.table(t.table), b.key(t.table)
+    done = 0
+    while True:
+        with b.engine.begin() as c:
+            n = c.execute(delete(table).where(key.in_(select(key).where(clause).order_by(key).limit(batch)))).rowcount
+        done += n
+        if n < batch:
+            return done
