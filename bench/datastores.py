@@ -64,6 +64,17 @@ def _median(fn: Callable[[Customer], Any], people: list[Customer]) -> float:
     return statistics.median(times)
 
 
+def _paired(raw: Callable[[Customer], Any], ours: Callable[[Customer], Any], first: list[Customer],
+            second: list[Customer]) -> tuple[float, float]:
+    """Medians of raw and ours, run alternately (raw on ``first[i]``, then ours on ``second[i]``), so a machine
+    shared with other work loads both sides alike."""
+    raw_t, ours_t = [], []
+    for a, b in zip(first, second, strict=False):
+        raw_t.append(_median(raw, [a]))
+        ours_t.append(_median(ours, [b]))
+    return statistics.median(raw_t), statistics.median(ours_t)
+
+
 def raw_access(b: Bound, person: Customer) -> dict[str, list[Any]]:
     """What a developer writes by hand for one customer's rows: one SELECT per table, ids passed along."""
     out: dict[str, list[Any]] = {}
@@ -224,12 +235,12 @@ def run(engine_url: str, sizes: list[int], *, samples: int = SAMPLES) -> list[di
                 for p in people[:3]:  # warm the caches and the engine's plans on both sides
                     raw_access(b, p)
                     access(b, {"email": [p.email]})
-                raw = _median(lambda p, b=b: raw_access(b, p), people)  # type: ignore[misc]
-                ours = _median(lambda p, b=b: access(b, {"email": [p.email]}), people)  # type: ignore[misc]
+                raw, ours = _paired(lambda p, b=b: raw_access(b, p),  # type: ignore[misc]
+                                    lambda p, b=b: access(b, {"email": [p.email]}), people, people)  # type: ignore[misc]
                 rows.append(_row("datastore.access", engine, size, raw, ours))
-                raw = _median(lambda p, b=b: raw_erase(b, p), _people(shop, samples, used))  # type: ignore[misc]
-                ours = _median(lambda p, b=b: erase(b, tp.policy, {"email": [p.email]}, hash_key=KEY),  # type: ignore[misc]
-                               _people(shop, samples, used))
+                raw, ours = _paired(lambda p, b=b: raw_erase(b, p),  # type: ignore[misc]
+                                    lambda p, b=b: erase(b, tp.policy, {"email": [p.email]}, hash_key=KEY),  # type: ignore[misc]
+                                    _people(shop, samples, used), _people(shop, samples, used))
                 rows.append(_row("datastore.erase", engine, size, raw, ours))
                 request = _request(tp, b, engine_url, _people(shop, samples, used), work)
                 rows.append(_row("rights.erase+datastore (request e2e)", engine, size, raw, request))
