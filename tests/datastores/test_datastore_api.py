@@ -8,13 +8,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-
 from bench.shop.fill import Customers
+
 from personvern.datastores import Bound
 from personvern.register import Register
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "web"))
-from web_api_support import make_api  # noqa: E402
+from web_api_support import make_api
 
 
 @pytest.fixture
