@@ -27,8 +27,20 @@ from personvern.policy.retention import BUILTIN_ANCHORS
 if TYPE_CHECKING:
     from personvern.policy.model import Policy
 
-__all__ = ["ColumnAction", "DEFAULT_IDENTIFIERS", "Datastore", "Declared", "IdentifierKind", "KeyValue", "Link",
-           "Mapping", "TableAction", "TableMap", "load_datastores", "load_mapping"]
+__all__ = [
+    "DEFAULT_IDENTIFIERS",
+    "ColumnAction",
+    "Datastore",
+    "Declared",
+    "IdentifierKind",
+    "KeyValue",
+    "Link",
+    "Mapping",
+    "TableAction",
+    "TableMap",
+    "load_datastores",
+    "load_mapping",
+]
 
 IdentifierKind = Literal["email", "phone", "national_id", "customer_number", "order_number"]
 DEFAULT_IDENTIFIERS: tuple[IdentifierKind, ...] = ("email", "phone", "customer_number", "order_number")

@@ -21,8 +21,17 @@ from sqlalchemy import Connection
 if TYPE_CHECKING:
     from personvern.register.store import Register
 
-__all__ = ["ACCESS_HOOKS", "AccessHook", "BUILTIN", "ERASURE_HOOKS", "ErasureHook", "access_hook", "erasure_hook",
-           "run_access", "run_erasure"]
+__all__ = [
+    "ACCESS_HOOKS",
+    "BUILTIN",
+    "ERASURE_HOOKS",
+    "AccessHook",
+    "ErasureHook",
+    "access_hook",
+    "erasure_hook",
+    "run_access",
+    "run_erasure",
+]
 
 
 class ErasureHook(Protocol):
