@@ -23,7 +23,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -191,7 +191,7 @@ def _sweep_as_of(b: Bound) -> date:
 
 def raw_sweep(b: Bound, as_of: date) -> None:
     """Hand-written set-based sweep with the same outcome, in one transaction."""
-    c36 = datetime.combine(as_of - relativedelta(months=36) + timedelta(days=1), datetime.min.time(), UTC)
+    c36 = datetime.combine(as_of - relativedelta(months=36), datetime.min.time(), UTC)  # due the day after
     c_book = datetime(as_of.year - 5, 1, 1, tzinfo=UTC)  # 5 years after the end of the year of the sale
     if b.dialect != "postgresql":
         c36, c_book = c36.replace(tzinfo=None), c_book.replace(tzinfo=None)

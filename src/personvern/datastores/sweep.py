@@ -31,12 +31,23 @@ from personvern.datastores.erasure import clear_value
 from personvern.errors import DatastoreError
 from personvern.policy.datastores import TableMap
 from personvern.policy.model import Policy
-from personvern.policy.retention import After, EarlierOf, LaterOf, Retention, Statute, Until, _add
-from personvern.policy.statutes import STATUTES
+from personvern.policy.retention import (
+    After,
+    EarlierOf,
+    Facts,
+    LaterOf,
+    Retention,
+    Statute,
+    Until,
+    anchors,
+    parse_year_end,
+    retention_end,
+)
 
 __all__ = ["SweepResult", "TableSweep", "due_clause", "sweep"]
 
 Clause = ColumnElement[bool]
+_EARLY = date(1900, 1, 1)
 
 
 @dataclass
@@ -81,26 +92,37 @@ def cutoff(end: Callable[[date], date], as_of: date) -> date:
 
 
 class _Due:
-    """Builds the due predicate of one table: anchors resolved to event columns on it or along its links."""
+    """Builds the due predicate of one table: anchors resolved to event columns on it or along its links.
 
-    def __init__(self, b: Bound, as_of: date) -> None:
-        self.b, self.as_of = b, as_of
+    Each leaf's cut-off is found by bisection over ``policy.retention.retention_end`` itself (Regulation
+    1182/71 counting, accounting year ends, ``until`` the day after the event), so the sweep cannot drift from
+    the register's rules."""
+
+    def __init__(self, b: Bound, as_of: date, year_end: tuple[int, int] = (12, 31)) -> None:
+        self.b, self.as_of, self.year_end = b, as_of, year_end
+
+    def _end(self, rule: Any, anchor: str, day: date) -> date:
+        """The rule's end with ``anchor`` on ``day`` and every other anchor long past."""
+        events = dict.fromkeys(anchors(rule), _EARLY)
+        events[anchor] = day
+        facts = Facts(collected=day if anchor == "collection" else _EARLY, events=events,
+                      last_activity=day if anchor == "last_activity" else None, year_end=self.year_end)
+        end = retention_end(rule, facts)
+        return end if end is not None else date.max
+
+    def _leaf(self, name: str, rule: Any, anchor: str) -> Clause | None:
+        return self.before(name, anchor, cutoff(lambda d: self._end(rule, anchor, d), self.as_of))
 
     def rule(self, name: str, rule: Any) -> Clause | None:
         if isinstance(rule, Retention):
             rule = rule.rule
-        if isinstance(rule, After):
-            delta, counted = rule.period.delta, rule.counted
-            return self.before(name, rule.after, cutoff(lambda d: _add(d, delta, counted), self.as_of))
-        if isinstance(rule, Statute):
-            st = STATUTES[rule.statute]
-            return self.before(name, rule.after, cutoff(lambda d: _add(d, st.period, st.counted), self.as_of))
+        if isinstance(rule, After | Statute):
+            return self._leaf(name, rule, rule.after)
         if isinstance(rule, Until):
-            happened = self.before(name, rule.until, self.as_of + timedelta(days=1))
+            happened = self._leaf(name, rule, rule.until)
             if happened is None or rule.at_least is None:
                 return happened
-            delta = rule.at_least.delta
-            floor = self.before(name, "collection", cutoff(lambda d: d + delta, self.as_of))
+            floor = self._leaf(name, rule, "collection")
             return None if floor is None else and_(happened, floor)
         if isinstance(rule, LaterOf):
             parts = [self.rule(name, r) for r in rule.later_of]
@@ -158,7 +180,7 @@ def due_clause(b: Bound, policy: Policy, t: TableMap, as_of: date) -> tuple[Clau
     purpose = policy.purpose(t.purpose)
     if purpose is None or purpose.retention is None:
         return None, f"purpose '{t.purpose}' declares no retention"
-    clause = _Due(b, as_of).rule(t.table, purpose.retention)
+    clause = _Due(b, as_of, parse_year_end(policy.settings.accounting_year_end)).rule(t.table, purpose.retention)
     if clause is None:
         return None, "no mapped event column dates the rule's anchors (events:)"
     return clause, ""
