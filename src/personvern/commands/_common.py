@@ -12,10 +12,9 @@ import typer
 from rich.console import Console
 
 from personvern.errors import PersonvernError, PolicyError
-from personvern.policy import load_policy
-from personvern.policy.model import Policy
 
 if TYPE_CHECKING:
+    from personvern.policy.model import Policy
     from personvern.register import Register
 
 err = Console(stderr=True, soft_wrap=True)
@@ -37,6 +36,8 @@ def fail(message: str) -> NoReturn:
 
 def load(path: Path) -> Policy:
     """The policy, or every problem as file:line: field: message and exit 1."""
+    from personvern.policy import load_policy
+
     try:
         loaded = load_policy(path)
     except PolicyError as exc:
