@@ -16,6 +16,7 @@ import typer
 
 from personvern.commands._common import PolicyOpt, err, out
 from personvern.commands._common import ensure_master_key as _master_key
+from personvern.commands._common import forget_new_key
 from personvern.commands._common import load as _load
 from personvern.errors import PersonvernError, PolicyError
 
@@ -159,8 +160,9 @@ def import_(
 
     url = database_url(db)
     loaded = _load(policy)
+    created = None
     try:
-        _master_key(url)
+        created = _master_key(url)
         with Register.open(loaded, url) as reg:
             if not out.is_terminal:
                 report = import_file(reg, file, strict=strict, batch=batch)
@@ -173,6 +175,7 @@ def import_(
 
                     report = import_file(reg, file, strict=strict, batch=batch, progress=advance)
     except PersonvernError as exc:
+        forget_new_key(created, url)
         err.print(f"error: {exc}", markup=False, highlight=False)
         raise typer.Exit(1) from None
     for bad in report.errors:
