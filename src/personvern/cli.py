@@ -14,9 +14,8 @@ from typing import Annotated
 
 import typer
 
-from personvern.commands._common import PolicyOpt, err, out
+from personvern.commands._common import PolicyOpt, err, forget_new_key, out
 from personvern.commands._common import ensure_master_key as _master_key
-from personvern.commands._common import forget_new_key
 from personvern.commands._common import load as _load
 from personvern.errors import PersonvernError, PolicyError
 
