@@ -19,7 +19,6 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 from sqlalchemy import select
 
-from personvern import audit
 from personvern.errors import NotFound, PersonvernError, RegisterError
 from personvern.register import Register
 from personvern.register import schema as t
@@ -122,7 +121,8 @@ def home(who: Who) -> Response:
 # -- lookup and the subject view (agents) -----------------------------------------------------------------
 
 @router.get("/lookup", response_class=HTMLResponse)
-def lookup_page(request: Request, who: Annotated[Principal, Depends(AGENT)], q: str = "") -> Response:
+def lookup_page(request: Request, who: Who, q: str = "") -> Response:
+    """Find a customer: agents with a caller on the line, the privacy officer with a letter in hand."""
     reg = acting_register(request, who)
     return page(request, "console/lookup.html", ctx(who, q=q, active="lookup",
                                                    purpose=reg.policy.purpose(service_purpose(reg))),
@@ -130,7 +130,7 @@ def lookup_page(request: Request, who: Annotated[Principal, Depends(AGENT)], q: 
 
 
 @router.get("/lookup/results", response_class=HTMLResponse)
-def lookup_results(request: Request, who: Annotated[Principal, Depends(AGENT)], q: str = "") -> Response:
+def lookup_results(request: Request, who: Who, q: str = "") -> Response:
     """The fragment the lookup page fetches as the agent types (TZ10); audited per lookup."""
     reg = acting_register(request, who)
     hits, problem = [], None
@@ -309,18 +309,6 @@ def sweep_preview(request: Request, who: Annotated[Principal, Depends(OFFICER)],
                 title=translate(lang_of(request), "nav.sweep"))
 
 
-@router.get("/audit", response_class=HTMLResponse)
-def audit_trail(request: Request, who: Annotated[Principal, Depends(OFFICER)], subject: str | None = None,
-                actor: str | None = None, limit: int = 200) -> Response:
-    reg = acting_register(request, who)
-    with reg.engine.connect() as c:
-        rows = audit.entries(c, subject or None, actor=actor or None, limit=max(1, min(limit, 1000)),
-                             newest_first=True)
-    return page(request, "console/audit.html", ctx(who, rows=rows, subject=subject or "", actor=actor or "",
-                                                  active="audit"),
-                title=translate(lang_of(request), "nav.audit"))
-
-
 @router.get("/policy", response_class=HTMLResponse)
 def policy_page(request: Request, who: Annotated[Principal, Depends(OFFICER)], show: str = "notice") -> Response:
     from personvern.notice import render_notice, render_ropa
@@ -335,6 +323,8 @@ def policy_page(request: Request, who: Annotated[Principal, Depends(OFFICER)], s
 
 
 # The request desk (verify, extend, refuse, carry out, rectify, decide) lives in its own module.
+from personvern.web.console_audit import router as _audit  # noqa: E402
 from personvern.web.console_requests import router as _desk  # noqa: E402
 
 router.include_router(_desk)
+router.include_router(_audit)
