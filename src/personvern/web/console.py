@@ -311,12 +311,14 @@ def sweep_preview(request: Request, who: Annotated[Principal, Depends(OFFICER)],
 
 @router.get("/policy", response_class=HTMLResponse)
 def policy_page(request: Request, who: Annotated[Principal, Depends(OFFICER)], show: str = "notice") -> Response:
-    from personvern.notice import render_notice, render_ropa
+    from personvern.notice import render_notice
     from personvern.web.public import _body_of
 
+    if show == "ropa":  # the Art. 30 record has its own page (console_ropa.py)
+        return RedirectResponse("/console/policy/ropa", 303)
     reg = acting_register(request, who)
     lang = "en" if lang_of(request) == "en" else "nb"
-    html = render_ropa(reg.policy, "html", lang) if show == "ropa" else render_notice(reg.policy, lang, "html")
+    html = render_notice(reg.policy, lang, "html")
     return page(request, "console/policy.html", ctx(who, document=Markup(_body_of(str(html))), show=show,
                                                    active="policy"),
                 title=translate(lang, "nav.policy"))
@@ -325,6 +327,8 @@ def policy_page(request: Request, who: Annotated[Principal, Depends(OFFICER)], s
 # The request desk (verify, extend, refuse, carry out, rectify, decide) lives in its own module.
 from personvern.web.console_audit import router as _audit  # noqa: E402
 from personvern.web.console_requests import router as _desk  # noqa: E402
+from personvern.web.console_ropa import router as _ropa  # noqa: E402
 
 router.include_router(_desk)
 router.include_router(_audit)
+router.include_router(_ropa)
