@@ -66,29 +66,24 @@ def _day(text: str | None) -> date | None:
 
 
 def _filters(reg: Register, person: str, staff: str, kind: str, start: str | None, end: str | None) -> Filters:
-    from personvern.service.lookup import lookup, profile
+    from personvern.service.lookup import lookup
     from personvern.web.console import service_purpose
 
     found = Filters(person.strip(), staff.strip(), kind if kind in EVENTS_EN else "", _day(start), _day(end))
     if not found.person:
         return found
-    refs: list[str] = []
     if len(found.person) == UUID_LENGTH and found.person.count("-") == 4:
-        refs = [found.person]
-    else:
-        try:
-            refs = [h.subject for h in lookup(reg, found.person, purpose=service_purpose(reg)) if h.subject]
-        except PersonvernError:
-            refs = []
-    if not refs:
+        found.subject_ref = found.person  # a link from a row: the id itself (an erased customer has no other)
+        return found
+    try:
+        hits = [h for h in lookup(reg, found.person, purpose=service_purpose(reg)) if h.subject]
+    except PersonvernError:
+        hits = []
+    if not hits:
         found.unknown_person = True
         found.subject_ref = "-"  # matches nothing: an unknown person shows an empty log, not everybody's
         return found
-    found.subject_ref = refs[0]
-    try:
-        found.subject_name = profile(reg, refs[0], purpose=service_purpose(reg)).name
-    except PersonvernError:  # an erased customer: the log still names the id
-        found.subject_name = None
+    found.subject_ref, found.subject_name = hits[0].subject, hits[0].name
     return found
 
 

@@ -124,6 +124,7 @@ EVENTS_NB: dict[str, str] = {
     "suppression.added": "Lagt på sperreliste", "sweep.completed": "Slettejobben kjørt",
     "web.staff_user_changed": "Ansattbruker endret", "web.staff_user_created": "Ansattbruker opprettet",
     "web.token_created": "API-nøkkel laget", "web.token_revoked": "API-nøkkel trukket tilbake",
+    "outbox.acknowledged": "Utsending kvittert ut", "outbox.retried": "Utsending prøvd på nytt",
 }
 EVENTS_EN: dict[str, str] = {
     "alarm_contact.added": "Alarm contact added", "audit.pruned": "Old log entries deleted",
@@ -145,6 +146,7 @@ EVENTS_EN: dict[str, str] = {
     "suppression.added": "Added to the suppression list", "sweep.completed": "Deletion job ran",
     "web.staff_user_changed": "Staff user changed", "web.staff_user_created": "Staff user created",
     "web.token_created": "API token created", "web.token_revoked": "API token revoked",
+    "outbox.acknowledged": "Message acknowledged", "outbox.retried": "Message retried",
 }
 EVENTS = {"nb": EVENTS_NB, "en": EVENTS_EN}
 
