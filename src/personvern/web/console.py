@@ -165,11 +165,47 @@ def subject_page(request: Request, who: Principal, ref: str, *, done: str | None
                              .order_by(t.requests.c.received_at.desc())).all()
     return page(request, "console/subject.html",
                 ctx(who, view=view, disclosures=disclosures, requests=requests, today=reg.today(),
+                    waits_for=awaited_events(reg, lang), contact_now=contact_now(reg, ref, lang),
                     flash=translate(lang, done) if done else None, active="lookup", kind_name=kind_namer(reg, lang),
                     purpose_name=lambda key: _purpose_name(reg, key, lang), case_kinds=CASE_KINDS,
                     case_purposes=_case_purposes(reg, view.kind, lang),
                     problem=problem(lang, error) if error else None),
                 title=view.name or translate(lang, "subject.title"), status=status_of(error) if error else 200)
+
+
+def awaited_events(reg: Register, lang: str) -> dict[str, str]:
+    """Per purpose, the event(s) its retention waits for, in words ("kundeservicesaken er avsluttet")."""
+    from personvern.notice.wording import join
+    from personvern.policy.retention import anchors
+
+    named: dict[str, str] = {}
+    for p in reg.policy.purposes:
+        labels = [reg.policy.events[a] for a in sorted(anchors(p.retention)) if a in reg.policy.events] if (
+            p.retention) else []
+        if labels:
+            named[p.key] = join([getattr(x, lang if lang == "en" else "nb") for x in labels], lang, "or")
+    return named
+
+
+def contact_now(reg: Register, ref: str, lang: str) -> list[dict[str, Any]]:
+    """"May I send this customer an SMS / call them now?": the consent rules' answer (``may_contact``) for every
+    marketing purpose and channel of the policy, with the reason in the reader's language."""
+    from personvern.consent import may_contact
+
+    answers = []
+    for p in reg.policy.purposes:
+        if p.marketing is None:
+            continue
+        for channel in ("sms", "phone", "email", "post"):
+            if channel not in p.marketing.channels:
+                continue
+            try:
+                d = may_contact(reg, ref, p.key, channel)
+            except PersonvernError:
+                continue
+            answers.append({"purpose": p.name(lang), "channel": channel, "allowed": d.allowed,
+                            "reason": d.reason if lang == "en" else d.reason_nb})
+    return answers
 
 
 def _case_purposes(reg: Register, kind: str, lang: str) -> list[tuple[str, str]]:
@@ -192,12 +228,15 @@ def _act(request: Request, who: Principal, ref: str, done: str, action: Any, *ar
 
 @router.post("/subjects/{ref}/contact")
 def log_contact_action(request: Request, ref: str, who: Annotated[Principal, Depends(AGENT)],
-                       channel: Annotated[str, Form()] = "phone", direction: Annotated[str, Form()] = "in") -> Response:
+                       channel: Annotated[str, Form()] = "phone", direction: Annotated[str, Form()] = "in",
+                       note: Annotated[str, Form()] = "") -> Response:
+    """Log a contact with a note: the note of an e-mail, chat, SMS or letter is stored under the service
+    purpose; a phone call is logged as a fact only (the library refuses what was said, and says why)."""
     from personvern.service.contact import log_contact
 
     reg = acting_register(request, who)
     return _act(request, who, ref, "done.contact", log_contact, ref, channel=channel, direction=direction,
-                purpose=service_purpose(reg), by=who.actor)
+                purpose=service_purpose(reg), by=who.actor, text=note.strip() or None)
 
 
 @router.post("/subjects/{ref}/restrict")
@@ -213,13 +252,13 @@ def restrict_action(request: Request, ref: str, who: Annotated[Principal, Depend
 
 @router.post("/subjects/{ref}/cases")
 def open_case_action(request: Request, ref: str, who: Who, kind: Annotated[str, Form()] = "",
-                     purpose: Annotated[str, Form()] = "") -> Response:
+                     purpose: Annotated[str, Form()] = "", description: Annotated[str, Form()] = "") -> Response:
     """Open a service or complaint case on the profile (TZ8); its record is kept until the case is closed,
     and at least 30 days after (TP3)."""
     from personvern.service.cases import open_case
 
     return _act(request, who, ref, "done.case_opened", open_case, subject=ref, kind=kind, purpose=purpose,
-                by=who.actor)
+                by=who.actor, description=description.strip() or None)
 
 
 @router.post("/subjects/{ref}/cases/{case}/close")

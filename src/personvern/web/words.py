@@ -43,6 +43,8 @@ NB: dict[str, str] = {
     "contact.now": "Kan vi kontakte kunden nå?", "contact.allowed": "Ja", "contact.refused": "Nei",
     "contact.channel.sms": "SMS", "contact.channel.phone": "Ringe", "contact.channel.email": "E-post",
     "contact.channel.post": "Brev", "contact.for": "for «{purpose}»",
+    "contact.phone_fact": "En telefonsamtale logges bare som at den fant sted; notat lagres for e-post, chat, "
+                          "SMS og brev.",
     "contact.note": "Notat (valgfritt)", "contact.note_hint": "Kort hva samtalen gjaldt. Lagres under formålet.",
     "case.description": "Beskrivelse", "case.description_hint": "Hva gjelder saken?",
     # sizes
@@ -88,6 +90,8 @@ EN: dict[str, str] = {
     "contact.now": "May we contact the customer now?", "contact.allowed": "Yes", "contact.refused": "No",
     "contact.channel.sms": "SMS", "contact.channel.phone": "Call", "contact.channel.email": "E-mail",
     "contact.channel.post": "Letter", "contact.for": "for “{purpose}”",
+    "contact.phone_fact": "A phone call is logged only as having happened; a note is kept for e-mail, chat, SMS "
+                          "and letters.",
     "contact.note": "Note (optional)", "contact.note_hint": "Briefly what the call was about. Kept under the purpose.",
     "case.description": "Description", "case.description_hint": "What is the case about?",
     "size.bytes": "{n} bytes", "size.kb": "{n} kB", "size.mb": "{n} MB",
@@ -155,3 +159,13 @@ def event_name(action: str, lang: str) -> str:
     """An audit event's name in words; an add-on's unknown event reads as its code without dots."""
     found = EVENTS["en" if lang == "en" else "nb"].get(action)
     return found or action.replace(".", " ").replace("_", " ").capitalize()
+
+
+def human_size(n: int, lang: str) -> str:
+    """``52 byte``, ``1,5 kB``, ``2,3 MB`` (a comma in Norwegian); never ``0.0 kB``."""
+    table = EN if lang == "en" else NB
+    if n < 1000:
+        return table["size.bytes"].format(n=n)
+    value, key = (n / 1000, "size.kb") if n < 1_000_000 else (n / 1_000_000, "size.mb")
+    number = f"{value:.1f}" if value < 10 else f"{value:.0f}"
+    return table[key].format(n=number if lang == "en" else number.replace(".", ","))
