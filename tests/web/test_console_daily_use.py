@@ -57,10 +57,13 @@ def test_the_profile_shows_the_call_in_oslo_time_and_no_internal_codes(site: Sit
     staff_login(agent, "agent")
     url = f"/console/subjects/{site.demo.demo_subject}"
     token = form_token(agent.get(url).text)
-    agent.post(f"{url}/contact", data={"csrf": token, "channel": "phone", "direction": "in",
+    agent.post(f"{url}/contact", data={"csrf": token, "channel": "email", "direction": "in",
                                        "note": "Spurte om levering"})
+    refused = agent.post(f"{url}/contact", data={"csrf": token, "channel": "phone", "note": "Hva som ble sagt"})
+    assert refused.status_code == 400 and "Traceback" not in refused.text  # a call is a fact only, explained
     html = agent.get(url).text
     [logged] = contacts(site.reg, site.demo.demo_subject)[:1]
+    assert logged.channel == "email" and logged.record is not None  # the note is kept under the purpose
     assert local_time(logged.at, "nb") in html
     text = _visible(html)
     assert not PROMISE_ID.search(text), PROMISE_ID.search(text)
