@@ -122,15 +122,33 @@ def contact_check(subject: SubjectArg, purpose: PurposeArg, channel: ChannelArg,
 
 def campaign_command(purpose: PurposeArg, channel: ChannelArg, policy: PolicyOpt, db: DbOpt = None,
                      count: Annotated[bool, typer.Option("--count", help="only the counts per decision")] = False,
-                     at: Annotated[datetime | None, typer.Option(help="when (ISO; naive = UTC)")] = None) -> None:
-    """Filter every subject for a campaign: counts per decision code, then the refs that may be contacted."""
+                     at: Annotated[datetime | None, typer.Option(help="when (ISO; naive = UTC)")] = None,
+                     base_url: Annotated[str | None, typer.Option(
+                         "--base-url", help="the portal's public URL: print each recipient's one-click unsubscribe "
+                         "link and its List-Unsubscribe header values (RFC 8058)")] = None) -> None:
+    """Filter every subject for a campaign: counts per decision code, then the refs that may be contacted.
+
+    Every marketing message must offer an easy opt-out (markedsføringsloven § 15): with --base-url each line is
+    ref, unsubscribe link, and the List-Unsubscribe / List-Unsubscribe-Post header values, tab-separated. The
+    link works without login and is recorded in the consent ledger."""
     from personvern.consent import campaign
 
     with register(policy, db) as reg:
         result = campaign(reg, purpose, channel, at=_utc(at), count_only=count)
+        links = None
+        if base_url and not count:
+            from personvern.consent.unsubscribe import unsubscribe_links
+
+            links = unsubscribe_links(reg, base_url, purpose, channel, result.allowed)
     for code, n in sorted(result.counts.items(), key=lambda kv: (-kv[1], kv[0])):
         say(f"# {code}: {n}")
     say(f"# allowed {result.allowed_count} of {result.total}")
+    if links is not None:
+        say("# ref\tunsubscribe link\tList-Unsubscribe\tList-Unsubscribe-Post")
+        for link in links:
+            say("\t".join([link.subject, link.url, link.headers.get("List-Unsubscribe", ""),
+                           link.headers.get("List-Unsubscribe-Post", "")]))
+        return
     for ref in result.allowed:
         say(ref)
 

@@ -45,6 +45,7 @@ __all__ = [
     "RequestLine",
     "RestrictionLine",
     "detect_kinds",
+    "display_name",
     "lookup",
     "profile",
 ]
@@ -223,6 +224,15 @@ def _hit_name(reg: Register, c: Connection, ref: str, purpose: str) -> str | Non
     records = c.execute(select(t.records).where(t.records.c.subject_id == sid, t.records.c.state == "active")
                         .order_by(t.records.c.id.desc())).all()
     return _name(reg, c, sid, [r for r in records if not hidden(r)])[0]
+
+
+def display_name(reg: Register, subject: str) -> str | None:
+    """The subject's name for a greeting ("Hei, Kari!"): the newest active record holding ``user.name``."""
+    with reg.engine.connect() as c:
+        sid = reg.subject_id(c, subject)
+        records = c.execute(select(t.records).where(t.records.c.subject_id == sid, t.records.c.state == "active")
+                            .order_by(t.records.c.id.desc())).all()
+        return _name(reg, c, sid, list(records))[0]
 
 
 # -- profile --------------------------------------------------------------------------------------------

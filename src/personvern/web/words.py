@@ -55,8 +55,8 @@ NB: dict[str, str] = {
     "alle kanaler er slått av.", "portal.outcome": "Utfall", "portal.empty_export": "Kopien er tom fordi vi "
     "ikke lenger har opplysninger om deg, eller bare opplysninger som er forseglet etter bokføringsloven.",
     "unsubscribe.title": "Avmelding", "unsubscribe.confirm": "Meld meg av",
-    "unsubscribe.lead": "Meld deg av {purpose} på {channel}. Du trenger ikke logge inn.",
-    "unsubscribe.done": "Du er meldt av. Vi sender deg ikke flere slike meldinger på {channel}.",
+    "unsubscribe.lead": "Meld deg av «{purpose}» ({channel}). Du trenger ikke logge inn.",
+    "unsubscribe.done": "Du er meldt av. Vi sender deg ikke flere slike meldinger ({channel}).",
     "unsubscribe.invalid": "Lenken er ugyldig eller ødelagt. Logg inn på Mine sider for å velge kanaler.",
 }
 
@@ -100,8 +100,8 @@ EN: dict[str, str] = {
     "portal.outcome": "Outcome", "portal.empty_export": "The copy is empty because we no longer hold data about "
     "you, or only records sealed under the Bookkeeping Act.",
     "unsubscribe.title": "Unsubscribe", "unsubscribe.confirm": "Unsubscribe me",
-    "unsubscribe.lead": "Unsubscribe from {purpose} by {channel}. No login needed.",
-    "unsubscribe.done": "You are unsubscribed. We will send no more such messages by {channel}.",
+    "unsubscribe.lead": "Unsubscribe from “{purpose}” ({channel}). No login needed.",
+    "unsubscribe.done": "You are unsubscribed. We will send no more such messages ({channel}).",
     "unsubscribe.invalid": "The link is invalid or broken. Log in to My pages to choose channels.",
 }
 
