@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 # The library's choices, spelled out so that `--help` loads no database code (tests/cli keeps them equal).
 KINDS = ("access", "rectification", "erasure", "restriction", "objection", "portability")
-CHANNELS = ("portal", "email", "letter", "phone", "api")
+CHANNELS = ("portal", "email", "letter", "phone", "api", "staff")
 METHODS = ("email_code", "email_link", "id_document", "portal_session")
 RESTRICTION_GROUNDS = ("accuracy", "unlawful", "legal_claims", "objection")
 # The group's --policy is optional so that every sub-command's --help works without one; a sub-command that
