@@ -129,6 +129,7 @@ EVENTS_NB: dict[str, str] = {
     "web.staff_user_changed": "Ansattbruker endret", "web.staff_user_created": "Ansattbruker opprettet",
     "web.token_created": "API-nøkkel laget", "web.token_revoked": "API-nøkkel trukket tilbake",
     "outbox.acknowledged": "Utsending kvittert ut", "outbox.retried": "Utsending prøvd på nytt",
+    "event.cancelled": "Hendelse fjernet", "event.moved": "Hendelse flyttet til en annen dato",
 }
 EVENTS_EN: dict[str, str] = {
     "alarm_contact.added": "Alarm contact added", "audit.pruned": "Old log entries deleted",
@@ -151,6 +152,7 @@ EVENTS_EN: dict[str, str] = {
     "web.staff_user_changed": "Staff user changed", "web.staff_user_created": "Staff user created",
     "web.token_created": "API token created", "web.token_revoked": "API token revoked",
     "outbox.acknowledged": "Message acknowledged", "outbox.retried": "Message retried",
+    "event.cancelled": "Event removed", "event.moved": "Event moved to another date",
 }
 EVENTS = {"nb": EVENTS_NB, "en": EVENTS_EN}
 
