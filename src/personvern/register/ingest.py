@@ -16,6 +16,7 @@ import csv
 import json
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from pathlib import Path
@@ -93,22 +94,59 @@ class _Subject:
 
 def import_file(reg: Register, path: str | Path, *, strict: bool = False, batch: int = 1000,
                 progress: Progress | None = None) -> ImportReport:
-    """Load a CSV or JSON Lines file into the register; see the module docstring."""
+    """Load a CSV or JSON Lines file into the register; see the module docstring.
+
+    The file is streamed: a first pass notes the last line of each subject, the second checks and inserts
+    subjects in batches as soon as their last row is read, so memory holds one batch, not the file (issue
+    13). With ``strict`` every batch runs in one transaction that is rolled back if any row was bad."""
+    path = Path(path)
     report = ImportReport()
-    subjects = _assemble(_read(Path(path), report), report)
-    good = _validate(reg, subjects, report)
+    index = _index(path)
+    done = 0
+    try:
+        with reg.transaction() if strict else nullcontext(None) as whole:
+            for chunk in _batches(_read(path, report), index, report, max(batch, 1)):
+                if whole is not None:
+                    _load(reg, whole, chunk, report, insert_rows=not report.errors)
+                else:
+                    with reg.transaction() as conn:
+                        _load(reg, conn, chunk, report, insert_rows=True)
+                done += sum(len(s.lines) for s in chunk)
+                if progress:
+                    progress(done, index.rows)
+            if strict and report.errors:
+                raise _Rollback
+    except _Rollback:
+        report.subjects = report.records = report.events = report.consents = 0
     report.errors.sort()
-    if strict and report.errors:
-        return report
-    total, done = sum(len(s.lines) for s in good), 0
-    for start in range(0, len(good), max(batch, 1)):
-        chunk = good[start:start + max(batch, 1)]
-        with reg.transaction() as conn:
-            _insert(reg, conn, chunk, report)
-        done += sum(len(s.lines) for s in chunk)
-        if progress:
-            progress(done, total)
     return report
+
+
+class _Rollback(Exception):
+    """A strict import found a bad row: nothing of the file goes in."""
+
+
+@dataclass
+class _Index:
+    last: dict[str, int]  # subject key -> its last row (the n-th row read; a CSV line gives several)
+    subjects: set[str]  # keys that have a subject row
+    rows: int
+
+
+def _index(path: Path) -> _Index:
+    """First pass: where each subject's rows end, so the second pass can insert it then (rows in any order)."""
+    index = _Index({}, set(), 0)
+    previous = 0
+    for n, (line, row) in enumerate(_read(path, ImportReport())):
+        index.rows += line != previous  # a CSV line gives several rows: count it once
+        previous = line
+        if row["type"] == "subject":
+            key = str(row.get("id") or "")
+            index.subjects.add(key)
+        else:
+            key = str(row.get("subject") or "")
+        index.last[key] = n
+    return index
 
 
 # -- reading: both formats become (line, row) in the JSON Lines shape -----------------------------------
@@ -165,48 +203,62 @@ def _csv_rows(reader: Any, report: ImportReport) -> Iterator[tuple[int, Raw]]:
                 yield start, {"type": "event", "subject": key, "event": k[14:], "date": v}
 
 
-def _assemble(rows: Iterator[tuple[int, Raw]], report: ImportReport) -> list[_Subject]:
-    """Group rows by subject: rows with the same id are one subject, their identifiers merged."""
-    subjects: dict[str, _Subject] = {}
-    pending: list[tuple[int, Raw]] = []
-    for line, row in rows:
-        if row["type"] != "subject":
-            pending.append((line, row))
-            continue
-        key = str(row.get("id") or "")
-        if not key:
-            report.errors.append(BadRow(line, "id", "a subject needs an id"))
-            continue
-        s = subjects.setdefault(key, _Subject(key, line))
-        s.lines.add(line)
-        if row.get("kind") and s.kind and row["kind"] != s.kind:
-            report.errors.append(BadRow(line, "kind", f"subject '{key}' is '{s.kind}' on line {s.line}"))
-            s.refused = True
-        s.kind = s.kind or row.get("kind")
-        s.national_id_purpose = s.national_id_purpose or row.get("national_id_purpose")
-        for kind in KINDS:
-            if kind in row:
-                value = row[kind]
-                s.raw += [(line, kind, v) for v in (value if isinstance(value, list) else [value])]
-    for line, row in pending:
-        found = subjects.get(str(row.get("subject") or ""))
-        if found is None:
-            reason = f"no subject '{row.get('subject', '')}' in this file"
-            report.errors.append(BadRow(line, "subject", reason))
-            continue
-        (found.record_rows if row["type"] == "record" else found.event_rows).append((line, row))
-        found.lines.add(line)
-    return list(subjects.values())
+def _batches(rows: Iterator[tuple[int, Raw]], index: _Index, report: ImportReport,
+             size: int) -> Iterator[list[_Subject]]:
+    """Group rows by subject (rows with the same id are one subject, their identifiers merged) and yield
+    batches of ``size`` subjects whose last row has been read."""
+    pending: dict[str, _Subject] = {}
+    ready: list[_Subject] = []
+    for n, (line, row) in enumerate(rows):
+        if row["type"] == "subject":
+            key = str(row.get("id") or "")
+            if not key:
+                report.errors.append(BadRow(line, "id", "a subject needs an id"))
+                continue
+            _merge(pending.setdefault(key, _Subject(key, line)), line, row, report)
+        else:
+            key = str(row.get("subject") or "")
+            if key not in index.subjects:
+                report.errors.append(BadRow(line, "subject", f"no subject '{row.get('subject', '')}' in this file"))
+                continue
+            s = pending.setdefault(key, _Subject(key, 0))
+            (s.record_rows if row["type"] == "record" else s.event_rows).append((line, row))
+            s.lines.add(line)
+        if index.last.get(key) == n:
+            ready.append(pending.pop(key))
+            if len(ready) >= size:
+                yield ready
+                ready = []
+    if ready:
+        yield ready
+
+
+def _merge(s: _Subject, line: int, row: Raw, report: ImportReport) -> None:
+    """A subject row into its subject: the first row gives the line errors about the subject name."""
+    s.line = s.line or line
+    s.lines.add(line)
+    if row.get("kind") and s.kind and row["kind"] != s.kind:
+        report.errors.append(BadRow(line, "kind", f"subject '{s.key}' is '{s.kind}' on line {s.line}"))
+        s.refused = True
+    s.kind = s.kind or row.get("kind")
+    s.national_id_purpose = s.national_id_purpose or row.get("national_id_purpose")
+    for kind in KINDS:
+        if kind in row:
+            value = row[kind]
+            s.raw += [(line, kind, v) for v in (value if isinstance(value, list) else [value])]
 
 
 # -- validation: the register's own checks, row by row -------------------------------------------------------
 
-def _validate(reg: Register, subjects: list[_Subject], report: ImportReport) -> list[_Subject]:
-    for s in subjects:
+def _load(reg: Register, conn: Connection, chunk: list[_Subject], report: ImportReport, *,
+          insert_rows: bool) -> None:
+    """Check one batch of subjects and insert the good ones in the caller's transaction."""
+    first_error = len(report.errors)
+    for s in chunk:
         _check_subject(reg, s, report)
-    _refuse_known(reg, [s for s in subjects if not s.refused], report)
-    good, reported = [], {e.line for e in report.errors}
-    for s in subjects:
+    _refuse_known(reg, conn, [s for s in chunk if not s.refused], report)
+    good, reported = [], {e.line for e in report.errors[first_error:]}
+    for s in chunk:
         if s.refused:
             lines = {line for line, _ in s.record_rows + s.event_rows} - reported
             report.errors += [BadRow(line, "subject", f"subject '{s.key}' (line {s.line}) was refused")
@@ -214,7 +266,8 @@ def _validate(reg: Register, subjects: list[_Subject], report: ImportReport) -> 
             continue
         _check_rows(reg, s, report)
         good.append(s)
-    return good
+    if good and insert_rows:
+        _insert(reg, conn, good, report)
 
 
 def _check_subject(reg: Register, s: _Subject, report: ImportReport) -> None:
@@ -232,21 +285,27 @@ def _check_subject(reg: Register, s: _Subject, report: ImportReport) -> None:
             s.refused = True
 
 
-def _refuse_known(reg: Register, subjects: list[_Subject], report: ImportReport, chunk: int = 1000) -> None:
-    """Refuse subjects with an identifier already in the register: one SELECT per chunk of lookups."""
-    owner = {lookup: s for s in subjects for lookup in s.idents}
-    lookups = list(owner)
-    with reg.engine.connect() as conn:
-        for i in range(0, len(lookups), chunk):
-            found = conn.execute(select(t.identifiers.c.lookup).where(
-                t.identifiers.c.lookup.in_(lookups[i:i + chunk]))).scalars()
-            for lookup in found:
-                s = owner[bytes(lookup)]
-                if not s.refused:
-                    kind = s.idents[bytes(lookup)].kind
-                    report.errors.append(BadRow(s.line, kind, f"{kind} already belongs to a subject in the "
-                                                "register (imported before?)"))
-                    s.refused = True
+def _refuse_known(reg: Register, conn: Connection, subjects: list[_Subject], report: ImportReport) -> None:
+    """Refuse subjects with an identifier already in the register (imported before, or earlier in this
+    file): one SELECT per batch."""
+    owner: dict[bytes, _Subject] = {}
+    for s in subjects:
+        for lookup, ident in s.idents.items():
+            first = owner.setdefault(lookup, s)
+            if first is not s and not s.refused:
+                report.errors.append(BadRow(s.line, ident.kind, f"{ident.kind} is also given for subject "
+                                            f"'{first.key}' (line {first.line})"))
+                s.refused = True
+    if not owner:
+        return
+    found = conn.execute(select(t.identifiers.c.lookup).where(t.identifiers.c.lookup.in_(list(owner)))).scalars()
+    for lookup in found:
+        s = owner[bytes(lookup)]
+        if not s.refused:
+            kind = s.idents[bytes(lookup)].kind
+            report.errors.append(BadRow(s.line, kind, f"{kind} already belongs to a subject in the "
+                                        "register (imported before?)"))
+            s.refused = True
 
 
 def _check_rows(reg: Register, s: _Subject, report: ImportReport) -> None:

@@ -93,13 +93,11 @@ def answer_access(reg: Register, ref: str, *, by: str, langs: Sequence[Literal["
     The PDF is made from the stored HTML when it is first downloaded (``requests.artifact``), so answering
     costs milliseconds, not the third of a second WeasyPrint takes (issue 13). ``order_numbers`` the subject
     gave reach sealed bookkeeping records (TZ4)."""
-    with reg.engine.connect() as c:
+    with reg.transaction() as c:  # one transaction: read, audit, store, complete (issue 13: one commit)
         row = _ready(reg, c, ref, "access")
-    report = access_report(reg, row.subject_ref, order_numbers=order_numbers)
-    files = [(f"registerkopi.{lang}.{fmt}", media, render_access_report(report, fmt, lang))
-             for lang in langs for fmt, media in (("json", "application/json"), ("html", "text/html; charset=utf-8"))]
-    with reg.transaction() as c:
-        row = _ready(reg, c, ref, "access")
+        report = access_report(reg, row.subject_ref, order_numbers=order_numbers, conn=c)
+        files = [(f"registerkopi.{lang}.{fmt}", media, render_access_report(report, fmt, lang)) for lang in langs
+                 for fmt, media in (("json", "application/json"), ("html", "text/html; charset=utf-8"))]
         for name, media, body in files:
             requests.put_artifact(reg, c, row.id, name, media, body)
         handled = _finish(reg, c, row, by, outcome={"artifacts": len(files)})
