@@ -28,8 +28,10 @@ from personvern.audit import AuditEvent, RecordWritten, SubjectCreated
 from personvern.audit.register_events import RecordsImported
 from personvern.errors import ConsentRequired, RegisterError
 from personvern.policy import taxonomy
+from personvern.policy.retention import Facts, retention_end
 from personvern.register import records
 from personvern.register import schema as t
+from personvern.register._bulk import insert_rows
 from personvern.register.crypto import encrypt
 from personvern.register.hooks import Occurred, run_event_hooks_many
 from personvern.register.identifiers import KINDS, Identifier
@@ -387,58 +389,76 @@ def _insert(reg: Register, conn: Connection, chunk: list[_Subject], report: Impo
     now, today = reg.clock(), reg.today()
     # ids are read back by ref rather than by RETURNING: SQLite executes an ordered RETURNING row by row
     refs = [str(uuid.uuid4()) for _ in chunk]
-    conn.execute(insert(t.subjects), [{"ref": ref, "kind": s.kind, "linked_to": None, "created_at": now,
-                                       "last_activity": _last_activity(s, today)}
-                                      for ref, s in zip(refs, chunk, strict=True)])
+    activity = [_last_activity(s, today) for s in chunk]
+    insert_rows(reg, conn, t.subjects, ("ref", "kind", "created_at", "last_activity"),
+                [(ref, s.kind, now, on) for ref, s, on in zip(refs, chunk, activity, strict=True)])
     sc = t.subjects.c
     ids = dict(conn.execute(select(sc.ref, sc.id).where(sc.ref.in_(refs))).all())
     sids = [int(ids[ref]) for ref in refs]
     keys = reg.keys.create_subject_keys(conn, sids)
-    idents: list[Raw] = []
-    recs: list[Raw] = []
-    evs: list[Raw] = []
+    idents: list[tuple[Any, ...]] = []
+    recs: list[tuple[Any, ...]] = []
+    evs: list[tuple[Any, ...]] = []
     consents: dict[tuple[int, str, str, date], None] = {}
-    written: dict[int, list[int]] = {}
-    for sid, s in zip(sids, chunk, strict=True):
+    for sid, s, on in zip(sids, chunk, activity, strict=True):
         key = keys[sid]
-        idents += [{"subject_id": sid, "kind": i.kind, "lookup": lookup, "masked": i.masked,
-                    "value": encrypt(key, i.value.encode(), i.kind.encode()),
-                    "purpose": s.national_id_purpose if i.kind == "national_id" else None}
-                   for lookup, i in s.idents.items()]
-        recs += [{"subject_id": sid, "purpose": r.purpose, "categories": r.categories, "source": r.source,
-                  "payload": records.payload_blob(key, r.payload), "state": "active",
-                  "collected_at": r.collected, "ref": r.ref, "updated_at": now} for r in s.records]
-        evs += [{"subject_id": sid, "record_id": None, "event": n, "occurred_on": on, "recorded_at": now}
-                for n, on in s.events]
+        idents += [(sid, i.kind, lookup, encrypt(key, i.value.encode(), i.kind.encode()), i.masked,
+                    s.national_id_purpose if i.kind == "national_id" else None) for lookup, i in s.idents.items()]
+        lived = _latest(s.events)
+        recs += [(sid, r.purpose, r.categories, r.source, records.payload_blob(key, r.payload), "active",
+                  r.collected, _retention(reg, r, lived, on), r.ref, now) for r in s.records]
+        evs += [(sid, None, n, d, now) for n, d in s.events]
         consents.update({(sid, r.purpose, *r.consent): None for r in s.records if r.consent})
-    if recs:  # the subjects are new: their records' ids, in id order, are the rows just inserted, in order
-        conn.execute(insert(t.records), recs)
-        rids = conn.execute(select(t.records.c.id, t.records.c.subject_id).where(
-            t.records.c.subject_id.in_(sids)).order_by(t.records.c.subject_id, t.records.c.id)).all()
-        by_id = sorted(zip(sids, chunk, strict=True), key=lambda x: x[0])
-        in_id_order = (r for _, s in by_id for r in s.records)
-        evs += [{"subject_id": sid, "record_id": rid, "event": n, "occurred_on": on, "recorded_at": now}
-                for (rid, sid), r in zip(rids, in_id_order, strict=True) for n, on in r.events.items()]
-        for rid, sid in rids:
-            written.setdefault(sid, []).append(int(rid))
-    if idents:
-        conn.execute(insert(t.identifiers), idents)
-    if evs:
-        conn.execute(insert(t.events), evs)
+    written = _insert_records(reg, conn, sids, chunk, recs, evs, now)
+    insert_rows(reg, conn, t.identifiers, ("subject_id", "kind", "lookup", "value", "masked", "purpose"), idents)
+    insert_rows(reg, conn, t.events, ("subject_id", "record_id", "event", "occurred_on", "recorded_at"), evs)
     if consents:
         conn.execute(insert(t.consents), [
             {"subject_id": sid, "purpose": purpose, "channel": None, "method": method, "text_hash": None,
              "given_at": datetime.combine(given, time(), UTC), "policy_version": reg.policy.policy.version,
              "actor": "import"} for sid, purpose, method, given in consents])
-    records.recompute(reg, conn, subject_ids=sids)
     reg.audit(conn, *_import_events(refs, sids, chunk, written, len(recs), len(evs), len(consents)))
     # what record_event does for one event, for the batch: TZ6 deletion instructions and add-on hooks
-    run_event_hooks_many(reg, conn, [Occurred(e["event"], e["subject_id"], e["record_id"]) for e in evs])
+    run_event_hooks_many(reg, conn, [Occurred(e[2], e[0], e[1]) for e in evs])
     report.subjects += len(sids)
     report.records += len(recs)
     report.events += len(evs)
     report.consents += len(consents)
 
+
+def _insert_records(reg: Register, conn: Connection, sids: list[int], chunk: list[_Subject],
+                    recs: list[tuple[Any, ...]], evs: list[tuple[Any, ...]], now: datetime) -> dict[int, list[int]]:
+    """Insert the records; add their events to ``evs``; returns the record ids per subject."""
+    if not recs:
+        return {}
+    insert_rows(reg, conn, t.records, ("subject_id", "purpose", "categories", "source", "payload", "state",
+                                       "collected_at", "retention_until", "ref", "updated_at"), recs)
+    # the subjects are new: their records' ids, in id order, are the rows just inserted, in order
+    rids = conn.execute(select(t.records.c.id, t.records.c.subject_id).where(
+        t.records.c.subject_id.in_(sids)).order_by(t.records.c.subject_id, t.records.c.id)).all()
+    by_id = sorted(zip(sids, chunk, strict=True), key=lambda x: x[0])
+    in_id_order = (r for _, s in by_id for r in s.records)
+    evs += [(sid, rid, n, on, now) for (rid, sid), r in zip(rids, in_id_order, strict=True)
+            for n, on in r.events.items()]
+    written: dict[int, list[int]] = {}
+    for rid, sid in rids:
+        written.setdefault(sid, []).append(int(rid))
+    return written
+
+
+def _latest(events: list[tuple[str, date]]) -> dict[str, date]:
+    out: dict[str, date] = {}
+    for name, on in events:
+        out[name] = max(on, out.get(name, on))
+    return out
+
+
+def _retention(reg: Register, r: _Record, subject_events: dict[str, date], activity: date) -> date | None:
+    """``retention_until`` as ``records.recompute`` computes it, from the facts in the file (no reads)."""
+    purpose = reg.policy.purpose(r.purpose)
+    if purpose is None or purpose.retention is None:
+        return None
+    return retention_end(purpose.retention, Facts(r.collected, {**subject_events, **r.events}, activity))
 
 
 def _import_events(refs: list[str], sids: list[int], chunk: list[_Subject], written: dict[int, list[int]],
