@@ -35,8 +35,8 @@ def run(engine_url: str, sizes: list[int]) -> list[dict[str, Any]]:
                 ours, raw = [], []
                 mine, theirs = picked[2 * k * n:(2 * k + 1) * n], picked[(2 * k + 1) * n:(2 * k + 2) * n]
                 for (_, ref), (sid, _) in zip(mine, theirs, strict=True):
-                    ours.append(timed(lambda ref=ref: ours_fn(reg, ref))[0] * 1000)
-                    raw.append(timed(lambda sid=sid: raw_fn(reg, sid))[0] * 1000)
+                    ours.append(timed(lambda ref=ref, f=ours_fn: f(reg, ref))[0] * 1000)
+                    raw.append(timed(lambda sid=sid, f=raw_fn: f(reg, sid))[0] * 1000)
                 ours, raw = ours[1:], raw[1:]  # the first of each warms caches (templates, plans)
                 out.append(row(name, engine_name(engine_url), size, "ms", ours, raw, f"≤ {target:g} ms",
                                median(ours) <= target, f"p99 {pct(ours, 99):.1f} ms over {len(ours)} requests"))
