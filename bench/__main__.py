@@ -39,7 +39,8 @@ MODULES = [
 PATHS = ["phone lookup", "sweep 10 % due", "access request e2e", "erasure request e2e", "ingest",
          "campaign filter", "CLI --help start", "serve+worker RSS"]  # rows BENCHMARKS.md must have
 ORDER = ["phone lookup", "sweep 10 % due", "access request e2e", "erasure request e2e", "ingest",
-         "ingest CPU throughput", "ingest peak RSS", "campaign filter", "CLI --help start", "serve+worker RSS"]
+         "ingest CPU throughput", "ingest peak RSS", "campaign filter", "CLI --help start", "serve+worker RSS",
+         "serve (worker thread) RSS"]
 PLOTTED = ("phone lookup", "access request e2e", "erasure request e2e")
 PG_DEFAULT = os.environ.get("PERSONVERN_BENCH_DATABASE_URL", "postgresql://127.0.0.1:5432/test")
 

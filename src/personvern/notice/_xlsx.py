@@ -11,7 +11,6 @@ from collections.abc import Sequence
 from typing import Any
 
 
-
 def workbook_bytes(rows: Sequence[Any], columns: Sequence[Any], lang: str, missing: str) -> bytes:
     """An .xlsx file: one sheet, a header row and one row per processing activity.
 
