@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import json
 import os
 import platform
 import sqlite3
@@ -56,7 +57,18 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--only", default="", help="module names to run, comma-separated (default: all)")
     ap.add_argument("--quick", action="store_true", help="sizes 100,200, 2 repeats, few samples: seconds")
     ap.add_argument("--out", type=Path, default=ROOT)
+    ap.add_argument("--merge", type=Path, nargs="*", default=None, metavar="ROWS_JSON",
+                    help="write the report from bench-rows.json files of earlier runs (e.g. one per engine, run "
+                    "side by side) instead of measuring")
     args = ap.parse_args(argv)
+    if args.merge:
+        merged = {(r["path"], r["engine"], r["size"]): r for f in reversed(args.merge)
+                  for r in json.loads(f.read_text(encoding="utf-8"))["rows"]}  # a row twice: the first file's
+        rows = list(merged.values())
+        command = " + ".join(json.loads(f.read_text(encoding="utf-8"))["command"] for f in args.merge)
+        seconds = max(json.loads(f.read_text(encoding="utf-8"))["seconds"] for f in args.merge)
+        _write(rows, command, seconds, args.out)
+        return 0
     sizes = [100, 200] if args.quick else [int(x) for x in args.sizes.split(",") if x]
     CONFIG.repeats, CONFIG.samples = (2, 12) if args.quick else (args.repeats, args.samples)
     engines = [e.strip() for e in args.engines.split(",") if e.strip()]
@@ -76,11 +88,17 @@ def main(argv: list[str] | None = None) -> int:
             _common.cleanup()
     command = "python -m bench " + ("--quick" if args.quick else f"--sizes {','.join(map(str, sizes))} "
                                     f"--engines {','.join(engines)} --repeats {args.repeats}")
-    plot = _plot(rows, args.out / "bench" / "latency.png")
-    text = report(rows, command, time.time() - started, plot, args.out)
-    (args.out / "BENCHMARKS.md").write_text(text, encoding="utf-8")
-    print(text)
+    (args.out / "bench-rows.json").write_text(json.dumps(
+        {"command": command, "seconds": time.time() - started, "rows": rows}), encoding="utf-8")
+    _write(rows, command, time.time() - started, args.out)
     return 0
+
+
+def _write(rows: list[dict[str, Any]], command: str, seconds: float, out: Path) -> None:
+    plot = _plot(rows, out / "bench" / "latency.png")
+    text = report(rows, command, seconds, plot, out)
+    (out / "BENCHMARKS.md").write_text(text, encoding="utf-8")
+    print(text)
 
 
 def _fmt(x: float, unit: str) -> str:

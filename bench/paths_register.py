@@ -76,7 +76,7 @@ def _sweep(engine_url: str, size: int) -> dict[str, Any]:
     ours: list[float] = []
     raw: list[float] = []
     counts = []
-    for _ in range(CONFIG.repeats):
+    for _ in range(CONFIG.repeats if size <= 20_000 else min(CONFIG.repeats, 2)):
         with loaded(engine_url, size) as reg:
             as_of, total = _tenth_due(reg)
             took, report = timed(lambda reg=reg, as_of=as_of: reg.sweep(as_of=as_of))
