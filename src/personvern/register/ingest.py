@@ -4,10 +4,15 @@
 
 Two formats (docs/import.md): JSON Lines, one object per line with ``"type"`` subject, record or event; and
 CSV with one row per record. Every row gets the checks a ``Register.write`` gets (identifiers, subject kind,
-purpose, categories, source, consent, seal reference) before anything is written; a bad row is reported as
-``(line, field, reason)`` and the good rows go in, or with ``strict`` nothing goes in. A subject whose
-identifier is already in the register is refused (an import run twice does not double the customers).
-Inserts are set-based: per batch of subjects one transaction, one executemany per table, one ``recompute``.
+purpose, categories, source, consent, seal reference) before its subject is written; a bad row is reported
+as ``(line, field, reason)`` and the good rows go in, or with ``strict`` nothing goes in. A subject whose
+identifier is already in the register, or given by an earlier subject of the file, is refused (an import run
+twice does not double the customers).
+
+The file is streamed (issue 13): a first pass keeps one int per subject (where its rows end), the second
+checks and inserts subjects in batches as their last row is read, so memory holds a batch, not the file.
+Inserts are set-based: per batch one transaction, one statement per table (``COPY`` on PostgreSQL, see
+``register/_bulk.py``), retention computed from the facts in the file as ``records.recompute`` would.
 """
 
 from __future__ import annotations
@@ -130,24 +135,29 @@ class _Rollback(Exception):
 
 @dataclass
 class _Index:
-    last: dict[str, int]  # subject key -> its last row (the n-th row read; a CSV line gives several)
-    subjects: set[str]  # keys that have a subject row
+    """Per subject key its last row (the n-th row read; a CSV line gives several), times two, plus one when the
+    file has a subject row for it: one int per subject is all the import keeps of the whole file."""
+
+    last: dict[str, int]
     rows: int
+
+    def ends(self, key: str, n: int) -> bool:
+        return self.last.get(key, -1) >> 1 == n
+
+    def has_subject(self, key: str) -> bool:
+        return bool(self.last.get(key, 0) & 1)
 
 
 def _index(path: Path) -> _Index:
     """First pass: where each subject's rows end, so the second pass can insert it then (rows in any order)."""
-    index = _Index({}, set(), 0)
+    index = _Index({}, 0)
     previous = 0
     for n, (line, row) in enumerate(_read(path, ImportReport())):
         index.rows += line != previous  # a CSV line gives several rows: count it once
         previous = line
-        if row["type"] == "subject":
-            key = str(row.get("id") or "")
-            index.subjects.add(key)
-        else:
-            key = str(row.get("subject") or "")
-        index.last[key] = n
+        is_subject = row["type"] == "subject"
+        key = str(row.get("id" if is_subject else "subject") or "")
+        index.last[key] = n << 1 | (index.last.get(key, 0) & 1) | is_subject
     return index
 
 
@@ -220,13 +230,13 @@ def _batches(rows: Iterator[tuple[int, Raw]], index: _Index, report: ImportRepor
             _merge(pending.setdefault(key, _Subject(key, line)), line, row, report)
         else:
             key = str(row.get("subject") or "")
-            if key not in index.subjects:
+            if not index.has_subject(key):
                 report.errors.append(BadRow(line, "subject", f"no subject '{row.get('subject', '')}' in this file"))
                 continue
             s = pending.setdefault(key, _Subject(key, 0))
             (s.record_rows if row["type"] == "record" else s.event_rows).append((line, row))
             s.lines.add(line)
-        if index.last.get(key) == n:
+        if index.ends(key, n):
             ready.append(pending.pop(key))
             if len(ready) >= size:
                 yield ready
