@@ -46,7 +46,7 @@ def head() -> str | None:
     revisions: set[str] = set()
     parents: set[str] = set()
     for path in (HERE / "versions").glob("*.py"):
-        found = dict(m.groups() for m in _REVISION.finditer(path.read_text(encoding="utf-8")))
+        found = {m.group(1): m.group(2) for m in _REVISION.finditer(path.read_text(encoding="utf-8"))}
         rev, down = found.get("revision", ""), found.get("down_revision", "None")
         if not re.fullmatch(r"['\"][\w-]+['\"]", rev) or not re.fullmatch(r"None|['\"][\w-]+['\"]", down):
             return None  # a merge revision (a tuple) or something unusual

@@ -96,8 +96,10 @@ def answer_access(reg: Register, ref: str, *, by: str, langs: Sequence[Literal["
     with reg.transaction() as c:  # one transaction: read, audit, store, complete (issue 13: one commit)
         row = _ready(reg, c, ref, "access")
         report = access_report(reg, row.subject_ref, order_numbers=order_numbers, conn=c)
+        formats: tuple[tuple[Literal["json", "html"], str], ...] = (
+            ("json", "application/json"), ("html", "text/html; charset=utf-8"))
         files = [(f"registerkopi.{lang}.{fmt}", media, render_access_report(report, fmt, lang)) for lang in langs
-                 for fmt, media in (("json", "application/json"), ("html", "text/html; charset=utf-8"))]
+                 for fmt, media in formats]
         for name, media, body in files:
             requests.put_artifact(reg, c, row.id, name, media, body)
         handled = _finish(reg, c, row, by, outcome={"artifacts": len(files)})
