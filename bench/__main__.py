@@ -76,6 +76,8 @@ def main(argv: list[str] | None = None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     rows: list[dict[str, Any]] = []
     started = time.time()
+    command = "python -m bench " + ("--quick" if args.quick else f"--sizes {','.join(map(str, sizes))} "
+                                    f"--engines {','.join(engines)} --repeats {args.repeats}")
     with tempfile.TemporaryDirectory(prefix="pv-bench-") as tmp:
         CONFIG.work = Path(tmp)
         try:
@@ -84,14 +86,16 @@ def main(argv: list[str] | None = None) -> int:
                 for name in modules:
                     print(f"bench: {name} on {engine}, sizes {sizes}", file=sys.stderr, flush=True)
                     rows += importlib.import_module(name).run(url, sizes)
+                    _save(rows, command, started, args.out)  # what is done survives a run cut short
         finally:
             _common.cleanup()
-    command = "python -m bench " + ("--quick" if args.quick else f"--sizes {','.join(map(str, sizes))} "
-                                    f"--engines {','.join(engines)} --repeats {args.repeats}")
-    (args.out / "bench-rows.json").write_text(json.dumps(
-        {"command": command, "seconds": time.time() - started, "rows": rows}), encoding="utf-8")
     _write(rows, command, time.time() - started, args.out)
     return 0
+
+
+def _save(rows: list[dict[str, Any]], command: str, started: float, out: Path) -> None:
+    (out / "bench-rows.json").write_text(json.dumps(
+        {"command": command, "seconds": time.time() - started, "rows": rows}), encoding="utf-8")
 
 
 def _write(rows: list[dict[str, Any]], command: str, seconds: float, out: Path) -> None:
