@@ -133,6 +133,9 @@ def report(rows: list[dict[str, Any]], command: str, seconds: float, plot: Path 
                      f"{r['load']:.1f} | {r['note']} |")
     if plot is not None:
         lines += ["", f"![latency against register size]({plot.relative_to(out).as_posix()})"]
+    findings = Path(__file__).with_name("FINDINGS.md")
+    if findings.exists():
+        lines += ["", findings.read_text(encoding="utf-8").strip()]
     lines += ["", "## How each path is measured", ""]
     for name in MODULES:
         doc = (importlib.import_module(name).__doc__ or "").strip()
