@@ -20,6 +20,11 @@ Role = Literal["processor", "independent_controller", "joint_controller", "publi
 Safeguard = Literal["adequacy", "scc", "bcr", "derogation"]
 IdentifierKind = Literal["email", "phone", "national_id", "customer_number", "order_number"]
 
+
+def _default_identifiers() -> list[IdentifierKind]:
+    return ["email", "phone", "customer_number", "order_number"]
+
+
 # EU/EEA: ISO 3166-1 alpha-2. A recipient outside these needs a transfer safeguard (Art. 44-49, TP11).
 EEA = frozenset({
     "AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE", "IT",
@@ -138,7 +143,7 @@ class Purpose(_Model):
     automated_decision: bool = Field(default=False, description="Art. 22 decision with legal effect (SN3)")
     required: Requirement | None = None
     identifiers: list[IdentifierKind] = Field(
-        default_factory=lambda: ["email", "phone", "customer_number", "order_number"],
+        default_factory=_default_identifiers,
         description="Identifiers this purpose may store; national_id only where clearly needed (TP14, PI4)",
     )
     on_erasure: Literal["delete", "keep", "seal"] = Field(
@@ -225,10 +230,10 @@ class Policy(_Model):
             dupes = sorted({k for k in keys if keys.count(k) > 1})
             if dupes:
                 raise ValueError(f"{kind}: duplicate key {', '.join(dupes)}")
-        keys = {p.key for p in self.purposes}
+        purpose_keys = {p.key for p in self.purposes}
         for p in self.purposes:
             for other in p.marketing.customers_from if p.marketing else []:
-                if other not in keys:
+                if other not in purpose_keys:
                     raise ValueError(f"purposes: '{p.key}'.marketing.customers_from: unknown purpose '{other}'")
             if p.needed_until is not None and p.needed_until not in self.events:
                 raise ValueError(f"purposes: '{p.key}'.needed_until: unknown event '{p.needed_until}'; "
