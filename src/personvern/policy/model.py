@@ -20,7 +20,6 @@ Channel = Literal["email", "sms", "post", "phone"]
 Role = Literal["processor", "independent_controller", "joint_controller", "public_authority"]
 Safeguard = Literal["adequacy", "scc", "bcr", "derogation"]
 
-
 # EU/EEA: ISO 3166-1 alpha-2. A recipient outside these needs a transfer safeguard (Art. 44-49, TP11).
 EEA = frozenset({
     "AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE", "IT",
