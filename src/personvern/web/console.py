@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -323,7 +323,7 @@ def policy_page(request: Request, who: Annotated[Principal, Depends(OFFICER)], s
     if show == "ropa":  # the Art. 30 record has its own page (console_ropa.py)
         return RedirectResponse("/console/policy/ropa", 303)
     reg = acting_register(request, who)
-    lang = "en" if lang_of(request) == "en" else "nb"
+    lang: Literal["nb", "en"] = "en" if lang_of(request) == "en" else "nb"
     html = render_notice(reg.policy, lang, "html")
     return page(request, "console/policy.html", ctx(who, document=Markup(_body_of(str(html))), show=show,
                                                    active="policy"),
