@@ -44,8 +44,12 @@ class Outcome(Body):
     outcome: dict[str, Any] | None = None
 
 
+def _default_langs() -> list[Literal["nb", "en"]]:
+    return ["nb"]
+
+
 class AccessAnswer(Body):
-    langs: list[Literal["nb", "en"]] = Field(default_factory=lambda: ["nb"])
+    langs: list[Literal["nb", "en"]] = Field(default_factory=_default_langs)
     order_numbers: list[str] = Field(default_factory=list, description="reach sealed records (TZ4)")
 
 
