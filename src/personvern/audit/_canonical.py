@@ -15,7 +15,8 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select, text, update
 
-from personvern.register.schema import audit_log, meta
+from personvern.audit.tables import audit_log
+from personvern.register.schema import meta
 
 GENESIS = "0" * 64
 """``prev_hash`` of the first entry ever written."""
