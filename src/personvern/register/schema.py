@@ -149,7 +149,10 @@ holds = Table(
     Column("lifted_by", String(64)),
     _ts("lifted_at"),
     Index("ix_holds_subject", "subject_id", "lifted_at"),
-    Index("ix_holds_record", "record_id", "lifted_at"),
+    # partial: most holds are on a whole subject (record_id NULL); analysed SQLite otherwise judges the full index
+    # useless and scans every hold for every due record in the sweep (issue 13)
+    Index("ix_holds_record", "record_id", "lifted_at", sqlite_where=text("record_id IS NOT NULL"),
+          postgresql_where=text("record_id IS NOT NULL")),
 )
 
 restrictions = Table(
