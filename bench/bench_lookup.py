@@ -33,7 +33,7 @@ RAW = ("SELECT s.ref FROM identifiers i JOIN subjects s ON s.id = i.subject_id "
 
 def pct(values: list[float], p: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
 def measure(reg: Any, size: int, n: int = LOOKUPS, seed: int = 7) -> dict[str, float]:
