@@ -97,7 +97,8 @@ def seal(conn: Connection, *, limit: int | None = None) -> int:
 
 
 def _chain(conn: Connection, rows: Iterable[Any], prev: ChainPoint) -> ChainPoint:
-    seq, prev_hash, out = prev.seq, prev.hash, []
+    seq, prev_hash = prev.seq, prev.hash
+    out: list[dict[str, Any]] = []
     for r in rows:
         seq += 1
         at = as_utc(r.at)

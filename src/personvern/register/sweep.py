@@ -135,7 +135,7 @@ def _run_action(reg: Register, action: str, purposes: list[str], as_of: date, ba
                 done = c.execute(update(r).where(r.c.id.in_(ids)).values(state="review")
                                  .returning(r.c.subject_id, r.c.purpose, r.c.id, r.c.retention_until)).all()
             else:
-                done = _transform(reg, c, action, list(c.execute(ids).scalars()))
+                done = _transform(reg, c, action, [int(x) for x in c.execute(ids).scalars()])
             counter.update(row[1] for row in done)
             reg.audit(c, *_batch_events(action, done))
             if action != "review":
@@ -148,7 +148,7 @@ def _run_action(reg: Register, action: str, purposes: list[str], as_of: date, ba
 
 
 def due_batch(as_of: date, purposes: list[str], scope: ColumnElement[bool] | None,
-              after: tuple[date, int] | None, batch: int) -> Select[tuple[int]]:
+              after: tuple[date, int] | None, batch: int) -> Select[Any]:
     """The ids of the next ``batch`` due records after the keyset position ``after``, in index order."""
     cond = due_clause(as_of, purposes, scope)
     if after is not None:
@@ -170,7 +170,7 @@ def _batch_events(action: str, done: Any) -> list[AuditEvent]:
     return [RecordWritten(purpose=p, record_ids=tuple(ids), change=change) for p, ids in sorted(by_purpose.items())]
 
 
-def _transform(reg: Register, c: Connection, action: str, ids: list[int]) -> list[tuple[Any, str, int]]:
+def _transform(reg: Register, c: Connection, action: str, ids: list[int]) -> list[tuple[Any, str, int, date]]:
     """reduce or hand_over one batch: decrypt, keep or export, then detach or delete."""
     if not ids:
         return []
