@@ -1,9 +1,9 @@
 """PostgreSQL only: records range-partitioned by retention month, swept by dropping whole months (issue 13).
 
 A sweep deletes row by row: its cost grows with the number of expired rows. With the table partitioned by
-``retention_until`` month, every month that lies wholly on or before ``as_of`` and holds no held row is detached
-and dropped — a catalogue change whose cost does not depend on the rows in it — and only the edge month (the one
-``as_of`` falls in) and months with held rows are deleted row by row. Rows without a retention date (waiting for
+``retention_until`` month, every month that lies wholly on or before ``as_of`` and holds no held row is dropped —
+a catalogue change whose cost does not depend on the rows in it — and only the edge month (the one ``as_of``
+falls in) and months with held rows are deleted row by row. Rows without a retention date (waiting for
 an event) live in the DEFAULT partition and are never dropped.
 
     with engine.begin() as conn:
@@ -97,7 +97,7 @@ def partitions(conn: Connection, table: str) -> list[tuple[str, date | None, dat
 
 def sweep_partitions(conn: Connection, table: str, as_of: date, *, held: str = HELD) -> PartitionSweep:
     """Remove every row with ``retention_until <= as_of`` that is not held (``held``: an SQL condition on
-    ``{t}``, by default the register's holds). Whole months without a held row are detached and dropped; the
+    ``{t}``, by default the register's holds). Whole months without a held row are dropped; the
     edge month and months with held rows are deleted row by row. Runs in the caller's transaction."""
     t = _check(table)
     dropped: list[str] = []
@@ -109,8 +109,7 @@ def sweep_partitions(conn: Connection, table: str, as_of: date, *, held: str = H
         cond = held.format(t=name)
         if whole and not conn.execute(text(f"SELECT EXISTS (SELECT 1 FROM {name} WHERE {cond})")).scalar():
             dropped_rows += int(conn.execute(text(f"SELECT count(*) FROM {name}")).scalar_one())
-            conn.execute(text(f"ALTER TABLE {t} DETACH PARTITION {name}"))
-            conn.execute(text(f"DROP TABLE {name}"))
+            conn.execute(text(f"DROP TABLE {name}"))  # drops the partition with its rows; no DETACH needed
             dropped.append(name)
             continue
         deleted_rows += conn.execute(text(
