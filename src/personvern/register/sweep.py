@@ -212,8 +212,11 @@ def remove_empty_subjects(reg: Register, c: Connection, subject_ids: set[Any], r
     if not sids:
         return 0
     s, h = t.subjects, t.holds
+    # a correlated probe of the subject's first record, not NOT EXISTS: PostgreSQL planned that as a hash anti-join
+    # over the whole records table for every batch (issue 13)
+    first_record = select(r.c.id).where(r.c.subject_id == s.c.id).limit(1).scalar_subquery()
     empty = c.execute(select(s.c.id, s.c.ref).where(
-        s.c.id.in_(sids), ~exists().where(r.c.subject_id == s.c.id),
+        s.c.id.in_(sids), first_record.is_(None),
         ~exists().where(h.c.subject_id == s.c.id, h.c.lifted_at.is_(None)))).all()
     if not empty:
         return 0
