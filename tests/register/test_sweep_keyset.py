@@ -86,6 +86,6 @@ def test_the_order_number_lookup_keeps_its_partial_index_on_an_analysed_database
 
 def _index_sql(reg: Register, name: str) -> str:
     query = ("SELECT sql FROM sqlite_master WHERE name = :n" if reg.engine.dialect.name == "sqlite"
-             else "SELECT indexdef FROM pg_indexes WHERE indexname = :n")
+             else "SELECT indexdef FROM pg_indexes WHERE indexname = :n AND schemaname = current_schema()")
     with reg.engine.connect() as c:
         return str(c.execute(text(query), {"n": name}).scalar_one()).upper()
