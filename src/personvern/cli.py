@@ -374,6 +374,10 @@ from personvern.commands.consent import mount as mount_consent  # noqa: E402
 
 mount_consent(app)  # issue 6: consent, reservations, campaign, contact check
 
+from personvern.commands.rights import mount as mount_rights  # noqa: E402
+
+mount_rights(app)  # issue 12: staff-initiated erase and restrict, through personvern.rights
+
 def main() -> None:  # pragma: no cover - console entry point
     try:
         app()

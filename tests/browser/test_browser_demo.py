@@ -57,6 +57,17 @@ class Inbox:
             time.sleep(0.1)
         raise AssertionError(f"no login e-mail reached the SMTP server in {timeout} s")
 
+    def wait_for_subjects(self, to: str, wanted: list[str], timeout: float = 30.0) -> list[str]:
+        """The subject lines sent to ``to`` that contain each of ``wanted``, once all have arrived."""
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            got = [str(m["Subject"]) for m in self.messages if m["To"] == to]
+            found = [next((g for g in got if w in g), None) for w in wanted]
+            if all(found):
+                return [f for f in found if f]
+            time.sleep(0.1)
+        raise AssertionError(f"not all of {wanted} reached {to} in {timeout} s")
+
 
 @dataclass
 class Demo:
@@ -205,10 +216,21 @@ def the_privacy_officer_completes_the_erasure(demo: Demo, browser: Any) -> None:
     shot(page, "07-console-requests")
     page.click(f"a[href='/console/requests/{open_erasure[0].ref}']")
     page.click("form[action$='/complete'] button[type=submit]")
+    # the full preview first (issue 12): what goes, what is kept and why, who is told; nothing done yet
+    page.wait_for_selector("input[name=confirm]", state="attached")
+    assert "Dette beholdes, og hvorfor" in page.inner_text("main") and "Hvem får beskjed" in page.inner_text("main")
+    assert rq.get_request(demo.reg, open_erasure[0].ref).status != "completed"
+    shot(page, "08-console-erasure-preview")
+    page.select_option("#ground", "a")
+    page.check("input[name=confirm]")
+    page.click("form[action$='/complete'] button[type=submit]")
     page.wait_for_url("**done=done.completed")
     assert "Fullført" in page.inner_text("main")
     shot(page, "08-console-request-completed")
     assert rq.get_request(demo.reg, open_erasure[0].ref).status == "completed"
+    # the demo mailbox shows Kari the receipt of her request and its outcome (Art. 12(3))
+    subjects = demo.inbox.wait_for_subjects("kari.nordmann@example.no", ["mottatt henvendelsen", "behandlet"])
+    assert len(subjects) == 2
     page.goto(demo.base + "/personvern")
     shot(page, "09-public-notice")
     page.context.close()

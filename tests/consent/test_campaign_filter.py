@@ -12,7 +12,8 @@ import pytest
 from personvern.consent import campaign, give, import_reservations, may_contact, object_to_marketing, suppress
 from personvern.consent.campaign import decisions
 from personvern.consent.decision import plan_for
-from personvern.register import Register
+from personvern.consent.ledger import withdraw as _withdraw
+from personvern.register import Register, holds
 
 CHANNELS = ("email", "sms", "post", "phone")
 MOMENTS = (datetime(2026, 1, 5, 12, tzinfo=UTC),  # Monday 13:00 Oslo, fresh wash
@@ -45,9 +46,9 @@ def population(reg: Register, tmp_path: Path, n: int, seed: int, clock) -> list[
         elif roll < 0.15:
             suppress(reg, None, kind="phone", value=phone, reason="sperreliste")
         elif roll < 0.2:
-            reg.restrict(ref, ground="accuracy", reason="contested", by="agent")
+            holds.restrict(reg, ref, ground="accuracy", reason="contested", by="agent")
         elif roll < 0.25 and kind == "customer":
-            reg.withdraw_consent(ref, "marketing", channel=rnd.choice(CHANNELS))
+            _withdraw(reg, ref, "marketing", by="subject", channel=rnd.choice(CHANNELS))
         if rnd.random() < 0.4:
             reserved.append(f"phone,{phone},{rnd.choice(['phone', 'post', 'phone;post'])}")
     f = tmp_path / f"rr{seed}.csv"

@@ -10,7 +10,7 @@ import pytest
 
 from personvern.consent import give, import_reservations, may_contact, object_to_marketing, suppress, withdraw
 from personvern.errors import RegisterError
-from personvern.register import Register
+from personvern.register import Register, holds
 
 TEXT = "Ja takk til tilbud."
 MONDAY = datetime(2026, 1, 5, 12, tzinfo=UTC)  # 13:00 in Oslo, an ordinary weekday
@@ -84,7 +84,7 @@ def test_soft_opt_in_needs_the_policy_to_enable_it(open_register: Callable[[str]
 def test_restriction_refuses_contact(shop: Register, person) -> None:  # type: ignore[no-untyped-def]
     ref = person()
     give(shop, ref, "marketing", channel="email", method="web_form", text=TEXT)
-    shop.restrict(ref, ground="accuracy", reason="contested address", by="agent")
+    holds.restrict(shop, ref, ground="accuracy", reason="contested address", by="agent")
     assert may_contact(shop, ref, "marketing", "email").code == "restricted"
 
 

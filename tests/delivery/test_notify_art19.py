@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from personvern.errors import CategoryNotAllowed, NotFound, RegisterError
-from personvern.register import Register
+from personvern.register import Register, holds
 from personvern.register import schema as t
 from personvern.register.outbox import body_of
 from personvern.rights.notify import notify_recipients, record_disclosure
@@ -71,7 +71,7 @@ def test_disclosure_is_recorded_and_audited(shop: Register) -> None:
 
 def test_restricted_data_is_not_disclosed(shop: Register) -> None:
     ref, _ = _customer(shop)
-    shop.restrict(ref, ground="accuracy", reason="contested address", by="privacy-officer")
+    holds.restrict(shop, ref, ground="accuracy", reason="contested address", by="privacy-officer")
     with pytest.raises(RegisterError):
         record_disclosure(shop, ref, "transport_processors", "order", ["user.name"])
 

@@ -8,9 +8,10 @@ import pytest
 from sqlalchemy import select
 
 from personvern.errors import CryptoError, NotFound, RestrictedProcessing
-from personvern.register import MasterKey, Register
+from personvern.register import MasterKey, Register, holds
 from personvern.register import schema as t
 from personvern.register.keys import Keys
+from personvern.rights import erase_subject
 
 
 def _customer_with_order(reg: Register) -> str:
@@ -28,7 +29,7 @@ def _customer_with_order(reg: Register) -> str:
 @pytest.mark.promise("TZ4")
 def test_erasure_seals_bookkeeping_found_only_by_order_number_until_bokforingsloven_ends(reg: Register) -> None:
     ref = _customer_with_order(reg)
-    result = reg.erase(ref, by="privacy-officer")
+    result = erase_subject(reg, ref, ground="a", by="privacy-officer")
     assert result.erased == {"customer_profile": 1}
     [kept] = result.kept
     assert (kept.purpose, kept.outcome, kept.ground) == ("bookkeeping", "sealed", "bokføringsloven § 13")
@@ -65,7 +66,7 @@ def test_erasure_shreds_the_subjects_key_in_the_live_database(reg: Register) -> 
         sid = reg.subject_id(c, ref)
         wrapped = c.execute(select(t.subject_keys.c.wrapped).where(t.subject_keys.c.subject_id == sid)).scalar()
     assert wrapped is not None
-    reg.erase(ref, by="po")
+    erase_subject(reg, ref, ground="a", by="po")
     with reg.engine.connect() as c:
         assert c.execute(select(t.subject_keys).where(t.subject_keys.c.subject_id == sid)).first() is None
         with pytest.raises(CryptoError, match="crypto-shredded"):
@@ -77,7 +78,7 @@ def test_erasure_blocked_by_a_legal_obligation_keeps_the_record_restricted_to_th
     ref = reg.add_subject("customer", {"email": "kari@example.no"})
     reg.write(ref, "complaints", ["custom.correspondence"], {"custom.correspondence": "Reklamasjon på TV"})
     reg.write(ref, "customer_profile", ["user.name"], {"user.name": "Kari"})
-    result = reg.erase(ref, by="po")
+    result = erase_subject(reg, ref, ground="a", by="po")
     assert result.erased == {"customer_profile": 1}
     assert [(k.purpose, k.outcome, k.ground) for k in result.kept] == [
         ("complaints", "kept", "forbrukerkjøpsloven § 27")]
@@ -90,7 +91,7 @@ def test_erasure_blocked_by_a_legal_obligation_keeps_the_record_restricted_to_th
 def test_a_hold_on_the_subject_keeps_everything_through_erasure_and_says_why(reg: Register) -> None:
     ref = _customer_with_order(reg)
     reg.place_hold(subject=ref, reason="rettstvist, Oslo tingrett 26-1234", by="po")
-    result = reg.erase(ref, by="po")
+    result = erase_subject(reg, ref, ground="a", by="po")
     assert result.erased == {} and {k.outcome for k in result.kept} == {"held"}
     assert all("rettstvist" in k.ground for k in result.kept)
 
@@ -99,7 +100,7 @@ def test_a_hold_on_the_subject_keeps_everything_through_erasure_and_says_why(reg
 def test_restricted_subject_refuses_ordinary_use_but_allows_storage_and_legal_claims(reg: Register) -> None:
     ref = reg.add_subject("customer")
     reg.write(ref, "customer_profile", ["user.name"], {"user.name": "Kari"})
-    reg.restrict(ref, ground="accuracy", reason="kunden bestrider adressen", by="po")
+    holds.restrict(reg, ref, ground="accuracy", reason="kunden bestrider adressen", by="po")
     with pytest.raises(RestrictedProcessing, match=r"accuracy: kunden bestrider adressen.*Art. 18\(2\)"):
         reg.read(ref)
     with pytest.raises(RestrictedProcessing):
@@ -112,7 +113,7 @@ def test_lifting_a_restriction_allows_use_again(reg: Register) -> None:
     from personvern.register.holds import lift_restriction
 
     ref = reg.add_subject("customer")
-    rid = reg.restrict(ref, ground="objection", reason="innsigelse vurderes", by="po")
+    rid = holds.restrict(reg, ref, ground="objection", reason="innsigelse vurderes", by="po")
     lift_restriction(reg, rid)
     assert reg.read(ref) == []
     with pytest.raises(NotFound):

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from personvern import audit
 from personvern.errors import RestrictedProcessing
-from personvern.register import Register
+from personvern.register import Register, holds
 from personvern.register import schema as t
 from personvern.rights import handle
 from personvern.rights import requests as rq
@@ -28,7 +28,7 @@ def _kari_with_two_purposes(reg: Register) -> tuple[str, int, int]:
 @pytest.mark.promise("TP13d")
 def test_a_restricted_record_is_left_out_of_ordinary_reads_but_not_of_legal_claims(reg: Register) -> None:
     ref, profile, service = _kari_with_two_purposes(reg)
-    reg.restrict(ref, ground="accuracy", reason="kunden bestrider navnet", by="po", record=profile)
+    holds.restrict(reg, ref, ground="accuracy", reason="kunden bestrider navnet", by="po", record=profile)
     assert [r.id for r in reg.read(ref)] == [service]
     assert reg.read(ref, "customer_profile") == []
     assert [r.id for r in reg.read(ref, use="legal_claims")] == [profile, service]
@@ -40,7 +40,7 @@ def test_a_restricted_record_is_left_out_of_ordinary_reads_but_not_of_legal_clai
 
 def test_the_read_audit_entry_names_only_the_records_read(reg: Register) -> None:
     ref, profile, service = _kari_with_two_purposes(reg)
-    reg.restrict(ref, ground="accuracy", reason="bestridt", by="po", record=profile)
+    holds.restrict(reg, ref, ground="accuracy", reason="bestridt", by="po", record=profile)
     reg.read(ref)
     with reg.engine.connect() as c:
         [last] = audit.entries(c, ref, actions=["record.read"], newest_first=True, limit=1)
@@ -52,8 +52,8 @@ def test_a_read_with_restricted_records_costs_no_extra_query(reg: Register) -> N
     with reg.trace() as before:
         reg.read(ref)
     for _ in range(3):  # several restrictions, on several records: still one records query
-        reg.restrict(ref, ground="accuracy", reason="bestridt", by="po", record=profile)
-    reg.restrict(ref, ground="accuracy", reason="bestridt", by="po", record=service)
+        holds.restrict(reg, ref, ground="accuracy", reason="bestridt", by="po", record=profile)
+    holds.restrict(reg, ref, ground="accuracy", reason="bestridt", by="po", record=service)
     with reg.trace() as after:
         assert reg.read(ref) == []
     assert len(after) <= len(before)  # (no rows read: not even the key is fetched)
@@ -61,7 +61,7 @@ def test_a_read_with_restricted_records_costs_no_extra_query(reg: Register) -> N
 
 def test_a_record_kept_for_its_own_purpose_is_read_for_that_purpose(reg: Register) -> None:
     ref, profile, _ = _kari_with_two_purposes(reg)
-    reg.restrict(ref, ground="erasure_blocked", reason="kept", by="po", record=profile,
+    holds.restrict(reg, ref, ground="erasure_blocked", reason="kept", by="po", record=profile,
                  except_purpose="customer_profile")
     assert [r.id for r in reg.read(ref, "customer_profile")] == [profile]
 
@@ -85,7 +85,7 @@ def test_an_objection_to_a_purpose_stops_reads_and_writes_of_it_until_decided(re
 
 def test_a_contested_record_does_not_stop_new_records_of_its_purpose(reg: Register) -> None:
     ref, profile, _ = _kari_with_two_purposes(reg)
-    reg.restrict(ref, ground="accuracy", reason="bestridt", by="po", record=profile)
+    holds.restrict(reg, ref, ground="accuracy", reason="bestridt", by="po", record=profile)
     new = reg.write(ref, "customer_profile", ["user.name"], {"user.name": "Kari Nordmann"})
     assert [r.id for r in reg.read(ref, "customer_profile")] == [new]
     with reg.engine.connect() as c:

@@ -7,6 +7,8 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
+from personvern.consent.ledger import give as _give
+from personvern.consent.ledger import withdraw as _withdraw
 from personvern.errors import (
     CategoryNotAllowed,
     ConsentRequired,
@@ -117,9 +119,9 @@ def test_consent_based_purpose_refuses_writes_without_consent_and_after_withdraw
     ref = reg.add_subject(purpose.subjects[0])
     with pytest.raises(ConsentRequired, match=r"Art. 6\(1\)\(a\)"):
         reg.write(ref, purpose.key, [purpose.categories[0]], {})
-    reg.give_consent(ref, purpose.key, method="web form")
+    _give(reg, ref, purpose.key, channel=None, text=None, method="web form")
     reg.write(ref, purpose.key, [purpose.categories[0]], {})
-    reg.withdraw_consent(ref, purpose.key)
+    _withdraw(reg, ref, purpose.key, by="subject")
     with pytest.raises(ConsentRequired):
         reg.write(ref, purpose.key, [purpose.categories[0]], {})
 

@@ -17,9 +17,12 @@ from sqlalchemy import insert
 
 from personvern import audit
 from personvern.audit import SubjectViewed
+from personvern.consent.ledger import give as _give
+from personvern.consent.ledger import withdraw as _withdraw
 from personvern.errors import NotFound, RegisterError, RestrictedProcessing
-from personvern.register import Register
+from personvern.register import Register, holds
 from personvern.register import schema as t
+from personvern.rights import erase_subject
 from personvern.rights.access import AccessRecord, access_report, render_access_report
 
 Open = Callable[[str], Register]
@@ -34,7 +37,7 @@ def populate(reg: Register, kind: str = "customer") -> tuple[str, dict[str, int]
         if kind not in p.subjects:
             continue
         if p.legal_basis.article == "a":
-            reg.give_consent(ref, p.key, method="checkbox")
+            _give(reg, ref, p.key, channel=None, text=None, method="checkbox")
         source = "subject" if "subject" in p.sources else p.sources[0]
         ids[p.key] = reg.write(ref, p.key, [p.categories[0]], {p.categories[0]: f"verdi {n} for {p.key}"},
                                source=source, ref=f"55{n:02d}" if p.on_erasure == "seal" else None,
@@ -95,7 +98,7 @@ def test_payloads_are_decrypted_and_identifiers_unmasked(reg: Register) -> None:
 def test_restricted_records_are_in_the_copy(reg: Register) -> None:
     ref = reg.add_subject("customer")
     reg.write(ref, "customer_profile", ["user.name"], {"user.name": "Kari"})
-    reg.restrict(ref, ground="accuracy", reason="the subject disputes the name", by="privacy-officer")
+    holds.restrict(reg, ref, ground="accuracy", reason="the subject disputes the name", by="privacy-officer")
     with pytest.raises(RestrictedProcessing):
         reg.read(ref)
     [record] = access_report(reg, ref).records
@@ -112,8 +115,8 @@ def test_sealed_bookkeeping_is_only_in_the_copy_with_its_order_number(reg: Regis
     assert sorted(r.purpose for r in access_report(reg, ref).records) == ["bookkeeping", "complaints"]  # not sealed yet
     other = reg.add_subject("customer")
     reg.write(other, "bookkeeping", ["custom.order"], {"custom.order": "ordre 7000"}, ref="7000")
-    reg.erase(other, by="kundeservice")
-    reg.erase(ref, by="kundeservice")  # the complaint is kept (restricted), the receipt sealed
+    erase_subject(reg, other, ground="a", by="kundeservice")
+    erase_subject(reg, ref, ground="a", by="kundeservice")  # the complaint is kept (restricted), the receipt sealed
 
     plain = access_report(reg, ref)
     assert [r.purpose for r in plain.records] == ["complaints"] and plain.sealed == ()
@@ -131,10 +134,10 @@ def test_sealed_bookkeeping_is_only_in_the_copy_with_its_order_number(reg: Regis
 def test_consent_and_disclosure_history_with_dates(open_register: Open, clock: object) -> None:
     reg = open_register("pilaro")
     ref = reg.add_subject("prospect", {"email": "innkjop@bedrift.no"})
-    reg.give_consent(ref, "leads", method="web_form")
+    _give(reg, ref, "leads", channel=None, text=None, method="web_form")
     reg.write(ref, "leads", ["user.contact.email"], {"user.contact.email": "innkjop@bedrift.no"}, source="web_form")
     clock.set(date(2026, 2, 10))  # type: ignore[attr-defined]
-    reg.withdraw_consent(ref, "leads")
+    _withdraw(reg, ref, "leads", by="subject")
     with reg.transaction() as c:
         sid = reg.subject_id(c, ref)
         c.execute(insert(t.disclosures).values(subject_id=sid, recipient="authorities", purpose="leads",

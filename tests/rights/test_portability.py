@@ -13,9 +13,10 @@ from pathlib import Path
 import pytest
 
 from personvern import audit
+from personvern.consent.ledger import give as _give
 from personvern.errors import NotFound
 from personvern.policy import load_policy
-from personvern.register import Register
+from personvern.register import Register, holds
 from personvern.rights.portability import portable_data, portable_purposes
 
 Open = Callable[[str], Register]
@@ -95,7 +96,7 @@ def test_kl_gives_what_the_customer_provided_for_orders_not_marketing(open_regis
 def test_consent_based_data_from_a_web_form_is_portable(open_register: Open) -> None:
     reg = open_register("pilaro")
     ref = reg.add_subject("prospect", {"email": "innkjop@bedrift.no"})
-    reg.give_consent(ref, "leads", method="web_form")
+    _give(reg, ref, "leads", channel=None, text=None, method="web_form")
     reg.write(ref, "leads", ["user.contact.email", "user.contact.phone_number"],
               {"user.contact.email": "innkjop@bedrift.no", "user.contact.phone_number": ["+47 22 00 00 00", 1]},
               source="web_form")
@@ -108,7 +109,7 @@ def test_restricted_data_is_included_and_the_export_is_audited(reg: Register) ->
     ref = reg.add_subject("customer")
     rid = reg.write(ref, "delivery_installation", ["user.name"], {"user.name": "Kari"})
     reg.write(ref, "customer_profile", ["user.name"], {"user.name": "Kari"})  # legitimate interest
-    reg.restrict(ref, ground="accuracy", reason="disputed", by="privacy-officer")
+    holds.restrict(reg, ref, ground="accuracy", reason="disputed", by="privacy-officer")
     doc = json.loads(unzip(portable_data(reg, ref))["data.json"])
     assert [r["id"] for p in doc["purposes"] for r in p["records"]] == [rid]
     with reg.engine.connect() as c:

@@ -29,7 +29,7 @@ from personvern.errors import RegisterError
 from personvern.register import Register
 from personvern.register.identifiers import normalise
 from personvern.register.outbox import Email, send_email
-from personvern.rights import handle
+from personvern.rights import erase_subject, handle
 from personvern.rights import requests as rq
 from personvern.rights.notify import record_disclosure
 from personvern.rights.verification import check_code, send_code
@@ -152,7 +152,7 @@ def test_kari_buys_is_installed_complains_and_is_erased_but_her_receipt_stays_se
     ola = open_case(reg, identifiers={"phone": "+47 412 34 567"}, kind="complaint", purpose="complaints",
                     by="agent-anne")
     assert ola.profile_created and lookup(reg, "41234567", purpose="customer_service")[0].subject == ola.subject
-    [kept_complaint] = reg.erase(ola.subject, by="personvernombud").kept
+    [kept_complaint] = erase_subject(reg, ola.subject, ground="a", by="personvernombud").kept
     assert (kept_complaint.purpose, kept_complaint.outcome, kept_complaint.ground) == (
         "complaints", "kept", "forbrukerkjøpsloven § 27")
 
@@ -173,7 +173,9 @@ def test_kari_buys_is_installed_complains_and_is_erased_but_her_receipt_stays_se
     # Art. 12(3): one month from receipt is Maundy Thursday; Regulation 1182/71 art. 3(4) moves it past Easter
     assert (req.target_on, req.due_on) == (date(2026, 4, 2), date(2026, 4, 7))
     send_code(reg, req.ref, "KARI.Nordmann@example.no")
-    assert _deliver(reg, mailbox) == 1
+    assert _deliver(reg, mailbox) == 2  # the receipt (Art. 12(3): what she asked, by when) and the code
+    [receipt] = [m for m in mailbox.to(KARI["email"]) if "mottatt henvendelsen" in m["Subject"]]
+    assert "2026-04-07" in _text(receipt) and "sletting" in _text(receipt)
     code_mail = [m for m in mailbox.to(KARI["email"]) if "engangskode" in m["Subject"]]
     code = re.search(r"Koden din er (\d{6})", _text(code_mail[0]))
     assert code is not None
@@ -183,8 +185,10 @@ def test_kari_buys_is_installed_complains_and_is_erased_but_her_receipt_stays_se
     assert done.details["erased"] == {"customer_profile": 1, "customer_service": 2}
     explained = json.loads(rq.artifact(reg, req.ref, "erasure-explanation.json")[1])
     [kept] = explained["kept"]
-    assert _deliver(reg, mailbox) == 1  # Art. 19: the installer that got her data is told of the erasure
+    assert _deliver(reg, mailbox) == 2  # Art. 19: the installer that got her data is told of the erasure ...
     assert "Erasure" in mailbox.to("personvern@tek-zence.no")[-1]["Subject"]
+    [answer] = [m for m in mailbox.to(KARI["email"]) if "behandlet" in m["Subject"]]  # ... and Kari of the outcome
+    assert "bokføringsloven" in _text(answer) and "2032-01-01" in _text(answer)  # what was kept, why, until when
     assert (kept["purpose"], kept["outcome"], kept["until"]) == ("bookkeeping", "sealed", "2032-01-01")
 
     # ... the receipt is found by the order number on the voucher and by nothing else

@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 
+from personvern.consent.ledger import give as _give
 from personvern.errors import ConsentRequired
 from personvern.register import Register
 
@@ -25,7 +26,7 @@ def _one(tp: Register, purpose: str, kind: str = "customer", *, consent: bool = 
     assert p is not None
     ref = tp.add_subject(kind, {"email": f"{purpose}@example.no"})
     if consent:
-        tp.give_consent(ref, purpose, method="skjema på nettsiden")
+        _give(tp, ref, purpose, channel=None, text=None, method="skjema på nettsiden")
     tp.write(ref, purpose, [category or p.categories[0]], {}, collected=START, events=events,
              ref="TP-1" if p.on_erasure == "seal" else None)
     return ref

@@ -15,6 +15,7 @@ from personvern.errors import RegisterError
 from personvern.register import Register
 from personvern.register import schema as t
 from personvern.register.ingest import import_file
+from personvern.rights import erase_subject
 
 
 def _trail(reg: Register, since_seq: int = 0) -> list[tuple[str, str | None, str | None, tuple[int, ...]]]:
@@ -71,17 +72,23 @@ def test_holds_restrictions_and_erasure_are_audited(reg: Register) -> None:
     mark = _last_seq(reg)
     hold = reg.place_hold(record=kept, reason="tvist", by="po")
     reg.lift_hold(hold, by="po")
-    restriction = reg.restrict(ref, ground="accuracy", reason="disputed", by="po")
+    restriction = holds.restrict(reg, ref, ground="accuracy", reason="disputed", by="po")
     holds.lift_restriction(reg, restriction)
-    reg.erase(ref, by="po")
+    erase_subject(reg, ref, ground="a", by="po")
     assert [(a, s, r) for a, s, _p, r in _trail(reg, mark)] == [
         ("hold.placed", ref, (kept,)),
         ("hold.lifted", ref, (kept,)),
         ("sweep.completed", None, ()),  # lifting a hold runs a sweep over what it covered
         ("restriction.placed", ref, ()),
         ("restriction.lifted", ref, ()),
+        # the staff-initiated erasure runs the rights workflow (issue 12): a 'staff' request, suppression,
+        # the register's erasure, the request's completion — one batch in the erasure's transaction
+        ("request.step", ref, ()),
+        ("request.step", ref, ()),
+        ("suppression.added", ref, ()),
         ("record.deleted", ref, (gone,)),
         ("erasure.completed", ref, ()),
+        ("request.step", ref, ()),
     ]
 
 
@@ -108,9 +115,9 @@ def test_an_erased_subjects_sealed_records_and_removal_are_audited(reg: Register
     ref = reg.add_subject("customer", {"email": "kari@example.no"})
     sealed = reg.write(ref, "bookkeeping", ["custom.order"], {"custom.order": "ordre"}, ref="TZ-1")
     mark = _last_seq(reg)
-    reg.erase(ref, by="po")
-    assert [a for a, *_ in _trail(reg, mark)] == ["record.written", "erasure.completed", "subject.removed"]
-    assert _trail(reg, mark)[0][3] == (sealed,)
+    erase_subject(reg, ref, ground="a", by="po")
+    trail = [(a, r) for a, _s, _p, r in _trail(reg, mark) if a != "request.step" and a != "suppression.added"]
+    assert trail == [("record.written", (sealed,)), ("erasure.completed", ()), ("subject.removed", ())]
 
 
 def test_the_sweep_writes_one_entry_per_purpose_per_batch_and_one_summary_per_run(reg: Register) -> None:

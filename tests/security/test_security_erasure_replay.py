@@ -20,7 +20,9 @@ from personvern.register import MasterKey, Register
 from personvern.register import schema as t
 from personvern.register.crypto import decrypt
 from personvern.register.keys import Keys, rotate
-from personvern.register.ledger import export_ledger, read_ledger, replay
+from personvern.register.ledger import export_ledger, read_ledger
+from personvern.rights import erase_subject
+from personvern.rights import replay_erasures as replay
 
 POLICY = Path(__file__).resolve().parents[2] / "examples" / "policies" / "tek-zence.yaml"
 
@@ -48,7 +50,7 @@ def test_a_restored_backup_is_erased_again_by_replaying_the_exported_ledger(
         reg: Register, tmp_path: Path, backup_of: list[Backup]) -> None:
     kari, ola = _customer(reg), _customer(reg, "ola@example.no")
     backup_of.append(backup := Backup(reg.engine, tmp_path))
-    reg.erase(kari, by="po")
+    erase_subject(reg, kari, ground="a", by="po")
     ledger_file = tmp_path / "erasures.jsonl"
     with ledger_file.open("w") as f:
         assert export_ledger(reg, f, since=date(2026, 1, 1)) == 1
@@ -67,21 +69,23 @@ def test_a_restored_backup_is_erased_again_by_replaying_the_exported_ledger(
 def test_a_subject_imported_again_under_a_new_ref_is_found_by_its_identifier_hashes(
         reg: Register, tmp_path: Path) -> None:
     kari = _customer(reg)
-    reg.erase(kari, by="po")
+    erase_subject(reg, kari, ground="a", by="po")
     ledger_file = tmp_path / "erasures.jsonl"
     with ledger_file.open("w") as f:
         export_ledger(reg, f)
-    again = reg.add_subject("customer", {"phone": "97527747"})  # e.g. re-imported from the shop's old system
+    household = reg.add_subject("customer", {"phone": "97527747"})  # shares only the phone: not Kari
+    again = reg.add_subject("customer", {"email": EMAIL, "phone": "97527747"})  # re-imported from an old system
     report = replay(reg, entries=read_ledger(ledger_file), dry_run=True)
     assert (report.by_ref, report.by_identifier, report.erased) == (0, 1, [again])
     assert again in _subjects(reg)  # a dry run erases nothing
     replay(reg, entries=read_ledger(ledger_file))
     assert again not in _subjects(reg)
+    assert household in _subjects(reg)  # one shared identifier is never enough (issue 12)
 
 
 def test_replay_since_skips_older_erasures(reg: Register) -> None:
     old = _customer(reg)
-    reg.erase(old, by="po")  # 2026-01-05
+    erase_subject(reg, old, ground="a", by="po")  # 2026-01-05
     with reg.engine.connect() as c:
         entries = c.execute(select(t.erasures)).all()
     assert len(entries) == 1
@@ -107,7 +111,7 @@ def test_crypto_shredding_reaches_a_backup_only_through_replay_or_a_retired_mast
     with reg.engine.connect() as c:
         sid = reg.subject_id(c, ref)
     backup_of.append(backup := Backup(reg.engine, tmp_path))
-    reg.erase(ref, by="po")
+    erase_subject(reg, ref, ground="a", by="po")
     [ident] = [r for r in backup.rows("identifiers") if r["subject_id"] == sid and r["kind"] == "email"]
     [wrapped] = [r["wrapped"] for r in backup.rows("subject_keys") if r["subject_id"] == sid]
     # 1. the live database no longer has the subject's key
@@ -133,7 +137,7 @@ def test_cli_exports_and_replays_the_ledger(db_url: str, tmp_path: Path, monkeyp
     with Register.open(POLICY, db_url) as reg:
         ref = _customer(reg)
         backup_of.append(backup := Backup(reg.engine, tmp_path))
-        reg.erase(ref, by="po")
+        erase_subject(reg, ref, ground="a", by="po")
         runner = CliRunner()
         ledger_file = tmp_path / "ledger.jsonl"
         done = runner.invoke(app, ["erasures", "export", "--policy", str(POLICY), "--db", db_url,

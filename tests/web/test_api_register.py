@@ -114,7 +114,9 @@ def test_holds_are_placed_listed_and_lifted(api: Api) -> None:
 @pytest.mark.promise("TZ4")
 def test_erasure_seals_the_receipt_found_by_order_number_only(api: Api) -> None:
     ref = customer(api)
-    res = api.call("POST", f"/api/subjects/{ref}/erase", "privacy_officer")
+    res = api.call("POST", f"/api/subjects/{ref}/erase", "privacy_officer", json={})
+    assert res.status_code == 422 and res.json()["field"] == "ground"  # the officer chooses the Art. 17(1) ground
+    res = api.call("POST", f"/api/subjects/{ref}/erase", "privacy_officer", json={"ground": "a"})
     assert res.status_code == 200
     result = res.json()
     assert result["erased"] == {"customer_profile": 1} and result["subject_removed"]

@@ -106,8 +106,10 @@ def test_erasure_asks_for_confirmation_first(site: Site) -> None:
     officer.post(f"/console/subjects/{ref}/erase", data={"csrf": token})  # no confirmation: nothing happens
     before = records_of(site.reg, ref)
     assert before > 0 and site.reg.find("email", "kari.nordmann@example.no") == [ref]
-    done = officer.post(f"/console/subjects/{ref}/erase", data={"csrf": token, "confirm": "yes"})
-    assert done.status_code == 200 and "Slettet" in done.text and "Beholdt, og hvorfor" in done.text
+    no_ground = officer.post(f"/console/subjects/{ref}/erase", data={"csrf": token, "confirm": "yes"})
+    assert no_ground.status_code == 400 and records_of(site.reg, ref) == before  # the officer chooses the ground
+    done = officer.post(f"/console/subjects/{ref}/erase", data={"csrf": token, "confirm": "yes", "ground": "d"})
+    assert done.status_code == 200 and "Slettet" in done.text and "Dette beholdes, og hvorfor" in done.text
     assert records_of(site.reg, ref) < before  # what no law keeps is gone; the rest is explained on the page
 
 

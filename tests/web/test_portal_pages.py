@@ -126,7 +126,11 @@ def test_an_erasure_request_from_the_portal_is_completed_by_the_privacy_officer(
     officer = site.client()
     staff_login(officer, "privacy_officer")
     page = officer.get(f"/console/requests/{ref}")
-    done = officer.post(f"/console/requests/{ref}/complete", data={"csrf": form_token(page.text), "ground": "a"})
+    token = form_token(page.text)
+    preview = officer.post(f"/console/requests/{ref}/complete", data={"csrf": token, "ground": "a"})
+    assert preview.status_code == 200 and "Gjennomføre slettingen?" in preview.text  # nothing done yet
+    assert rq.get_request(site.reg, ref).status == "verified"
+    done = officer.post(f"/console/requests/{ref}/complete", data={"csrf": token, "ground": "a", "confirm": "yes"})
     assert done.status_code == 200 and "Fullført" in done.text and "erasure-explanation" in done.text
 
 

@@ -72,7 +72,8 @@ def erasures_replay(
     as_json: Annotated[bool, typer.Option("--json", help="print the report as JSON")] = False,
 ) -> None:
     """Re-apply every erasure in the ledger made since a backup was taken, after restoring that backup."""
-    from personvern.register.ledger import read_ledger, replay
+    from personvern.register.ledger import read_ledger
+    from personvern.rights import replay_erasures as replay
 
     start = _date(since, "--since")
     if ledger is not None and not ledger.is_file():

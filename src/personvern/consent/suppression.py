@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
-from sqlalchemy import Connection, and_, exists, insert, literal, or_, select
+from sqlalchemy import Connection, and_, exists, insert, literal, or_, select, union_all
 
 from personvern.consent._audit import MarketingObjected, SuppressionAdded
 from personvern.consent._rows import withdraw_rows
@@ -87,15 +87,15 @@ def suppress(reg: Register, conn: Connection | None, *, kind: str, value: str, r
 
 
 def suppress_subject(reg: Register, conn: Connection | None, subject: str, *, reason: str = "objection",
-                     purpose: str | None = None, channel: str | None = None) -> int:
+                     purpose: str | None = None, channel: str | None = None, subject_id: int | None = None) -> int:
     """Put all of the subject's e-mail addresses and phone numbers on the list (set-based: one INSERT …
     SELECT from ``identifiers``), plus an entry for the subject itself so one without any address is covered
     too. Returns how many entries were added. The rights workflow calls this before an erasure, so the
-    objection outlives the subject."""
+    objection outlives the subject. ``subject_id`` saves a lookup when the caller has it."""
     _check(reg, reason, purpose, channel)
     x, i = t.suppressions, t.identifiers
     with reg._conn(conn) as c:
-        sid = reg.subject_id(c, subject)
+        sid = subject_id if subject_id is not None else reg.subject_id(c, subject)
         now = reg.clock()
         same = [x.c.reason == reason, _is(x.c.purpose, purpose), _is(x.c.channel, channel)]
         src = (select(i.c.kind, i.c.lookup, literal(purpose, x.c.purpose.type), literal(channel, x.c.channel.type),
@@ -103,31 +103,36 @@ def suppress_subject(reg: Register, conn: Connection | None, subject: str, *, re
                .where(i.c.subject_id == sid, i.c.kind.in_(("email", "phone")),
                       ~exists().where(x.c.kind == i.c.kind, x.c.lookup == i.c.lookup, *same)))
         cols = ["kind", "lookup", "purpose", "channel", "reason", "created_at", "subject_id"]
-        added = len(c.execute(insert(x).from_select(cols, src).returning(x.c.id)).all())
-        if c.execute(select(x.c.id).where(x.c.subject_id == sid, x.c.kind == "subject", *same)).first() is None:
-            c.execute(insert(x).values(kind="subject", lookup=reg.keys.lookup("subject", subject), purpose=purpose,
-                                       channel=channel, reason=reason, created_at=now, subject_id=sid))
-            added += 1
+        own = select(literal("subject", x.c.kind.type), literal(reg.keys.lookup("subject", subject), x.c.lookup.type),
+                     literal(purpose, x.c.purpose.type), literal(channel, x.c.channel.type),
+                     literal(reason, x.c.reason.type), literal(now, x.c.created_at.type),
+                     literal(sid, x.c.subject_id.type)).where(
+            ~exists().where(x.c.subject_id == sid, x.c.kind == "subject", *same))
+        # the addresses and the subject's own entry, in one INSERT … SELECT … UNION ALL SELECT
+        added = len(c.execute(insert(x).from_select(cols, union_all(src, own)).returning(x.c.id)).all())
         if added:
             reg.audit(c, SuppressionAdded(subject_ref=subject, purpose=purpose, reason=reason,
                                           kinds=("email", "phone", "subject"), channel=channel, entries=added))
     return int(added)
 
 
-def object_to_marketing(reg: Register, subject: str, *, by: str, purpose: str | None = None) -> ObjectionResult:
+def object_to_marketing(reg: Register, subject: str, *, by: str, purpose: str | None = None,
+                        conn: Connection | None = None) -> ObjectionResult:
     """The subject objects to direct marketing (Art. 21(2)-(3), TP13e, KL7): absolute and immediate.
 
     Withdraws every consent to a marketing purpose (or to ``purpose``) on every channel, suppresses the
-    subject's addresses, and writes an audit entry — all in one transaction."""
+    subject's addresses, and writes an audit entry — all in one transaction (``conn``'s when given). The
+    objection as a data-subject request, with the marketing records erased or restricted (Art. 21(3)), is
+    ``personvern.rights.object_for_subject`` / ``rights.handle.object_to``: interfaces call those."""
     marketing = [p.key for p in reg.policy.purposes if p.marketing is not None]
     if purpose is not None:
         if purpose not in marketing:
             raise RegisterError(f"'{purpose}' is not a marketing purpose of this policy", field="purpose")
         marketing = [purpose]
-    with reg.transaction() as c:
+    with reg._conn(conn) as c:
         sid = reg.subject_id(c, subject)
         withdrawn = withdraw_rows(reg, c, sid, subject, purposes=marketing, channel=None, by=by) if marketing else []
-        added = suppress_subject(reg, c, subject, reason="objection", purpose=purpose)
+        added = suppress_subject(reg, c, subject, reason="objection", purpose=purpose, subject_id=sid)
         reg.audit(c, MarketingObjected(subject_ref=subject, purpose=purpose, consents=len(withdrawn),
                                        suppressed=added))
     return ObjectionResult(marketing, withdrawn, added)

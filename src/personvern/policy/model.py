@@ -154,6 +154,16 @@ class Purpose(_Model):
     security: Text | None = None
     dpia: bool | None = None
 
+    @property
+    def bases(self) -> list[LegalBasis]:
+        """Every legal basis of the purpose: the main one, then ``also_based_on`` (the one home of this list)."""
+        return [self.legal_basis, *self.also_based_on]
+
+    @property
+    def articles(self) -> set[str]:
+        """The Art. 6(1) points the purpose rests on, e.g. ``{"f", "a"}``."""
+        return {b.article for b in self.bases}
+
 
 class Recipient(_Model):
     key: str = Field(pattern=r"^[a-z][a-z0-9_]*$")

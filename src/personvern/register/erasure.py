@@ -1,26 +1,33 @@
-"""Erasure of a subject, with what a statute or a hold keeps explained record by record (Art. 17, TZ4, TP13c).
+"""Erasure's row-level primitive: what a statute or a hold keeps, record by record (Art. 17, TZ4, TP13c).
+
+Internal to the register: every interface erases through ``personvern.rights`` (``rights.erase_subject``,
+``rights.handle.erase``), which adds the request record, suppression, the Art. 19 notices, the explanation and
+the subject's messages around :func:`erase_records`. Nothing here is a public entry point.
 
 Per record, by its purpose's ``on_erasure``:
+- covered by an active hold (on the record or the subject): kept with the hold's reason (Art. 17(3)(e)) —
+  a hold wins over every deleting path;
 - ``delete``: gone;
 - ``seal`` (bookkeeping, TZ4): detached from the subject and re-encrypted under a key derived from its order
   number, with only a keyed hash of that number as index: found by the order number and by nothing else,
   until the statutory period ends and the sweep deletes it;
-- ``keep`` (another legal obligation): kept, restricted to that purpose (TP13c);
-- covered by an active hold: kept with the hold's reason (Art. 17(3)(e)).
-When nothing is left, the subject goes: its key is shredded and the erasure ledger records it.
+- ``keep`` (another legal obligation): kept, restricted to that purpose (TP13c).
+When nothing is left the subject goes (its key is shredded). Every erasure, full or partial, writes one
+erasure-ledger row naming the subject's ref first and the records deleted, sealed and kept, so that
+``erasures replay`` after a restore redoes exactly the same removal (``register/ledger.py``).
 """
 
 from __future__ import annotations
 
 import json
-from contextlib import nullcontext
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
-from sqlalchemy import Connection, and_, bindparam, delete, insert, or_, select, update
+from sqlalchemy import Connection, Row, and_, bindparam, delete, exists, insert, or_, select, update
 
-from personvern.audit import ErasureCompleted, RecordDeleted, RecordWritten
+from personvern.audit import AuditEvent, ErasureCompleted, RecordDeleted, RecordWritten
 from personvern.errors import NotFound
 from personvern.register import schema as t
 from personvern.register.crypto import decrypt, encrypt
@@ -30,6 +37,8 @@ from personvern.register.sweep import remove_empty_subjects
 
 if TYPE_CHECKING:
     from personvern.register.store import Register
+
+Outcome = Literal["sealed", "kept", "held"]
 
 
 @dataclass(frozen=True)
@@ -41,62 +50,147 @@ class Kept:
     outcome: str  # sealed, kept, held
     ground: str
     until: date | None
+    hold_kind: str | None = None  # for held records: legal_claim or access_request
 
 
 @dataclass
 class ErasureResult:
+    """What an erasure did (or, from :func:`preview`, would do): records erased per purpose, the records kept
+    with their ground, whether the subject itself went, and the request it was done under."""
+
     subject: str
     erased: dict[str, int] = field(default_factory=dict)
     kept: list[Kept] = field(default_factory=list)
     subject_removed: bool = False
+    deleted_ids: list[int] = field(default_factory=list)
+    request: str | None = None  # the ref of the request the erasure was carried out under
+
+    @property
+    def sealed_ids(self) -> list[int]:
+        return [k.record for k in self.kept if k.outcome == "sealed"]
+
+    @property
+    def kept_ids(self) -> list[int]:
+        return [k.record for k in self.kept if k.outcome != "sealed"]
+
+    @property
+    def partial(self) -> bool:
+        return not self.subject_removed
 
 
-def erase(reg: Register, subject: str, *, by: str, reason: str = "erasure_request",
-          conn: Connection | None = None) -> ErasureResult:
-    """Erase a subject; inside ``conn`` when given (a request handler notifies recipients and writes its
-    explanation in the same transaction, Art. 19), else in a transaction of its own."""
-    result = ErasureResult(subject)
+@dataclass
+class _Plan:
+    sid: int
+    result: ErasureResult
+    delete: list[int] = field(default_factory=list)
+    seal: list[Row[Any]] = field(default_factory=list)
+    subject_held: bool = False
+    rows_left: int = 0  # records of the subject the erasure does not touch (outside ``purposes``)
+
+
+def _plan(reg: Register, c: Connection, sid: int, subject: str, *, purposes: Collection[str] | None,
+          only: Collection[int] | None) -> _Plan:
+    """Each record's fate, from two queries (the records, the active holds that cover them)."""
     r, h = t.records, t.holds
-    with nullcontext(conn) if conn is not None else reg.transaction() as c:
-        sid = reg.subject_id(c, subject)
-        rows = c.execute(select(r).where(r.c.subject_id == sid).order_by(r.c.id)).all()
-        held_rows = c.execute(select(h).where(h.c.lifted_at.is_(None), or_(
-            h.c.subject_id == sid, h.c.record_id.in_([x.id for x in rows])))).all()
-        subject_hold = next((x for x in held_rows if x.record_id is None), None)
-        record_holds = {x.record_id: x for x in held_rows if x.record_id is not None}
-        key = reg.keys.subject_key(c, sid)
-        to_delete, to_seal = [], []
-        for x in rows:
-            purpose = reg.policy.purpose(x.purpose)
-            hold = record_holds.get(x.id) or subject_hold
-            if hold is not None:
-                result.kept.append(Kept(x.id, x.purpose, "held", f"{hold.kind}: {hold.reason}", None))
-            elif purpose is not None and purpose.on_erasure == "seal" and x.ref:
-                to_seal.append(x)
-                result.kept.append(Kept(x.id, x.purpose, "sealed", _ground(purpose), x.retention_until))
-            elif purpose is not None and purpose.on_erasure == "keep":
-                result.kept.append(Kept(x.id, x.purpose, "kept", _ground(purpose), x.retention_until))
-            else:
-                to_delete.append(x.id)
-                result.erased[x.purpose] = result.erased.get(x.purpose, 0) + 1
-        if to_delete:
-            c.execute(delete(r).where(r.c.id.in_(to_delete)))
-        if to_seal:
-            _seal(reg, c, to_seal, key)
-        kept = [k for k in result.kept if k.outcome == "kept"]
-        if kept:
-            c.execute(insert(t.restrictions), [
-                {"subject_id": sid, "record_id": None, "purpose": purpose, "ground": "erasure_blocked",
-                 "reason": f"erasure requested; kept under {ground}", "placed_by": by, "placed_at": reg.clock()}
-                for purpose, ground in sorted({(k.purpose, k.ground) for k in kept})])
-        reg.audit(c, *_erasure_events(subject, reason, to_delete, [x.id for x in to_seal]))
-        result.subject_removed = remove_empty_subjects(reg, c, {sid}, reason) > 0
+    rows = c.execute(select(r).where(r.c.subject_id == sid).order_by(r.c.id)).all()
+    in_scope = [x for x in rows if (purposes is None or x.purpose in purposes) and (only is None or x.id in only)]
+    held_rows = c.execute(select(h).where(h.c.lifted_at.is_(None), or_(
+        h.c.subject_id == sid, h.c.record_id.in_([x.id for x in rows])))).all() if rows else c.execute(
+        select(h).where(h.c.lifted_at.is_(None), h.c.subject_id == sid)).all()
+    subject_hold = next((x for x in held_rows if x.record_id is None), None)
+    record_holds = {x.record_id: x for x in held_rows if x.record_id is not None}
+    plan = _Plan(sid, ErasureResult(subject), subject_held=subject_hold is not None,
+                 rows_left=len(rows) - len(in_scope))
+    for x in in_scope:
+        purpose = reg.policy.purpose(x.purpose)
+        hold = record_holds.get(x.id) or subject_hold
+        if hold is not None:
+            plan.result.kept.append(Kept(x.id, x.purpose, "held", f"{hold.kind}: {hold.reason}", None, hold.kind))
+        elif purpose is not None and purpose.on_erasure == "seal" and x.ref:
+            plan.seal.append(x)
+            plan.result.kept.append(Kept(x.id, x.purpose, "sealed", ground_of(purpose), x.retention_until))
+        elif purpose is not None and purpose.on_erasure == "keep":
+            plan.result.kept.append(Kept(x.id, x.purpose, "kept", ground_of(purpose), x.retention_until))
+        else:
+            plan.delete.append(x.id)
+            plan.result.erased[x.purpose] = plan.result.erased.get(x.purpose, 0) + 1
+    plan.result.deleted_ids = list(plan.delete)
+    # the subject goes when nothing of it is left: no record outside the scope, none held or kept, no hold
+    plan.result.subject_removed = (not plan.subject_held and plan.rows_left == 0
+                                   and all(k.outcome == "sealed" for k in plan.result.kept))
+    return plan
+
+
+def preview(reg: Register, c: Connection, subject: str, *, purposes: Collection[str] | None = None,
+            subject_id: int | None = None) -> ErasureResult:
+    """What :func:`erase_records` would do now, changing nothing (the console's confirmation step)."""
+    sid = subject_id if subject_id is not None else reg.subject_id(c, subject)
+    return _plan(reg, c, sid, subject, purposes=purposes, only=None).result
+
+
+def erase_records(reg: Register, c: Connection, subject: str, *, by: str, reason: str,
+                  purposes: Collection[str] | None = None, only: Collection[int] | None = None,
+                  subject_id: int | None = None, events: list[AuditEvent] | None = None,
+                  ledger_row: dict[str, Any] | None = None, suppression: str | None = None,
+                  key: bytes | None = None) -> ErasureResult:
+    """Erase a subject's records (all, those of ``purposes``, or the record ids ``only``) in the caller's
+    transaction ``c``; the subject goes too when nothing of it is left. Writes the erasure-ledger row.
+
+    Internal: call ``personvern.rights`` (``erase_subject``, ``handle.erase``) instead. Audit entries go to
+    ``events`` when given (the caller appends them once), else they are appended here. ``suppression`` is the
+    reason the caller put the subject on the suppression list with (recorded so a replay does it again);
+    ``ledger_row`` replaces the ledger row written (a replay writes back the original entry)."""
+    sid = subject_id if subject_id is not None else reg.subject_id(c, subject)
+    plan = _plan(reg, c, sid, subject, purposes=purposes, only=only)
+    result = plan.result
+    r = t.records
+    if plan.delete:
+        c.execute(delete(r).where(r.c.id.in_(plan.delete)))
+    if plan.seal:
+        _seal(reg, c, plan.seal, key if key is not None else reg.keys.subject_key(c, sid))
+    kept = [k for k in result.kept if k.outcome == "kept"]
+    if kept and only is not None:  # a replay: the restriction may stand already (an erasure redone twice)
+        x = t.restrictions
+        have = set(c.execute(select(x.c.purpose).where(x.c.subject_id == sid, x.c.ground == "erasure_blocked",
+                                                       x.c.lifted_at.is_(None))).scalars())
+        kept = [k for k in kept if k.purpose not in have]
+    if kept:
+        c.execute(insert(t.restrictions), [
+            {"subject_id": sid, "record_id": None, "purpose": purpose, "ground": "erasure_blocked",
+             "reason": f"erasure requested; kept under {ground}", "placed_by": by, "placed_at": reg.clock()}
+            for purpose, ground in sorted({(k.purpose, k.ground) for k in kept})])
+    lookups = _lookups(c, sid) if result.subject_removed else []
+    out = _erasure_events(subject, reason, plan.delete, [x.id for x in plan.seal])
+    if result.subject_removed:
+        result.subject_removed = remove_empty_subjects(reg, c, {sid}, reason, ledger=False, events=out) > 0
+    if ledger_row is not None:
+        c.execute(insert(t.erasures).values(**ledger_row))
+    elif plan.delete or plan.seal or result.subject_removed:
+        c.execute(insert(t.erasures).values(
+            subject_ref=subject, lookups=lookups, erased_at=reg.clock(), reason=reason[:64],
+            records={**ledger_records(result, purposes), "suppression": suppression}))
+    if events is not None:
+        events.extend(out)
+    else:
+        reg.audit(c, *out)
     return result
 
 
-def _erasure_events(subject: str, reason: str, deleted: list[int], sealed: list[int]) -> list[Any]:
+def ledger_records(result: ErasureResult, purposes: Collection[str] | None) -> dict[str, Any]:
+    """The ledger's account of one erasure: enough to redo exactly the same removal after a restore."""
+    return {"deleted": sorted(result.deleted_ids), "sealed": sorted(result.sealed_ids),
+            "kept": sorted(result.kept_ids), "subject_removed": result.subject_removed,
+            "purposes": sorted(purposes) if purposes is not None else None}
+
+
+def _lookups(c: Connection, sid: int) -> list[str]:
+    i = t.identifiers
+    return sorted(bytes(x).hex() for x in c.execute(select(i.c.lookup).where(i.c.subject_id == sid)).scalars())
+
+
+def _erasure_events(subject: str, reason: str, deleted: Sequence[int], sealed: Sequence[int]) -> list[AuditEvent]:
     """What the erasure did, for the audit trail (Art. 5(2), Art. 17): ids only, in the same transaction."""
-    events: list[Any] = []
+    events: list[AuditEvent] = []
     if deleted:
         events.append(RecordDeleted(subject_ref=subject, record_ids=tuple(deleted), rule="art17"))
     if sealed:
@@ -104,12 +198,13 @@ def _erasure_events(subject: str, reason: str, deleted: list[int], sealed: list[
     return [*events, ErasureCompleted(subject_ref=subject, reason=reason)]
 
 
-def _ground(purpose: Any) -> str:
+def ground_of(purpose: Any) -> str:
+    """The legal ground a purpose keeps data on: the law it names, else its Art. 6(1) point."""
     basis = purpose.legal_basis
-    return basis.law or f"GDPR art. 6(1)({basis.article})"
+    return str(basis.law or f"GDPR art. 6(1)({basis.article})")
 
 
-def _seal(reg: Register, c: Any, rows: list[Any], key: bytes) -> None:
+def _seal(reg: Register, c: Connection, rows: list[Row[Any]], key: bytes) -> None:
     changes = []
     for x in rows:
         order = normalise("order_number", x.ref).value
@@ -121,6 +216,17 @@ def _seal(reg: Register, c: Any, rows: list[Any], key: bytes) -> None:
         payload=bindparam("payload"), seal_ref=bindparam("seal_ref"), subject_id=None, ref=None,
         state="sealed", updated_at=reg.clock()), changes)
     c.execute(delete(t.events).where(t.events.c.record_id.in_([x.id for x in rows])))
+
+
+def held(c: Connection, record_ids: Sequence[int]) -> set[int]:
+    """Of ``record_ids``, those an active hold covers (on the record or on its subject): one query."""
+    if not record_ids:
+        return set()
+    r, h = t.records, t.holds
+    cover = exists().where(h.c.lifted_at.is_(None), or_(h.c.record_id == r.c.id,
+                                                        and_(h.c.subject_id == r.c.subject_id,
+                                                             h.c.record_id.is_(None))))
+    return set(c.execute(select(r.c.id).where(r.c.id.in_(list(record_ids)), cover)).scalars())
 
 
 def find_sealed(reg: Register, order_number: str) -> list[RecordView]:

@@ -19,6 +19,7 @@ from sqlalchemy import ColumnElement, Connection, Table, and_, exists, insert, o
 
 from personvern.audit import HoldLifted, HoldPlaced, RestrictionLifted, RestrictionPlaced
 from personvern.errors import NotFound, RegisterError, RestrictedProcessing
+from personvern.policy.model import Purpose
 from personvern.register import schema as t
 from personvern.register.sweep import sweep
 
@@ -196,3 +197,20 @@ def check_objection(c: Connection, subject_id: int, purpose: str, use: str) -> N
         raise RestrictedProcessing(
             f"the subject has objected to '{purpose}' (Art. 21(1)) and processing is restricted while the "
             f"objection is weighed (restriction {row.id}: {row.reason}; Art. 18(1)(d))", field="purpose")
+
+
+def check_marketing_objection(c: Connection, subject_id: int, purpose: Purpose, use: str) -> None:
+    """Refuse new processing under a direct-marketing purpose once the subject has objected to direct marketing
+    (Art. 21(3): the data 'shall no longer be processed for such purposes'; TP13e, KL7). The objection is the
+    subject's own entry on the suppression list (``personvern.consent.object_to_marketing``). One query, and
+    only for marketing purposes."""
+    if purpose.marketing is None or use in ALLOWED_WHILE_RESTRICTED:
+        return
+    x = t.suppressions
+    row = c.execute(select(x.c.id).where(x.c.subject_id == subject_id, x.c.kind == "subject",
+                                         x.c.reason == "objection",
+                                         or_(x.c.purpose.is_(None), x.c.purpose == purpose.key)).limit(1)).first()
+    if row is not None:
+        raise RestrictedProcessing(
+            f"the subject has objected to direct marketing (Art. 21(3)): data may no longer be processed for "
+            f"'{purpose.key}'", field="purpose")

@@ -1,16 +1,18 @@
 """The erasure ledger: export it, and replay it after a backup is restored (Art. 17, Art. 5(1)(f); issue 8).
 
-Every subject the register removes (erasure, or a sweep that left nothing) gets a ledger row: its public
-ref and the keyed hashes (HMAC, hex) of its identifiers — no clear data. A backup restored after erasures
-brings the erased subjects back; :func:`replay` erases them again:
+Every erasure, full or partial, gets a ledger row (``register/erasure.py``), and so does a subject a sweep
+left with nothing: its public ref first, the keyed hashes (HMAC, hex) of its identifiers, and the records it
+deleted, sealed and kept — no clear data. A backup restored after erasures brings the erased data back;
+``personvern.rights.replay_erasures`` removes exactly the same again:
 
     export_ledger(reg, out)                          # nightly, to storage kept apart from the database backups
-    replay(reg, since=date(2026, 3, 1), entries=read_ledger("erasures.jsonl"))
+    replay_erasures(reg, since=date(2026, 3, 1), entries=read_ledger("erasures.jsonl"))
 
-A subject is found by its ref, and else by any of the identifier hashes (a subject imported again under a
-new ref). The ledger has to live outside the restored database — a restore rolls the ``erasures`` table
-back too — hence the JSON Lines export. Lookups match only while the lookup key is the same: the keyring
-travels with the backup, and ``keys rotate`` re-wraps it without changing it.
+A subject is found by its ref; only when that ref is gone, by identifiers that are exactly the erased
+subject's (a subject imported again under a new ref) — never by one shared identifier. The ledger has to
+live outside the restored database — a restore rolls the ``erasures`` table back too — hence the JSON Lines export.
+Lookups match only while the lookup key is the same: the keyring travels with the backup, and
+``keys rotate`` re-wraps it without changing it.
 """
 
 from __future__ import annotations
@@ -24,7 +26,6 @@ from typing import IO, TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
-from personvern.audit.register_events import ErasureReplayed
 from personvern.errors import RegisterError
 from personvern.register import schema as t
 
@@ -43,10 +44,24 @@ class LedgerEntry:
     lookups: tuple[str, ...]
     erased_at: datetime
     reason: str
+    records: dict[str, Any] | None = None  # deleted, sealed, kept record ids; subject_removed; purposes
 
     def as_json(self) -> dict[str, Any]:
-        return {"subject_ref": self.subject_ref, "lookups": list(self.lookups),
-                "erased_at": self.erased_at.isoformat(), "reason": self.reason}
+        out = {"subject_ref": self.subject_ref, "lookups": list(self.lookups),
+               "erased_at": self.erased_at.isoformat(), "reason": self.reason}
+        return out if self.records is None else {**out, "records": self.records}
+
+    def as_row(self) -> dict[str, Any]:
+        """The ``erasures`` row this entry was exported from (a replay writes it back)."""
+        return {"subject_ref": self.subject_ref, "lookups": list(self.lookups), "erased_at": self.erased_at,
+                "reason": self.reason, "records": self.records}
+
+    @property
+    def record_ids(self) -> set[int] | None:
+        """Every record the erasure touched (deleted, sealed, kept), or None for a whole-subject entry."""
+        if not self.records:
+            return None
+        return {int(x) for k in ("deleted", "sealed", "kept") for x in self.records.get(k) or []}
 
 
 @dataclass
@@ -80,7 +95,8 @@ def ledger(reg: Register, since: date | None = None) -> list[LedgerEntry]:
         q = q.where(e.c.erased_at >= start)
     with reg.engine.connect() as c:
         rows = c.execute(q).all()
-    return [LedgerEntry(r.subject_ref, tuple(r.lookups or ()), _utc(r.erased_at), r.reason) for r in rows]
+    return [LedgerEntry(r.subject_ref, tuple(r.lookups or ()), _utc(r.erased_at), r.reason, r.records)
+            for r in rows]
 
 
 def export_ledger(reg: Register, out: IO[str], since: date | None = None) -> int:
@@ -103,41 +119,29 @@ def read_ledger(path: str | Path) -> Iterator[LedgerEntry]:
                 if not isinstance(lookups, list) or not all(isinstance(x, str) for x in lookups):
                     raise ValueError("lookups")
                 bytes.fromhex("".join(lookups))
+                records = raw.get("records")
+                if records is not None and not isinstance(records, dict):
+                    raise ValueError("records")
                 yield LedgerEntry(str(raw["subject_ref"]), tuple(lookups),
-                                  _utc(datetime.fromisoformat(raw["erased_at"])), str(raw.get("reason", "")))
+                                  _utc(datetime.fromisoformat(raw["erased_at"])), str(raw.get("reason", "")),
+                                  records)
             except (ValueError, KeyError, TypeError, AttributeError):
                 raise RegisterError(f"{path}:{line}: not a ledger entry (subject_ref, lookups as hex, "
                                     "erased_at)", field="ledger") from None
 
 
-def replay(reg: Register, *, since: date | None = None, entries: Iterable[LedgerEntry] | None = None,
-           dry_run: bool = False) -> ReplayReport:
-    """Erase again every subject of the ledger erased on or after ``since``; ``entries`` default to this
-    database's own ``erasures`` table. Idempotent: a subject already gone is counted, not an error.
-
-    Finding is set-based (one query by refs and one by identifier hashes per chunk of entries); each subject
-    found is then erased by :meth:`Register.erase` in its own transaction, with the reason ``erasure_replay``,
-    so holds and sealing (TZ4) apply exactly as they did the first time."""
+def choose(reg: Register, since: date | None, entries: Iterable[LedgerEntry] | None) -> list[LedgerEntry]:
+    """The entries erased on or after ``since``: from ``entries``, else this database's own table."""
     start = _start(since)
-    chosen = [e for e in (ledger(reg) if entries is None else entries) if start is None or e.erased_at >= start]
-    report = ReplayReport(entries=len(chosen))
-    by_ref, by_lookup = _find(reg, chosen)
-    for entry in chosen:
-        if entry.subject_ref not in by_ref and not (by_lookup.get(entry.subject_ref) or set()):
-            report.already_gone += 1
-    others: set[str] = set().union(*by_lookup.values()) - by_ref
-    targets = sorted(by_ref) + sorted(others)
-    report.by_ref = len(by_ref)
-    report.by_identifier = len(targets) - len(by_ref)
-    if dry_run:
-        report.erased = targets
-        return report
-    for ref in targets:
-        reg.erase(ref, by=reg.actor, reason=REPLAY_REASON)
-        report.erased.append(ref)
-    with reg.transaction() as c:
-        reg.audit(c, ErasureReplayed(counts={k: v for k, v in report.as_dict().items() if isinstance(v, int)}))
-    return report
+    return [e for e in (ledger(reg) if entries is None else entries) if start is None or e.erased_at >= start]
+
+
+def find(reg: Register, entries: list[LedgerEntry]) -> tuple[set[str], dict[str, set[str]]]:
+    """Refs of erased subjects still present, and per entry whose ref is gone the refs of subjects imported
+    again under a new ref: those whose identifiers are *exactly* the erased subject's (by keyed hash). A
+    subject that merely shares one identifier — a household's phone — is never that person; and an entry whose
+    ref is present is matched by its ref alone (the subject's stable reference comes first)."""
+    return _find(reg, entries)
 
 
 def _find(reg: Register, entries: list[LedgerEntry]) -> tuple[set[str], dict[str, set[str]]]:
@@ -162,9 +166,13 @@ def _find(reg: Register, entries: list[LedgerEntry]) -> tuple[set[str], dict[str
             for sid, ref, lookup in c.execute(select(s.c.id, s.c.ref, i.c.lookup).join(i, i.c.subject_id == s.c.id)
                                               .where(s.c.id.in_(ids[n:n + _CHUNK]))):
                 held.setdefault(sid, (ref, set()))[1].add(bytes(lookup))
+    wanted = {e.subject_ref: {bytes.fromhex(h) for h in e.lookups} for e in entries}
     matched: dict[str, set[str]] = {}
     for ref, mine in held.values():
         erased = {owner.get(x) for x in mine}
-        if ref not in present and len(erased) == 1 and None not in erased:
-            matched.setdefault(erased.pop() or "", set()).add(ref)
+        if ref in present or len(erased) != 1 or None in erased:
+            continue
+        entry_ref = erased.pop() or ""
+        if entry_ref not in present and mine == wanted.get(entry_ref):
+            matched.setdefault(entry_ref, set()).add(ref)
     return present, matched

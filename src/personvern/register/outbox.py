@@ -45,19 +45,22 @@ class Email:
 def enqueue(reg: Register, conn: Connection, *, kind: Kind, topic: str, destination: str,
             body: dict[str, Any], idempotency_key: str, recipient: str | None = None,
             subject_ref: str | None = None, request_id: int | None = None,
-            not_before: datetime | None = None) -> int | None:
+            not_before: datetime | None = None, fresh: bool = False, status: str = "pending") -> int | None:
     """Add a message inside the caller's transaction; returns its id, or None if the key was already used.
 
     ``destination`` must not be clear personal data: for e-mail pass the masked address and put the
-    real one in ``body['to']`` (see :class:`Email`)."""
-    have = conn.execute(select(t.outbox.c.id).where(t.outbox.c.idempotency_key == idempotency_key)).scalar()
-    if have is not None:
-        return None
+    real one in ``body['to']`` (see :class:`Email`). ``fresh``: the caller knows the key cannot have been used
+    (a request's one answer, queued as the request closes): the check is skipped, the unique key still holds.
+    ``status="manual"``: a message the worker never sends, for the officer to deliver by hand (a letter)."""
+    if not fresh:
+        have = conn.execute(select(t.outbox.c.id).where(t.outbox.c.idempotency_key == idempotency_key)).scalar()
+        if have is not None:
+            return None
     now = reg.clock()
     blob = encrypt(reg.keys.outbox_key, json.dumps(body, ensure_ascii=False, default=str).encode(), b"outbox")
     return int(conn.execute(insert(t.outbox).values(
         kind=kind, topic=topic, destination=destination, recipient=recipient, subject_ref=subject_ref,
-        request_id=request_id, body=blob, idempotency_key=idempotency_key, status="pending", attempts=0,
+        request_id=request_id, body=blob, idempotency_key=idempotency_key, status=status, attempts=0,
         next_attempt_at=not_before or now, created_at=now).returning(t.outbox.c.id)).scalar_one())
 
 

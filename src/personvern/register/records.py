@@ -25,7 +25,13 @@ from personvern.policy.model import Purpose
 from personvern.policy.retention import Facts, retention_end
 from personvern.register import schema as t
 from personvern.register.crypto import decrypt, encrypt
-from personvern.register.holds import ALLOWED_WHILE_RESTRICTED, check_objection, check_use, not_restricted
+from personvern.register.holds import (
+    ALLOWED_WHILE_RESTRICTED,
+    check_marketing_objection,
+    check_objection,
+    check_use,
+    not_restricted,
+)
 from personvern.register.hooks import run_event_hooks
 
 if TYPE_CHECKING:
@@ -83,6 +89,7 @@ def write(reg: Register, subject: str, purpose: str, categories: list[str], payl
         check_use(reg, sid, purpose, use, conn=c)
         check_objection(c, sid, purpose, use)
         p = purpose_for_write(reg, purpose, categories, kind)
+        check_marketing_objection(c, sid, p, use)
         check_source(reg, p, source)
         if consent_only(p) and not has_consent(c, sid, purpose):
             raise ConsentRequired(f"purpose '{purpose}' is based on consent (Art. 6(1)(a)) and the subject "

@@ -224,6 +224,9 @@ erasures = Table(
     Column("lookups", JSON, nullable=False),  # hex HMACs of the subject's identifiers
     _ts("erased_at", nullable=False),
     Column("reason", String(64), nullable=False),
+    # what the erasure did, to redo exactly that after a restore: record ids deleted, sealed and kept, whether
+    # the subject went, the purposes it was limited to (NULL for rows written before issue 12: the whole subject)
+    Column("records", JSON),
 )
 
 # -- data-subject requests (issue 5) ---------------------------------------------------------------------

@@ -32,7 +32,6 @@ from personvern.register import erasure, holds, records, sweep
 from personvern.register import schema as t
 from personvern.register.crypto import MasterKey, decrypt, encrypt
 from personvern.register.engine import database_url, make_engine
-from personvern.register.erasure import ErasureResult
 from personvern.register.holds import Use
 from personvern.register.identifiers import Identifier, normalise
 from personvern.register.keys import Keys
@@ -40,6 +39,7 @@ from personvern.register.records import RecordView
 from personvern.register.sweep import Progress, SweepReport
 
 Identifiers = Mapping[str, str | list[str]]
+_BATCH = "personvern.audit_batch"  # Connection.info key of the audit entries collected by audit_batch()
 
 
 def _utcnow() -> datetime:
@@ -57,7 +57,7 @@ class Register:
         self.clock = clock
         self.actor = actor  # who acts: a staff username, 'subject:<ref>' in the portal, 'system' for jobs
         self.role = role  # agent, privacy_officer, admin, subject, system
-        self.queries: list[str] | None = None
+        self._trace_box: list[list[str] | None] = [None]  # shared with acting() copies: one engine, one trace
         # purposes whose retention counts from the subject's last activity: recomputed on every activity
         self.activity_anchored = {p.key for p in policy.purposes
                                   if p.retention and "last_activity" in anchors(p.retention)}
@@ -106,9 +106,39 @@ class Register:
         return other
 
     def audit(self, conn: Connection, *events: AuditEvent) -> None:
-        """Append audit entries inside the caller's transaction, as this register's actor and role."""
-        if events:
-            audit.append_many(conn, events, actor=self.actor, role=self.role, at=self.clock())
+        """Append audit entries inside the caller's transaction, as this register's actor and role.
+
+        Inside :meth:`audit_batch` they are collected and appended once when the batch ends (one read of the
+        chain's tail and one insert for the whole workflow, instead of one per step)."""
+        if not events:
+            return
+        pending = conn.info.get(_BATCH)
+        if pending is not None:
+            pending.append((self.actor, self.role, events))
+            return
+        audit.append_many(conn, events, actor=self.actor, role=self.role, at=self.clock())
+
+    @contextmanager
+    def audit_batch(self, conn: Connection) -> Iterator[None]:
+        """Collect the audit entries of a workflow run in ``conn`` and append them in one go at its end, in
+        order (still inside the transaction: if it rolls back, so do they). Nested batches join the outer."""
+        if conn.info.get(_BATCH) is not None:
+            yield
+            return
+        pending: list[tuple[str, str, tuple[AuditEvent, ...]]] = []
+        conn.info[_BATCH] = pending
+        try:
+            yield
+        finally:
+            conn.info.pop(_BATCH, None)
+        groups: list[tuple[str, str, list[AuditEvent]]] = []
+        for actor, role, events in pending:
+            if groups and groups[-1][:2] == (actor, role):
+                groups[-1][2].extend(events)
+            else:
+                groups.append((actor, role, list(events)))
+        for actor, role, batch in groups:
+            audit.append_many(conn, batch, actor=actor, role=role, at=self.clock())
 
     def audit_read(self, conn: Connection, *events: AuditEvent) -> None:
         """Journal read events (lookups, views, decrypted records) inside the caller's transaction, without
@@ -119,18 +149,25 @@ class Register:
 
     # -- plumbing ---------------------------------------------------------------------------------------
 
+    @property
+    def queries(self) -> list[str] | None:
+        return self._trace_box[0]
+
     def _trace(self, _conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
-        if self.queries is not None:
-            self.queries.append(statement)
+        box = self._trace_box[0]
+        if box is not None:
+            box.append(statement)
 
     @contextmanager
     def trace(self) -> Iterator[list[str]]:
-        """Collect every SQL statement run inside the block."""
-        self.queries = []
+        """Collect every SQL statement run on this register's engine inside the block; on an :meth:`acting`
+        copy too (the copies share the engine and the trace)."""
+        queries: list[str] = []
+        self._trace_box[0] = queries
         try:
-            yield self.queries
+            yield queries
         finally:
-            self.queries = None
+            self._trace_box[0] = None
 
     @contextmanager
     def transaction(self) -> Iterator[Connection]:
@@ -269,31 +306,10 @@ class Register:
               progress: Progress | None = None) -> SweepReport:
         return sweep.sweep(self, as_of, dry_run=dry_run, batch=batch, progress=progress)
 
-    # -- consent (minimal: enough to enforce Art. 6(1)(a) on writes) ------------------------------------
-
-    def give_consent(self, subject: str, purpose: str, *, channel: str | None = None, method: str,
-                     text: str | None = None, text_hash: str | None = None, lang: str = "nb",
-                     by: str = "subject", age: int | None = None) -> int:
-        """Record a consent: see ``personvern.consent.ledger.give`` (the exact text is kept by its SHA-256;
-        ``text`` None uses the policy's consent wording, or the stored text ``text_hash`` names)."""
-        from personvern.consent import ledger  # the consent area is built on the register: imported on use
-
-        if text is None and text_hash is not None:
-            with self.engine.connect() as c:
-                text = c.execute(select(t.consent_texts.c.text).where(t.consent_texts.c.hash == text_hash)).scalar()
-            if text is None:
-                raise RegisterError("no consent text with this hash; pass the text itself", field="text_hash")
-        return ledger.give(self, subject, purpose, channel=channel, method=method, text=text, lang=lang, by=by,
-                           age=age)
-
-    def withdraw_consent(self, subject: str, purpose: str, *, channel: str | None = None,
-                         by: str = "subject") -> int:
-        """Withdraw a consent, on one channel or all (Art. 7(3)): see ``personvern.consent.ledger.withdraw``."""
-        from personvern.consent import ledger
-
-        return ledger.withdraw(self, subject, purpose, channel=channel, by=by)
-
     # -- holds, restriction, erasure (register/holds.py, erasure.py) -------------------------------------
+    # Erasure, restriction and objection are data-subject actions: their one entry is ``personvern.rights``
+    # (``rights.erase_subject``, ``rights.restrict_subject``, ``rights.handle``), which runs every step the law
+    # asks for (request record, holds, sealing, suppression, Art. 19 notices, explanation, audit, ledger).
 
     def place_hold(self, *, subject: str | None = None, record: int | None = None, reason: str,
                    kind: holds.HoldKind = "legal_claim", by: str) -> int:
@@ -302,20 +318,11 @@ class Register:
     def lift_hold(self, hold_id: int, *, by: str, as_of: date | None = None) -> int:
         return holds.lift_hold(self, hold_id, by=by, as_of=as_of)
 
-    def restrict(self, subject: str, *, ground: holds.Ground, reason: str, by: str, record: int | None = None,
-                 except_purpose: str | None = None) -> int:
-        return holds.restrict(self, subject, ground=ground, reason=reason, by=by, record=record,
-                              except_purpose=except_purpose)
-
     def check_use(self, subject: str, purpose: str, use: Use = "processing", *, record: int | None = None) -> None:
         """Refuse a use Art. 18(2) does not allow: of the whole subject, or also of one ``record`` (TP13d)."""
         with self.engine.connect() as c:
             sid = self.subject_id(c, subject)
             holds.check_use(self, sid, purpose, use, record, conn=c)
-
-    def erase(self, subject: str, *, by: str, reason: str = "erasure_request",
-              conn: Connection | None = None) -> ErasureResult:
-        return erasure.erase(self, subject, by=by, reason=reason, conn=conn)
 
     def find_sealed(self, order_number: str) -> list[RecordView]:
         return erasure.find_sealed(self, order_number)

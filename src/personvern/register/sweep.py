@@ -206,8 +206,12 @@ def _transform(reg: Register, c: Connection, action: str, ids: list[int]) -> lis
     return [(x.subject_id, x.purpose, x.id, x.retention_until) for x in rows]
 
 
-def remove_empty_subjects(reg: Register, c: Connection, subject_ids: set[Any], reason: str) -> int:
-    """Remove subjects left with no record and no active hold: shred their key, log the erasure."""
+def remove_empty_subjects(reg: Register, c: Connection, subject_ids: set[Any], reason: str, *,
+                          ledger: bool = True, events: list[AuditEvent] | None = None) -> int:
+    """Remove subjects left with no record and no active hold: shred their key, log the erasure.
+
+    ``ledger=False`` when the caller writes the erasure-ledger row itself (``register/erasure.py`` records
+    the records it removed with it); audit entries go to ``events`` when given, else are appended here."""
     sids = [s for s in subject_ids if s is not None]
     if not sids:
         return 0
@@ -221,16 +225,21 @@ def remove_empty_subjects(reg: Register, c: Connection, subject_ids: set[Any], r
     if not empty:
         return 0
     ids = [e.id for e in empty]
-    lookups: dict[int, list[str]] = {}
-    for sid, lookup in c.execute(select(t.identifiers.c.subject_id, t.identifiers.c.lookup)
-                                 .where(t.identifiers.c.subject_id.in_(ids))):
-        lookups.setdefault(sid, []).append(bytes(lookup).hex())
-    now = reg.clock()
-    c.execute(insert(t.erasures), [{"subject_ref": e.ref, "lookups": sorted(lookups.get(e.id, [])),
-                                    "erased_at": now, "reason": reason} for e in empty])
+    if ledger:
+        lookups: dict[int, list[str]] = {}
+        for sid, lookup in c.execute(select(t.identifiers.c.subject_id, t.identifiers.c.lookup)
+                                     .where(t.identifiers.c.subject_id.in_(ids))):
+            lookups.setdefault(sid, []).append(bytes(lookup).hex())
+        now = reg.clock()
+        c.execute(insert(t.erasures), [{"subject_ref": e.ref, "lookups": sorted(lookups.get(e.id, [])),
+                                        "erased_at": now, "reason": reason} for e in empty])
     reg.keys.shred(c, ids)
     c.execute(delete(s).where(s.c.id.in_(ids)))
-    reg.audit(c, *(SubjectRemoved(subject_ref=e.ref, reason=reason) for e in empty))
+    removed = [SubjectRemoved(subject_ref=e.ref, reason=reason) for e in empty]
+    if events is not None:
+        events.extend(removed)
+    else:
+        reg.audit(c, *removed)
     return len(ids)
 
 

@@ -43,7 +43,7 @@ def citation(policy: Policy, kept: Kept) -> dict[str, str | None]:
 
 def explanation(policy: Policy, result: ErasureResult, ground: str) -> dict[str, Any]:
     """``{"ground": ..., "erased": {...}, "kept": [...], "nb": {"text": ...}, "en": {"text": ...}}``."""
-    kept = []
+    kept: list[dict[str, Any]] = []
     for k in result.kept:
         purpose = policy.purpose(k.purpose)
         kept.append({"record": k.record, "purpose": k.purpose, "outcome": k.outcome,
@@ -57,11 +57,11 @@ def explanation(policy: Policy, result: ErasureResult, ground: str) -> dict[str,
     for lang in ("nb", "en"):
         lines = [_HEAD[lang].format(n=total), ""]
         lines.append(_KEPT[lang] if kept else _NONE[lang])
-        for k in kept:
-            name = k["purpose_name"][lang] if k["purpose_name"] else k["purpose"]
-            when = _UNTIL[lang].format(d=k["until"]) if k["until"] else _OPEN[lang]
-            why = k["citation"] or k["ground"]
-            lines.append(f"- #{k['record']} {name}: {_OUTCOME[k['outcome']][lang]}; {why}; {when}.")
+        for item in kept:
+            name = item["purpose_name"][lang] if item["purpose_name"] else item["purpose"]
+            when = _UNTIL[lang].format(d=item["until"]) if item["until"] else _OPEN[lang]
+            why = item["citation"] or item["ground"]
+            lines.append(f"- #{item['record']} {name}: {_OUTCOME[item['outcome']][lang]}; {why}; {when}.")
         if kept:
             lines += ["", _COMPLAINT[lang].format(name=authority.name, website=authority.website)]
         out[lang] = {"text": "\n".join(lines) + "\n"}

@@ -46,7 +46,7 @@ OSLO = ZoneInfo("Europe/Oslo")  # the controller's calendar: a request received 
 
 @lru_cache(maxsize=64)
 def _holidays(year: int) -> frozenset[date]:
-    return frozenset(holidays.Norway(years=year))
+    return frozenset(holidays.country_holidays("NO", years=year))
 
 
 def is_working_day(day: date) -> bool:
@@ -66,7 +66,8 @@ def target_date(received: date, months: int = ANSWER_MONTHS) -> date:
     (Regulation 1182/71 art. 3(2)(c)); ``relativedelta`` clamps to the month's end exactly so."""
     if months < 1:
         raise ValueError("a request period is at least one month")
-    return received + relativedelta(months=months)
+    end: date = received + relativedelta(months=months)
+    return end
 
 
 def due_date(received: date, *, paused: int = 0) -> date:

@@ -22,19 +22,21 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
-from sqlalchemy import Connection, Row, bindparam, delete, insert, select, update
+from sqlalchemy import Connection, Row, bindparam, insert, select, update
 
-from personvern.audit import RecordDeleted, RecordWritten, RequestStep, RestrictionPlaced
-from personvern.consent import object_to_marketing, suppress_subject
+from personvern.audit import RecordWritten, RequestStep, RestrictionPlaced
+from personvern.consent import object_to_marketing
 from personvern.errors import CategoryNotAllowed, NotFound, RegisterError
 from personvern.policy import taxonomy
+from personvern.policy.model import Purpose
+from personvern.register import holds as register_holds
 from personvern.register import schema as t
 from personvern.register.crypto import decrypt
+from personvern.register.erasure import erase_records
 from personvern.register.records import payload_blob
-from personvern.register.sweep import remove_empty_subjects
 from personvern.rights import requests
-from personvern.rights._erasure_text import explanation
 from personvern.rights.access import access_report, render_access_report
+from personvern.rights.erasure import ERASURE_GROUNDS, erase, erase_subject, ready
 from personvern.rights.notify import notify_recipients
 from personvern.rights.portability import portable_data
 from personvern.rights.requests import RequestView
@@ -42,38 +44,34 @@ from personvern.rights.requests import RequestView
 if TYPE_CHECKING:
     from personvern.register.store import Register
 
-__all__ = ["ERASURE_GROUNDS", "RESTRICTION_GROUNDS", "answer_access", "answer_portability", "decide_objection",
-           "erase", "object_to", "rectify", "restrict"]
-
-# Art. 17(1) GDPR, points a-f.
-ERASURE_GROUNDS = {
-    "a": "no longer necessary for the purposes (Art. 17(1)(a))",
-    "b": "consent withdrawn and no other legal ground (Art. 17(1)(b))",
-    "c": "objection under Art. 21 with no overriding legitimate grounds (Art. 17(1)(c))",
-    "d": "unlawfully processed (Art. 17(1)(d))",
-    "e": "erasure required by a legal obligation (Art. 17(1)(e))",
-    "f": "collected from a child in relation to information society services (Art. 17(1)(f), Art. 8(1))",
-}
+__all__ = [
+    "ERASURE_GROUNDS",
+    "RESTRICTION_GROUNDS",
+    "answer_access",
+    "answer_portability",
+    "decide_objection",
+    "erase",
+    "erase_subject",
+    "lift_restriction",
+    "object_for_subject",
+    "object_to",
+    "rectify",
+    "restrict",
+    "restrict_subject",
+]
 # Art. 18(1) a-d as the register names them (register/holds.py Ground).
 RESTRICTION_GROUNDS = ("accuracy", "unlawful", "legal_claims", "objection")
 Handled = tuple[RequestView, int | None]
 
 
 def _ready(reg: Register, c: Connection, ref: str, kind: str) -> Row[Any]:
-    """The request, if it is of ``kind``, verified and still open, with a subject in the register."""
-    row = requests.load(c, ref)
-    if row.kind != kind:
-        raise RegisterError(f"request {ref} is a{'n' if row.kind[0] in 'aeiou' else ''} {row.kind} request, "
-                            f"not {kind}", field="kind")
-    requests.require(row, ("verified", "in_progress"), kind)
-    if row.subject_id is None:
-        raise NotFound("the request's subject is no longer in the register", field="subject")
-    return row
+    return ready(c, ref, kind)
 
 
 def _finish(reg: Register, c: Connection, row: Row[Any], by: str, *, status: str = "completed",
-            reason: str | None = None, outcome: Mapping[str, Any] | None = None) -> Handled:
-    hold = requests.close(reg, c, row, status=status, by=by, reason=reason, outcome=outcome)
+            reason: str | None = None, outcome: Mapping[str, Any] | None = None,
+            message: Mapping[str, Any] | None = None) -> Handled:
+    hold = requests.close(reg, c, row, status=status, by=by, reason=reason, outcome=outcome, message=message)
     return requests.view(reg, requests.load_id(c, row.id)), hold
 
 
@@ -93,8 +91,10 @@ def answer_access(reg: Register, ref: str, *, by: str, langs: Sequence[Literal["
     with reg.engine.connect() as c:
         row = _ready(reg, c, ref, "access")
     report = access_report(reg, row.subject_ref, order_numbers=order_numbers)
+    formats: tuple[tuple[Literal["json", "pdf"], str], ...] = (("json", "application/json"),
+                                                                ("pdf", "application/pdf"))
     files = [(f"registerkopi.{lang}.{fmt}", media, render_access_report(report, fmt, lang))
-             for lang in langs for fmt, media in (("json", "application/json"), ("pdf", "application/pdf"))]
+             for lang in langs for fmt, media in formats]
     with reg.transaction() as c:
         row = _ready(reg, c, ref, "access")
         for name, media, body in files:
@@ -156,89 +156,53 @@ def _rectified(reg: Register, x: Row[Any], new: dict[str, Any], key: bytes) -> d
     return {"rid": x.id, "payload": payload_blob(key, payload), "cats": sorted({*x.categories, *new})}
 
 
-# -- erasure ------------------------------------------------------------------------------------------------
-
-def erase(reg: Register, ref: str, *, ground: str, by: str, age_at_collection: int | None = None) -> RequestView:
-    """Erase on a ground of Art. 17(1); keep what a legal obligation or hold keeps and explain it (TP13c, TZ4).
-
-    Ground ``f``: data collected from a child for an online service (Art. 8(1)) — ``age_at_collection``
-    must be under ``settings.child_age_online_consent`` (13, personopplysningsloven § 5). Marketing opt-outs
-    survive as suppression entries (``personvern.consent.suppress_subject``), and recipients are told
-    (Art. 19) before the disclosures go with the subject."""
-    _check_ground(reg, ground, age_at_collection)
-    with reg.transaction() as c:
-        row = _ready(reg, c, ref, "erasure")
-        if ground == "a":
-            _refuse_while_contract_runs(reg, c, row)
-        suppressed = suppress_subject(reg, c, row.subject_ref, reason="opt_out")
-        notified = notify_recipients(reg, c, subject_ref=row.subject_ref, change="erasure", request_id=row.id)
-        result = reg.erase(row.subject_ref, by=by, reason=f"art17_1_{ground}", conn=c)
-        text = explanation(reg.policy, result, ground)
-        requests.put_artifact(reg, c, row.id, "erasure-explanation.json", "application/json",
-                              json.dumps(text, ensure_ascii=False, indent=2).encode())
-        for lang in ("nb", "en"):
-            requests.put_artifact(reg, c, row.id, f"erasure-explanation.{lang}.txt", "text/plain; charset=utf-8",
-                                  text[lang]["text"].encode())
-        outcome = {"ground": ground, "erased": dict(result.erased), "kept_records": [k.record for k in result.kept],
-                   "subject_removed": result.subject_removed, "recipients_notified": notified,
-                   "suppression_entries": suppressed}
-        handled = _finish(reg, c, requests.load_id(c, row.id), by, outcome=outcome)
-    return _done(reg, handled, by)
-
-
-def _refuse_while_contract_runs(reg: Register, c: Connection, row: Row[Any]) -> None:
-    """Art. 17(1)(a) — 'no longer necessary' — does not hold while a purpose's data is still needed for the
-    contract (KL6: 'not erased while we need it to carry out a contract with you'): a purpose that declares
-    ``needed_until: <event>`` and holds records of the subject refuses until that event has happened."""
-    waiting = {p.key: p.needed_until for p in reg.policy.purposes if p.needed_until}
-    if not waiting or row.subject_id is None:
-        return
-    rec, ev = t.records, t.events
-    held = set(c.execute(select(rec.c.purpose).where(
-        rec.c.subject_id == row.subject_id, rec.c.purpose.in_(list(waiting)), rec.c.state == "active"))
-        .scalars())
-    happened = set(c.execute(select(ev.c.event).where(
-        ev.c.event.in_(list(set(waiting.values()))),
-        (ev.c.subject_id == row.subject_id) | ev.c.record_id.in_(
-            select(rec.c.id).where(rec.c.subject_id == row.subject_id)))).scalars())
-    running = sorted(k for k in held if waiting[k] not in happened)
-    if running:
-        raise RegisterError(
-            "ground a (Art. 17(1)(a): no longer necessary) does not apply yet: the data of "
-            + ", ".join(f"'{k}' is needed until {waiting[k]}" for k in running)
-            + " (the contract still runs); erase after that, or give another ground", field="ground")
-
-
-def _check_ground(reg: Register, ground: str, age: int | None) -> None:
-    if ground not in ERASURE_GROUNDS:
-        raise RegisterError(f"unknown erasure ground '{ground}'; Art. 17(1) grounds: "
-                            + "; ".join(f"{k}: {v}" for k, v in ERASURE_GROUNDS.items()), field="ground")
-    limit = reg.policy.settings.child_age_online_consent
-    if ground == "f" and (age is None or age >= limit):
-        raise RegisterError(f"ground f (Art. 17(1)(f) with Art. 8) needs the subject to have been under {limit} "
-                            "when the data was collected (personopplysningsloven § 5): give age_at_collection",
-                            field="age_at_collection")
-
-
 # -- restriction and objection ------------------------------------------------------------------------------
 
 def restrict(reg: Register, ref: str, *, ground: str, reason: str, by: str,
              record_ids: Sequence[int] | None = None) -> RequestView:
-    """Restrict processing (Art. 18(1), TP13d): the whole subject, or only ``record_ids``; recipients are told."""
+    """Restrict processing (Art. 18(1), TP13d) on the verified request ``ref``: the whole subject, or only
+    ``record_ids``; recipients are told (Art. 19), the request completed and the subject told."""
+    reason = _restriction_reason(ground, reason)
+    with reg.transaction() as c, reg.audit_batch(c):
+        row = ready(c, ref, "restriction")
+        return _restrict_in(reg, c, row, ground, reason, by, record_ids)
+
+
+def restrict_subject(reg: Register, subject: str, *, ground: str, reason: str, by: str,
+                     record_ids: Sequence[int] | None = None) -> RequestView:
+    """A staff-initiated restriction (Art. 18(1): the officer contests accuracy, a claim is pending): opens a
+    request with channel ``staff`` and runs the steps of :func:`restrict`. Stable entry point."""
+    reason = _restriction_reason(ground, reason)
+    with reg.transaction() as c, reg.audit_batch(c):
+        sid = reg.subject_id(c, subject)
+        row = requests.open_by_staff(reg, c, "restriction", subject_id=sid, subject=subject, by=by,
+                                     details={"ground": ground})
+        return _restrict_in(reg, c, row, ground, reason, by, record_ids)
+
+
+def _restriction_reason(ground: str, reason: str) -> str:
     if ground not in RESTRICTION_GROUNDS:
         raise RegisterError(f"unknown restriction ground '{ground}'; Art. 18(1): {', '.join(RESTRICTION_GROUNDS)}",
                             field="ground")
     if not reason.strip():
         raise RegisterError("a restriction needs a reason", field="reason")
-    with reg.transaction() as c:
-        row = _ready(reg, c, ref, "restriction")
-        targets = _own_records(c, row, record_ids) if record_ids else [None]
-        ids = _restrict(reg, c, row, targets, ground, reason.strip(), by)
-        notified = notify_recipients(reg, c, subject_ref=row.subject_ref, change="restriction", request_id=row.id,
-                                     record_ids=list(record_ids) if record_ids else None)
-        handled = _finish(reg, c, row, by, outcome={"ground": ground, "restriction_ids": ids,
-                                                    "recipients_notified": notified})
-    return _done(reg, handled, by)
+    return reason.strip()
+
+
+def _restrict_in(reg: Register, c: Connection, row: Row[Any], ground: str, reason: str, by: str,
+                 record_ids: Sequence[int] | None) -> RequestView:
+    targets = _own_records(c, row, record_ids) if record_ids else [None]
+    ids = _restrict(reg, c, row, targets, ground, reason, by)
+    notified = notify_recipients(reg, c, subject_ref=row.subject_ref, change="restriction", request_id=row.id,
+                                 record_ids=list(record_ids) if record_ids else None, subject_id=row.subject_id)
+    handled = _finish(reg, c, row, by, outcome={"ground": ground, "restriction_ids": ids,
+                                                "recipients_notified": notified})
+    return handled[0]
+
+
+def lift_restriction(reg: Register, restriction_id: int, *, by: str) -> None:
+    """Lift a restriction (Art. 18(3)); the register's primitive, as the one entry interfaces call."""
+    register_holds.lift_restriction(reg, restriction_id)
 
 
 def _own_records(c: Connection, row: Row[Any], record_ids: Sequence[int]) -> list[int | None]:
@@ -263,58 +227,101 @@ def _restrict(reg: Register, c: Connection, row: Row[Any], records: Sequence[int
 
 
 def object_to(reg: Register, ref: str, *, purpose: str | None = None, by: str) -> RequestView:
-    """An objection (Art. 21). To direct marketing (``purpose`` None or a marketing purpose): absolute and at
-    once (Art. 21(2)-(3), TP13e, KL7), through ``personvern.consent.object_to_marketing``. To a purpose based on
-    legitimate interest or a public task (Art. 21(1)): its records are restricted (Art. 18(1)(d), TP13d) and
-    the request stays in progress until :func:`decide_objection`."""
+    """An objection (Art. 21) on the verified request ``ref``. To direct marketing (``purpose`` None or a
+    marketing purpose): absolute and at once (Art. 21(2)-(3), TP13e, KL7) — every marketing consent withdrawn,
+    the addresses suppressed, and the records of the marketing purposes (profiling for them included) erased
+    or, where the policy keeps them, restricted; the request is completed. To a purpose based on legitimate
+    interest or a public task (Art. 21(1)): its records are restricted (Art. 18(1)(d), TP13d) and the request
+    stays in progress until :func:`decide_objection`."""
+    p = _objected(reg, purpose)
+    with reg.transaction() as c, reg.audit_batch(c):
+        row = ready(c, ref, "objection")
+        return _object_in(reg, c, row, p, by)
+
+
+def object_for_subject(reg: Register, subject: str, *, by: str, purpose: str | None = None,
+                       channel: str = "staff", lang: str | None = None) -> RequestView:
+    """An objection the subject makes outside a request already opened: in the portal (``channel="portal"``,
+    the session verifies identity) or taken by staff (``"staff"``). Opens the request and runs
+    :func:`object_to`. Stable entry point."""
+    p = _objected(reg, purpose)
+    if channel == "staff":
+        with reg.transaction() as c, reg.audit_batch(c):
+            sid = reg.subject_id(c, subject)
+            row = requests.open_by_staff(reg, c, "objection", subject_id=sid, subject=subject, by=by,
+                                         details={"objection_purpose": p.key} if p else None)
+            return _object_in(reg, c, row, p, by)
+    view = requests.open_request(reg, "objection", subject=subject, channel=channel, lang=lang)
+    if view.status == "received":
+        requests.verify(reg, view.ref, method="portal_session" if channel == "portal" else "id_document", by=by,
+                        subject=subject)
+    return object_to(reg, view.ref, purpose=purpose, by=by)
+
+
+def _objected(reg: Register, purpose: str | None) -> Purpose | None:
     p = reg.policy.purpose(purpose) if purpose else None
     if purpose and p is None:
         raise RegisterError(f"'{purpose}' is not a purpose of this policy", field="purpose")
-    if p is None or p.marketing is not None:
-        return _object_to_marketing(reg, ref, p.key if p else None, by)
-    if {b.article for b in [p.legal_basis, *p.also_based_on]}.isdisjoint({"e", "f"}):
+    if p is not None and p.marketing is None and "e" not in p.articles and "f" not in p.articles:
         raise RegisterError(f"purpose '{p.key}' rests on Art. 6(1)({p.legal_basis.article}); an objection "
                             "under Art. 21(1) applies to legitimate interest (f) or a public task (e)",
                             field="purpose")
-    with reg.transaction() as c:
-        row = _ready(reg, c, ref, "objection")
-        rec = t.records
-        records = list(c.execute(select(rec.c.id).where(rec.c.subject_id == row.subject_id,
-                                                        rec.c.purpose == p.key).order_by(rec.c.id)).scalars())
-        ids = _restrict(reg, c, row, records, "objection", f"objection to {p.key} (Art. 21(1)) being weighed", by)
-        notified = notify_recipients(reg, c, subject_ref=row.subject_ref, change="restriction",
-                                     request_id=row.id, record_ids=records) if records else 0
-        c.execute(update(t.requests).where(t.requests.c.id == row.id).values(
-            status="in_progress", handled_by=by, details={**(row.details or {}), "objection_purpose": p.key,
-                                                          "restriction_ids": ids, "recipients_notified": notified}))
-        reg.audit(c, RequestStep(subject_ref=row.subject_ref, purpose=p.key, request_id=row.id, right="objection",
-                                 step="restricted_pending_decision"))
-        return requests.view(reg, requests.load_id(c, row.id))
+    return p
 
 
-def _object_to_marketing(reg: Register, ref: str, purpose: str | None, by: str) -> RequestView:
-    """Absolute and immediate (TP13e, KL7): the consent ledger stops every marketing channel in its own
-    transaction (``personvern.consent.object_to_marketing``); the request is then completed with what stopped."""
-    with reg.engine.connect() as c:
-        row = _ready(reg, c, ref, "objection")
-    stopped = object_to_marketing(reg, row.subject_ref, by=by, purpose=purpose)
-    with reg.transaction() as c:
-        row = _ready(reg, c, ref, "objection")
-        view, _ = _finish(reg, c, row, by, outcome={
-            "objection": "direct_marketing", "marketing_purposes": list(stopped.purposes),
-            "consents_withdrawn": list(stopped.consents_withdrawn), "suppression_entries": stopped.suppressed})
+def _object_in(reg: Register, c: Connection, row: Row[Any], p: Purpose | None, by: str) -> RequestView:
+    if p is None or p.marketing is not None:
+        return _object_to_marketing(reg, c, row, p.key if p else None, by)
+    rec = t.records
+    records = list(c.execute(select(rec.c.id).where(rec.c.subject_id == row.subject_id,
+                                                    rec.c.purpose == p.key).order_by(rec.c.id)).scalars())
+    ids = _restrict(reg, c, row, records, "objection", f"objection to {p.key} (Art. 21(1)) being weighed", by)
+    notified = notify_recipients(reg, c, subject_ref=row.subject_ref, change="restriction", request_id=row.id,
+                                 record_ids=records, subject_id=row.subject_id) if records else 0
+    c.execute(update(t.requests).where(t.requests.c.id == row.id).values(
+        status="in_progress", handled_by=by, details={**(row.details or {}), "objection_purpose": p.key,
+                                                      "restriction_ids": ids, "recipients_notified": notified}))
+    reg.audit(c, RequestStep(subject_ref=row.subject_ref, purpose=p.key, request_id=row.id, right="objection",
+                             step="restricted_pending_decision"))
+    return requests.view(reg, requests.load_id(c, row.id))
+
+
+def _object_to_marketing(reg: Register, c: Connection, row: Row[Any], purpose: str | None, by: str) -> RequestView:
+    """Art. 21(3): 'the personal data shall no longer be processed for such purposes'. The consent ledger stops
+    every marketing channel (``personvern.consent.object_to_marketing``); the records of the marketing purposes
+    are erased as the policy says (holds win; what a law keeps is restricted, and here restricted from every
+    use); recipients of those records are told (Art. 19); new writes under the purposes are refused
+    (``register.holds.check_marketing_objection``); the request is completed and the subject told."""
+    subject, sid = str(row.subject_ref), int(row.subject_id)
+    stopped = object_to_marketing(reg, subject, by=by, purpose=purpose, conn=c)
+    rec = t.records
+    targets = list(c.execute(select(rec.c.id).where(rec.c.subject_id == sid, rec.c.purpose.in_(stopped.purposes))
+                             .order_by(rec.c.id)).scalars()) if stopped.purposes else []
+    notified = notify_recipients(reg, c, subject_ref=subject, change="erasure", request_id=row.id,
+                                 record_ids=targets, subject_id=sid) if targets else 0
+    result = erase_records(reg, c, subject, subject_id=sid, by=by, reason="art21_3", purposes=stopped.purposes,
+                           suppression="objection") if targets else None
+    survivors = [k.record for k in result.kept if k.outcome != "sealed"] if result else []
+    restricted = _restrict(reg, c, row, survivors, "objection", "objection to direct marketing (Art. 21(3))", by)
+    view, _ = _finish(reg, c, row, by, outcome={
+        "objection": "direct_marketing", "marketing_purposes": list(stopped.purposes),
+        "consents_withdrawn": list(stopped.consents_withdrawn), "suppression_entries": stopped.suppressed,
+        "deleted_records": result.deleted_ids if result else [], "restricted_records": survivors,
+        "restriction_ids": restricted, "recipients_notified": notified,
+        "subject_removed": bool(result and result.subject_removed)}, message={"marketing": True})
     return view
 
 
 def decide_objection(reg: Register, ref: str, upheld: bool, reason: str, *, by: str) -> RequestView:
     """The recorded decision on an Art. 21(1) objection.
 
-    Upheld: the processing stops — the purpose's records are deleted (Art. 17(1)(c)) unless the purpose keeps
-    them on erasure, and recipients are told. Not upheld (compelling legitimate grounds, Art. 21(1)): the
+    Upheld: the processing stops — the purpose's records are erased as an erasure would (Art. 17(1)(c)):
+    a hold keeps what it covers (Art. 17(3)(e)), bookkeeping is sealed, what a law keeps stays, and what stays
+    keeps its restriction; recipients are told. Not upheld (compelling legitimate grounds, Art. 21(1)): the
     restriction is lifted and the request is refused with the reason, which the subject is given."""
     if not reason.strip():
         raise RegisterError("record the reason for the decision", field="reason")
-    with reg.transaction() as c:
+    with reg.transaction() as c, reg.audit_batch(c):
         row = requests.load(c, ref)
         requests.require(row, ("in_progress",), "decide")
         info = dict(row.details or {})
@@ -322,21 +329,25 @@ def decide_objection(reg: Register, ref: str, upheld: bool, reason: str, *, by: 
         if row.kind != "objection" or not key:
             raise RegisterError(f"request {ref} is not an objection awaiting a decision", field="request")
         x, rec = t.restrictions, t.records
-        c.execute(update(x).where(x.c.id.in_(info.get("restriction_ids", [])), x.c.lifted_at.is_(None))
-                  .values(lifted_at=reg.clock()))
-        purpose = reg.policy.purpose(key)
-        if upheld and row.subject_id is not None and purpose is not None and purpose.on_erasure == "delete":
+        keep_restricted: list[int] = []
+        if upheld and row.subject_id is not None:
             ids = list(c.execute(select(rec.c.id).where(rec.c.subject_id == row.subject_id,
                                                         rec.c.purpose == key)).scalars())
             if ids:
                 notify_recipients(reg, c, subject_ref=row.subject_ref, change="erasure", request_id=row.id,
-                                  record_ids=ids)
-                c.execute(delete(rec).where(rec.c.id.in_(ids)))
-                reg.audit(c, RecordDeleted(subject_ref=row.subject_ref, purpose=key, record_ids=tuple(ids),
-                                           rule="art21"))
-                remove_empty_subjects(reg, c, {row.subject_id}, "objection")
-                info["deleted_records"] = ids
+                                  record_ids=ids, subject_id=row.subject_id)
+                result = erase_records(reg, c, row.subject_ref, subject_id=row.subject_id, by=by,
+                                       reason="art21_1", purposes=[key])
+                info["deleted_records"] = result.deleted_ids
+                keep_restricted = [k.record for k in result.kept]
+                info["kept_records"] = keep_restricted
+                info["subject_removed"] = result.subject_removed
+        lift = [x.c.id.in_(info.get("restriction_ids", [])), x.c.lifted_at.is_(None)]
+        if keep_restricted:  # what an upheld objection could not erase stays out of use
+            lift.append(x.c.record_id.not_in(keep_restricted))
+        c.execute(update(x).where(*lift).values(lifted_at=reg.clock()))
         status = "completed" if upheld else "refused"
-        handled = _finish(reg, c, requests.load_id(c, row.id), by, status=status,
-                          reason=None if upheld else reason.strip(), outcome={**info, "upheld": upheld})
-    return _done(reg, handled, by)
+        view, hold = _finish(reg, c, requests.load_id(c, row.id), by, status=status,
+                             reason=None if upheld else reason.strip(), outcome={**info, "upheld": upheld,
+                                                                                  "decision": reason.strip()})
+    return _done(reg, (view, hold), by)

@@ -51,6 +51,7 @@ __all__ = [
     "RecipientNotified",
     "notify_recipients",
     "on_event",
+    "recipients_of",
     "record_disclosure",
 ]
 
@@ -119,14 +120,17 @@ def _insert_disclosure(reg: Register, c: Connection, subject: str, recipient: st
 
 
 def notify_recipients(reg: Register, conn: Connection, *, subject_ref: str, change: Change,
-                      request_id: int | None = None, record_ids: Sequence[int] | None = None) -> int:
+                      request_id: int | None = None, record_ids: Sequence[int] | None = None,
+                      subject_id: int | None = None) -> int:
     """GDPR Art. 19: queue one notice per recipient that received this subject's data; returns how many.
 
     ``record_ids`` narrows it to recipients of those records (and of disclosures not tied to a record).
-    Runs in the caller's transaction; a repeat with the same ``request_id`` queues nothing new."""
+    Runs in the caller's transaction; a repeat with the same ``request_id`` queues nothing new.
+    ``subject_id`` saves a lookup when the caller has it."""
     if change not in CHANGES:
         raise RegisterError(f"change must be one of {', '.join(CHANGES)}, not '{change}'", field="change")
-    sid = conn.execute(select(t.subjects.c.id).where(t.subjects.c.ref == subject_ref)).scalar()
+    sid = subject_id if subject_id is not None else conn.execute(
+        select(t.subjects.c.id).where(t.subjects.c.ref == subject_ref)).scalar()
     if sid is None:
         raise NotFound(f"no subject {subject_ref} (notify recipients before the erasure removes it)",
                        field="subject")
@@ -145,6 +149,13 @@ def notify_recipients(reg: Register, conn: Connection, *, subject_ref: str, chan
                                           request_id=request_id))
         sent += oid is not None
     return sent
+
+
+def recipients_of(reg: Register, conn: Connection, subject_id: int, record_ids: Sequence[int] | None) -> list[str]:
+    """The recipients :func:`notify_recipients` would write to for these records (all: ``None``), by key."""
+    d = t.disclosures
+    scope = None if record_ids is None else or_(d.c.record_id.in_(list(record_ids)), d.c.record_id.is_(None))
+    return [got.recipient.key for got in _received(reg, conn, subject_id, None, scope)]
 
 
 def on_event(reg: Register, conn: Connection, *, event: str, subject_id: int | None = None,

@@ -37,7 +37,6 @@ from personvern.register import holds as register_holds
 from personvern.register import schema as t
 from personvern.register.crypto import decrypt, encrypt
 from personvern.register.identifiers import Identifier
-from personvern.register.outbox import Email, send_email
 from personvern.rights import deadlines
 
 if TYPE_CHECKING:
@@ -69,7 +68,9 @@ __all__ = [
 
 Kind = Literal["access", "rectification", "erasure", "restriction", "objection", "portability"]
 KINDS: tuple[str, ...] = ("access", "rectification", "erasure", "restriction", "objection", "portability")
-CHANNELS: tuple[str, ...] = ("portal", "email", "letter", "phone", "api")
+CHANNELS: tuple[str, ...] = ("portal", "email", "letter", "phone", "api", "staff")
+SUBJECT_CHANNELS: tuple[str, ...] = CHANNELS[:-1]  # ``staff``: opened by the controller itself (open_by_staff)
+STAFF_METHOD = "staff_initiated"  # the verification of a staff-initiated request: no requester to verify
 METHODS: tuple[str, ...] = ("email_code", "email_link", "id_document", "portal_session")
 OPEN: tuple[str, ...] = ("received", "verified", "in_progress")
 RIGHTS = {"access": "Art. 15", "rectification": "Art. 16", "erasure": "Art. 17", "restriction": "Art. 18",
@@ -207,21 +208,26 @@ def list_requests(reg: Register, *, status: str | None = None, overdue: bool = F
 # -- opening ------------------------------------------------------------------------------------------------
 
 def open_request(reg: Register, kind: str, *, subject: str | None, channel: str,
-                 received_at: datetime | None = None, details: Mapping[str, Any] | None = None) -> RequestView:
-    """Register a request the day it arrives; its deadline runs from receipt (Art. 12(3)).
+                 received_at: datetime | None = None, details: Mapping[str, Any] | None = None,
+                 lang: str | None = None) -> RequestView:
+    """Register a request the day it arrives; its deadline runs from receipt (Art. 12(3)). The subject gets a
+    receipt saying what was asked and by when it is answered, in ``lang`` (nb or en), through the channel
+    (``rights.outcome``).
 
     ``subject`` may be None when the requester is not yet identified (a letter from an unknown sender).
     A repeat of an open request of the same kind by the same subject is recorded, linked, and the open
-    request is returned."""
+    request is returned. A staff-initiated action opens its request with :func:`open_by_staff`."""
     if kind not in KINDS:
         raise RegisterError(f"unknown request kind '{kind}'; known: {', '.join(KINDS)}", field="kind")
-    if channel not in CHANNELS:
-        raise RegisterError(f"unknown channel '{channel}'; known: {', '.join(CHANNELS)}", field="channel")
+    if channel not in SUBJECT_CHANNELS:
+        raise RegisterError(f"unknown channel '{channel}'; known: {', '.join(SUBJECT_CHANNELS)}", field="channel")
     at = received_at or reg.clock()
     if at.tzinfo is None:
         raise RegisterError("received_at must carry a time zone", field="received_at")
     info = _details(details)
-    with reg.transaction() as c:
+    if lang is not None:
+        info["lang"] = "en" if lang == "en" else "nb"
+    with reg.transaction() as c, reg.audit_batch(c):
         sid = reg.subject_id(c, subject) if subject else None
         first = None
         if sid is not None:
@@ -233,7 +239,32 @@ def open_request(reg: Register, kind: str, *, subject: str | None, channel: str,
                                  right=kind, step=step))
         if first is None and kind == "access" and sid is not None:
             place_access_hold(reg, c, rid, sid, subject)
-        return view(reg, first if first is not None else load_id(c, rid))
+        row = first if first is not None else load_id(c, rid)
+        if first is None:
+            from personvern.rights.outcome import tell
+
+            tell(reg, c, row, "received")
+        return view(reg, row)
+
+
+def open_by_staff(reg: Register, c: Connection, kind: str, *, subject_id: int, subject: str, by: str,
+                  details: Mapping[str, Any] | None = None) -> Row[Any]:
+    """A request the controller opens itself (channel ``staff``): an officer erases or restricts without a
+    request from the subject, so the same steps run and the request record shows who did it and on which
+    ground. It is verified at once (there is no requester to verify) and returned as its row."""
+    if kind not in KINDS:
+        raise RegisterError(f"unknown request kind '{kind}'; known: {', '.join(KINDS)}", field="kind")
+    if not by.strip():
+        raise RegisterError("say who acts", field="by")
+    now = reg.clock()
+    row = c.execute(insert(r).values(
+        ref=str(uuid.uuid4()), kind=kind, subject_id=subject_id, subject_ref=subject, status="verified",
+        channel="staff", received_at=now, due_on=deadlines.due_date(deadlines.received_on(now)), verified_at=now,
+        verified_by=by.strip()[:64], verification_method=STAFF_METHOD, handled_by=by.strip()[:64],
+        details=_details(details)).returning(*r.c)).one()
+    reg.audit(c, RequestStep(subject_ref=subject, request_id=row.id, right=kind, step="opened"),
+              RequestStep(subject_ref=subject, request_id=row.id, right=kind, step=f"verified:{STAFF_METHOD}"))
+    return row
 
 
 def _insert(reg: Register, c: Connection, kind: str, sid: int | None, subject: str | None, channel: str,
@@ -373,40 +404,26 @@ def extend(reg: Register, ref: str, *, reason: str, by: str) -> RequestView:
             raise RegisterError(f"the first month ended on {row.due_on}: an extension must be announced within "
                                 "it (Art. 12(3))", field="status")
         until = deadlines.extended_due(deadlines.received_on(row.received_at))
-        notified = None
-        email = subject_email(reg, c, row.subject_id)
-        if email is not None:
-            send_email(reg, c, _extension_email(reg, email.value, row, until, reason.strip()),
-                       topic="request_extended", idempotency_key=f"request:{row.ref}:extended",
-                       masked_to=email.masked, subject_ref=row.subject_ref, request_id=row.id)
-            notified = reg.clock()
-        c.execute(update(r).where(r.c.id == row.id).values(
-            extended_to=until, extension_reason=reason.strip(), extension_notified_at=notified, handled_by=by))
+        from personvern.rights.outcome import tell
+
+        email = subject_email(reg, c, row.subject_id) if row.channel not in ("letter", "staff") else None
+        told = tell(reg, c, row, "extended", reason=reason.strip(), until=until, email=email)
+        c.execute(update(r).where(r.c.id == row.id).values(  # a letter queued to print is not yet a notice
+            extended_to=until, extension_reason=reason.strip(),
+            extension_notified_at=reg.clock() if told is not None and email is not None else None, handled_by=by))
         reg.audit(c, RequestStep(subject_ref=row.subject_ref, request_id=row.id, right=row.kind, step="extended"))
         return view(reg, load_id(c, row.id))
 
 
-def _extension_email(reg: Register, to: str, row: Row[Any], until: date, reason: str) -> Email:
-    name = reg.policy.controller.name
-    return Email(to=to, subject=f"{name}: svar på henvendelsen din / reply to your request",
-                 text=(f"Vi trenger mer tid til å svare på henvendelsen din ({row.ref}, mottatt "
-                       f"{deadlines.received_on(row.received_at)}). Du får svar senest {until}. Grunnen: {reason}\n"
-                       "Fristen er forlenget etter personvernforordningen artikkel 12 nr. 3.\n\n"
-                       f"We need more time to answer your request ({row.ref}). You will have our answer by "
-                       f"{until} at the latest. The reason: {reason}\n"
-                       "The deadline is extended under Article 12(3) GDPR.\n\n"
-                       f"{name}"))
-
-
-def subject_email(reg: Register, c: Connection, sid: int | None) -> Identifier | None:
-    """The subject's first e-mail address (clear and masked), or None."""
+def subject_email(reg: Register, c: Connection, sid: int | None, *, key: bytes | None = None) -> Identifier | None:
+    """The subject's first e-mail address (clear and masked), or None. ``key``: the subject's key, if read."""
     if sid is None:
         return None
     x = t.identifiers
     row = c.execute(select(x).where(x.c.subject_id == sid, x.c.kind == "email").order_by(x.c.id).limit(1)).first()
     if row is None:
         return None
-    clear = decrypt(reg.keys.subject_key(c, sid), row.value, b"email").decode()
+    clear = decrypt(key if key is not None else reg.keys.subject_key(c, sid), row.value, b"email").decode()
     return Identifier("email", clear, row.masked)
 
 
@@ -436,20 +453,31 @@ def complete(reg: Register, ref: str, *, by: str, outcome: Mapping[str, Any] | N
 
 
 def close(reg: Register, c: Connection, row: Row[Any], *, status: str, by: str, reason: str | None = None,
-          outcome: Mapping[str, Any] | None = None) -> int | None:
+          outcome: Mapping[str, Any] | None = None, message: Mapping[str, Any] | None = None) -> int | None:
     """Close a request and its linked repeats inside the caller's transaction; returns the access hold to lift
-    once the transaction has committed (:func:`lift`)."""
+    once the transaction has committed (:func:`lift`). The subject is told the outcome (``rights.outcome``:
+    completed, or refused with the reason and the right to complain); ``message`` adds to what it says."""
+    return close_row(reg, c, row, status=status, by=by, reason=reason, outcome=outcome, message=message)[1]
+
+
+def close_row(reg: Register, c: Connection, row: Row[Any], *, status: str, by: str, reason: str | None = None,
+              outcome: Mapping[str, Any] | None = None,
+              message: Mapping[str, Any] | None = None) -> tuple[Row[Any], int | None]:
+    """:func:`close`, returning also the closed request's row (read back by the UPDATE itself)."""
     now = reg.clock()
     until = request_retention(reg, deadlines.received_on(row.received_at), deadlines.received_on(now))
     info = {**(row.details or {}), **dict(outcome or {})}
-    c.execute(update(r).where(r.c.id == row.id).values(
+    closed = c.execute(update(r).where(r.c.id == row.id).values(
         status=status, completed_at=now, handled_by=by, refusal_reason=reason, retention_until=until,
-        details=info))
+        details=info).returning(*r.c)).one()
     c.execute(update(r).where(r.c.linked_to == row.id, r.c.status.in_(OPEN)).values(
         status=status, completed_at=now, handled_by=by, refusal_reason=reason, retention_until=until))
     reg.audit(c, RequestStep(subject_ref=row.subject_ref, request_id=row.id, right=row.kind, step=status))
+    from personvern.rights.outcome import tell
+
+    tell(reg, c, row, "refused" if status == "refused" else "completed", reason=reason, **dict(message or {}))
     hold = info.get("hold_id")
-    return int(hold) if hold is not None else None
+    return closed, int(hold) if hold is not None else None
 
 
 def lift(reg: Register, hold: int | None, by: str) -> None:
@@ -482,6 +510,24 @@ def put_artifact(reg: Register, c: Connection, rid: int, name: str, media_type: 
     c.execute(delete(a).where(a.c.request_id == rid, a.c.name == name))
     c.execute(insert(a).values(request_id=rid, name=name, media_type=media_type, created_at=reg.clock(),
                                body=encrypt(reg.keys.requests_key, body, f"artifact:{rid}:{name}".encode())))
+
+
+def put_artifacts(reg: Register, c: Connection, rid: int, files: list[tuple[str, str, bytes]], *,
+                  replace: bool = True) -> None:
+    """Store several files with a request at once (replacing those of the same names): two statements, one
+    with ``replace=False`` (a request's first and only answer)."""
+    if not files:
+        return
+    for name, _, _ in files:
+        if not name.strip() or len(name) > 128:
+            raise RegisterError("an artifact name is 1-128 characters", field="name")
+    a = t.request_artifacts
+    now = reg.clock()
+    if replace:
+        c.execute(delete(a).where(a.c.request_id == rid, a.c.name.in_([f[0] for f in files])))
+    c.execute(insert(a), [{"request_id": rid, "name": name, "media_type": media, "created_at": now,
+                           "body": encrypt(reg.keys.requests_key, body, f"artifact:{rid}:{name}".encode())}
+                          for name, media, body in files])
 
 
 def add_artifact(reg: Register, ref: str, name: str, media_type: str, body: bytes) -> None:

@@ -200,17 +200,6 @@ def log_contact_action(request: Request, ref: str, who: Annotated[Principal, Dep
                 purpose=service_purpose(reg), by=who.actor)
 
 
-@router.post("/subjects/{ref}/restrict")
-def restrict_action(request: Request, ref: str, who: Annotated[Principal, Depends(OFFICER)],
-                    ground: Annotated[str, Form()] = "accuracy", reason: Annotated[str, Form()] = "") -> Response:
-    def restrict(reg: Register) -> None:
-        if not reason.strip():
-            raise RegisterError("give a reason for the restriction", field="reason")
-        reg.restrict(ref, ground=ground, reason=reason, by=who.actor)  # type: ignore[arg-type]
-
-    return _act(request, who, ref, "done.restricted", restrict)
-
-
 @router.post("/subjects/{ref}/cases")
 def open_case_action(request: Request, ref: str, who: Who, kind: Annotated[str, Form()] = "",
                      purpose: Annotated[str, Form()] = "") -> Response:
@@ -249,28 +238,6 @@ def _day(text: str) -> date | None:
         return date.fromisoformat(text.strip())
     except ValueError:
         raise RegisterError("give the date as YYYY-MM-DD", field="on") from None
-
-
-@router.get("/subjects/{ref}/erase", response_class=HTMLResponse)
-def erase_confirm(request: Request, ref: str, who: Annotated[Principal, Depends(OFFICER)]) -> Response:
-    """The confirmation step: what erasure will do, before anything is done (Art. 17, TZ4)."""
-    reg = acting_register(request, who)
-    view = profile(reg, ref, purpose=service_purpose(reg), lang=lang_of(request))
-    return page(request, "console/erase.html", ctx(who, view=view, result=None, active="requests"))
-
-
-@router.post("/subjects/{ref}/erase", response_class=HTMLResponse)
-def erase_action(request: Request, ref: str, who: Annotated[Principal, Depends(OFFICER)],
-                 confirm: Annotated[str, Form()] = "") -> Response:
-    if confirm != "yes":
-        return RedirectResponse(f"/console/subjects/{ref}/erase", 303)
-    reg = acting_register(request, who)
-    try:
-        result = reg.erase(ref, by=who.actor)
-    except PersonvernError as exc:
-        return subject_page(request, who, ref, error=exc)
-    return page(request, "console/erase.html", ctx(who, view=None, result=result, ref=ref, active="requests",
-                                                  purpose_name=lambda key: _purpose_name(reg, key, lang_of(request))))
 
 
 def _purpose_name(reg: Register, key: str, lang: str) -> str:
@@ -335,6 +302,8 @@ def policy_page(request: Request, who: Annotated[Principal, Depends(OFFICER)], s
 
 
 # The request desk (verify, extend, refuse, carry out, rectify, decide) lives in its own module.
+from personvern.web.console_destructive import router as _destructive  # noqa: E402
 from personvern.web.console_requests import router as _desk  # noqa: E402
 
 router.include_router(_desk)
+router.include_router(_destructive)

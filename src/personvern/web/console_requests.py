@@ -36,6 +36,7 @@ from personvern.register.crypto import decrypt
 from personvern.rights import handle
 from personvern.rights import requests as rq
 from personvern.web.auth import Principal, acting_register, require_page
+from personvern.web.console_destructive import outcome_words
 from personvern.web.i18n import lang_of, page, problem, translate
 
 router = APIRouter(include_in_schema=False)
@@ -75,6 +76,7 @@ def request_page(request: Request, who: Principal, ref: str, *, done: str | None
                 _ctx(who, row=row, artifacts=rq.artifacts(reg, ref), open_states=OPEN, actionable=ACTIONABLE,
                      notices=_notices(reg, row.id), editable=editable, objectable=_objectable(reg, lang),
                      objection_purpose=_purpose_name(reg, row.details.get("objection_purpose"), lang),
+                     outcome_lines=outcome_words(reg, row.details, row.kind, lang),
                      flash=translate(lang, done) if done else None, problem=problem(lang, error) if error else None),
                 title=translate(lang, "request.title"), status=status_of(error) if error else 200)
 
@@ -205,21 +207,52 @@ def request_refuse(request: Request, ref: str, who: Officer, reason: Annotated[s
     return _step(request, who, ref, "done.refused", rq.refuse, reason=reason)
 
 
+DESTRUCTIVE = ("erasure", "restriction")
+
+
 @router.post("/requests/{ref}/complete")
-def request_complete(request: Request, ref: str, who: Officer, ground: Annotated[str, Form()] = "a",
-                     reason: Annotated[str, Form()] = "", purpose: Annotated[str, Form()] = "") -> Response:
-    """Do what the request asks and close it: verified first (Art. 12(6)), then the right's own work."""
+def request_complete(request: Request, ref: str, who: Officer, ground: Annotated[str, Form()] = "",
+                     reason: Annotated[str, Form()] = "", purpose: Annotated[str, Form()] = "",
+                     confirm: Annotated[str, Form()] = "") -> Response:
+    """Do what the request asks and close it: verified first (Art. 12(6)), then the right's own work. An
+    erasure, a restriction or an objection to direct marketing is first shown in full and done only with
+    ``confirm=yes`` from that preview (``web/console_destructive.py``)."""
+    from personvern.web.console_destructive import confirm_request
+
+    try:
+        view = rq.get_request(acting_register(request, who), ref)
+    except PersonvernError as exc:
+        return request_page(request, who, ref, error=exc)
+    marketing = view.kind == "objection" and not purpose
+    if (view.kind in DESTRUCTIVE or marketing) and view.status in ACTIONABLE and view.subject_ref \
+            and confirm != "yes":
+        return confirm_request(request, who, ref, kind=view.kind, ground=ground or _default_restriction(view.kind),
+                               reason=reason, purpose=purpose or None, channel=view.channel,
+                               subject=view.subject_ref)
     return _step(request, who, ref, "done.completed", carry_out, lang=lang_of(request), ground=ground,
                  reason=reason, purpose=purpose or None)
 
 
+def _default_restriction(kind: str) -> str:
+    return "accuracy" if kind == "restriction" else ""
+
+
 @router.post("/requests/{ref}/decide")
 def request_decide(request: Request, ref: str, who: Officer, upheld: Annotated[str, Form()] = "",
-                   reason: Annotated[str, Form()] = "") -> Response:
-    """The recorded decision on an Art. 21(1) objection: upheld (the processing stops) or not (compelling
-    legitimate grounds, the reason given to the subject)."""
+                   reason: Annotated[str, Form()] = "", confirm: Annotated[str, Form()] = "") -> Response:
+    """The recorded decision on an Art. 21(1) objection: upheld (the processing stops, after a preview and
+    ``confirm=yes``) or not (compelling legitimate grounds, the reason given to the subject)."""
+    from personvern.web.console_destructive import confirm_uphold
+
     if upheld not in ("yes", "no"):
         return request_page(request, who, ref, error=RegisterError("choose upheld or not", field="upheld"))
+    if upheld == "yes" and confirm != "yes":
+        if not reason.strip():
+            return request_page(request, who, ref, error=RegisterError("record the reason for the decision",
+                                                                       field="reason"))
+        view = rq.get_request(acting_register(request, who), ref)
+        return confirm_uphold(request, who, ref, purpose=str(view.details.get("objection_purpose") or ""),
+                              subject=view.subject_ref, reason=reason, channel=view.channel)
     return _step(request, who, ref, "done.decided", handle.decide_objection, upheld == "yes", reason)
 
 
@@ -274,7 +307,7 @@ def request_artifact(request: Request, ref: str, name: str, who: Officer) -> Res
     return Response(body, media_type=media, headers={"Content-Disposition": f'inline; filename="{name}"'})
 
 
-def carry_out(reg: Register, ref: str, *, by: str, lang: str, ground: str = "a", reason: str = "",
+def carry_out(reg: Register, ref: str, *, by: str, lang: str, ground: str = "", reason: str = "",
               purpose: str | None = None) -> None:
     """Do the work of a verified request and complete it (``personvern.rights.handle``): the register copy,
     the portable data, erasure on an Art. 17(1) ground, restriction, objection (to direct marketing, or under

@@ -292,11 +292,14 @@ def apply_channels(reg: Register, ref: str, wanted: set[str], by: str, lang: str
 
 @router.post("/innsigelse")
 def object_to_marketing(request: Request, me: Me) -> Response:
-    """Object to direct marketing and its profiling: it stops at once, on every channel (Art. 21(3), TP13e)."""
-    from personvern.consent import object_to_marketing as objection
+    """Object to direct marketing and its profiling: it stops at once, on every channel, and the data used for
+    it is erased or restricted (Art. 21(3), TP13e) — recorded as an objection request through the same entry as
+    every other interface (``rights.object_for_subject``), and the subject gets the answer."""
+    from personvern.rights import object_for_subject
 
     try:
-        objection(_acting(request, me), str(me.subject_ref), by=me.actor)
+        object_for_subject(_acting(request, me), str(me.subject_ref), by=me.actor, channel="portal",
+                           lang=lang_of(request))
     except PersonvernError as exc:
         return home_page(request, me, error=exc)
     return RedirectResponse("/mine-sider?done=done.objected", 303)
@@ -310,21 +313,21 @@ def new_request(request: Request, me: Me, kind: Annotated[str, Form()] = "",
     """Ask for rectification or erasure (or access, restriction, portability). The portal session is the
     verification of identity (Art. 12(6)); the text of a rectification is stored encrypted with the request."""
     try:
-        ref = ask(_acting(request, me), str(me.subject_ref), kind, what, by=me.actor)
+        ref = ask(_acting(request, me), str(me.subject_ref), kind, what, by=me.actor, lang=lang_of(request))
     except PersonvernError as exc:
         return home_page(request, me, error=exc)
     return RedirectResponse(f"/mine-sider/foresporsler/{ref}", 303)
 
 
-def ask(reg: Register, subject: str, kind: str, what: str, *, by: str) -> str:
-    """Open the request verified by the portal session; returns its ref."""
+def ask(reg: Register, subject: str, kind: str, what: str, *, by: str, lang: str = "nb") -> str:
+    """Open the request verified by the portal session; returns its ref. The subject gets a receipt."""
     from personvern.rights import requests as rq
 
     if kind not in ("rectification", "erasure", "restriction", "access", "portability"):
         raise RegisterError("choose what you ask for", field="kind")
     if kind == "rectification" and not what.strip():
         raise RegisterError("say what is wrong and what it should be", field="what")
-    view = rq.open_request(reg, kind, subject=subject, channel="portal")
+    view = rq.open_request(reg, kind, subject=subject, channel="portal", lang=lang)
     if view.status == "received":
         view = rq.verify(reg, view.ref, method="portal_session", by=by, subject=subject)
     if what.strip():
@@ -343,5 +346,7 @@ def my_request(request: Request, ref: str, me: Me) -> Response:
         view = None
     if view is None or view.subject_ref != me.subject_ref:
         raise NotFound("no such request", field="request")  # another subject's ref: 404, not 403
-    return page(request, "portal/request.html", ctx(me, view=view),
+    from personvern.rights.outcome import outcome_text
+
+    return page(request, "portal/request.html", ctx(me, view=view, outcome=outcome_text(reg, view)),
                 title=translate(lang_of(request), "request.title"))

@@ -13,6 +13,7 @@ from typing import Any, Literal
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
 
+from personvern import rights
 from personvern.errors import RegisterError
 from personvern.register import Register
 from personvern.register import holds as holds_
@@ -35,18 +36,31 @@ class Lifted(BaseModel):
 
 
 class NewRestriction(BaseModel):
-    ground: Literal["accuracy", "unlawful", "legal_claims", "objection", "erasure_blocked"]
+    ground: Literal["accuracy", "unlawful", "legal_claims", "objection"] = Field(
+        description="Art. 18(1) a-d: accuracy contested, unlawful, needed for legal claims, objection pending")
     reason: str = Field(min_length=1, max_length=500)
-    record: int | None = None
-    except_purpose: str | None = None
+    record: int | None = Field(None, description="restrict one record only; default the whole subject")
 
 
 class Created(BaseModel):
     id: int
 
 
+class RestrictionCreated(BaseModel):
+    id: int = Field(description="the restriction's id (lift it with DELETE /restrictions/{id})")
+    request: str = Field(description="the staff-initiated request it was recorded under (channel 'staff')")
+
+
+class EraseSubject(BaseModel):
+    ground: Literal["a", "b", "c", "d", "e", "f"] = Field(
+        description="the Art. 17(1) ground the erasure rests on (required: there is no default)")
+    age_at_collection: int | None = Field(None, ge=0, le=130, description="ground f: the age when collected")
+    note: str | None = Field(None, max_length=200, description="why, for the request record (no personal data)")
+
+
 class ErasureOut(BaseModel):
     subject: str
+    request: str | None = Field(description="the staff-initiated erasure request (channel 'staff')")
     erased: dict[str, int]
     kept: list[dict[str, Any]]
     subject_removed: bool
@@ -94,22 +108,35 @@ def list_restrictions(ref: str, reg: Register = Depends(acting(*STAFF))) -> list
     return holds_.restrictions(reg, ref)
 
 
-@router.post("/subjects/{ref}/restrictions", status_code=201, response_model=Created)
-def restrict(ref: str, body: NewRestriction, reg: Register = Depends(acting(*OFFICER))) -> Created:
-    """Restrict processing (Art. 18(1)); only storage and the Art. 18(2) uses remain."""
-    return Created(id=reg.restrict(ref, ground=body.ground, reason=body.reason, by=reg.actor, record=body.record,
-                                   except_purpose=body.except_purpose))
+@router.post("/subjects/{ref}/restrictions", status_code=201, response_model=RestrictionCreated)
+def restrict(ref: str, body: NewRestriction, reg: Register = Depends(acting(*OFFICER))) -> RestrictionCreated:
+    """Restrict processing (Art. 18(1)) on the officer's own initiative: recorded as a request with channel
+    'staff', recipients told (Art. 19); only storage and the Art. 18(2) uses remain."""
+    view = rights.restrict_subject(reg, ref, ground=body.ground, reason=body.reason, by=reg.actor,
+                                   record_ids=[body.record] if body.record is not None else None)
+    return RestrictionCreated(id=int(view.details["restriction_ids"][0]), request=view.ref)
 
 
 @router.delete("/restrictions/{restriction_id}", status_code=204)
 def lift_restriction(restriction_id: int, reg: Register = Depends(acting(*OFFICER))) -> None:
-    holds_.lift_restriction(reg, restriction_id)
+    rights.lift_restriction(reg, restriction_id, by=reg.actor)
 
 
 @router.post("/subjects/{ref}/erase", response_model=ErasureOut)
-def erase(ref: str, reg: Register = Depends(acting(*OFFICER))) -> ErasureOut:
-    """Erase a subject (Art. 17): what must be kept is sealed or held, with its ground and end date (TZ4)."""
-    return ErasureOut(**plain(reg.erase(ref, by=reg.actor)))
+def erase(ref: str, body: EraseSubject, reg: Register = Depends(acting(*OFFICER))) -> ErasureOut:
+    """Erase a subject on the officer's own initiative (Art. 17) on the ground given: the same steps as an
+    erasure request (recorded as one, channel 'staff'): holds and statutory keeps, sealing (TZ4), suppression,
+    Art. 19 notices, explanation, audit, erasure ledger. ``GET /subjects/{ref}/erase/preview`` shows it first."""
+    result = rights.erase_subject(reg, ref, ground=body.ground, by=reg.actor,
+                                  age_at_collection=body.age_at_collection, note=body.note)
+    return ErasureOut(subject=result.subject, request=result.request, erased=result.erased,
+                      kept=[plain(k) for k in result.kept], subject_removed=result.subject_removed)
+
+
+@router.get("/subjects/{ref}/erase/preview", response_model=rights.ErasurePreview)
+def erase_preview(ref: str, reg: Register = Depends(acting(*OFFICER))) -> rights.ErasurePreview:
+    """What an erasure would delete, seal and keep (with the ground and end date), and who would be told."""
+    return rights.preview_erasure(reg, ref)
 
 
 @router.get("/sweep/preview", response_model=SweepOut)
