@@ -1,7 +1,7 @@
 """audit_reads journal; sweep keyset index; partial indexes on sealed order numbers and record holds (issue 13)
 
 Revision ID: 0003_audit_reads
-Revises: 0002
+Revises: 0003_h12_erasure_records
 Create Date: 2026-12-04 18:30:00
 """
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = '0003_audit_reads'
-down_revision = '0002'
+down_revision = '0003_h12_erasure_records'
 branch_labels = None
 depends_on = None
 
