@@ -47,6 +47,12 @@ def check(
             continue
         for warning in loaded.warnings:
             err.print(str(warning), markup=False, highlight=False)
+        if loaded.datastores:
+            from personvern.commands.datastore import check_live
+
+            if not check_live(loaded):  # issue 16: each mapping against its live schema
+                failed = True
+                continue
         out.print(f"{path}: ok ({len(loaded.policy.purposes)} purposes)", markup=False, highlight=False)
     if failed:
         raise typer.Exit(1)
@@ -355,7 +361,10 @@ app.add_typer(outbox_app, name="outbox")
 app.add_typer(erasures_app, name="erasures")
 app.add_typer(breach_app, name="breach")
 
+from personvern.commands.datastore import app as datastore_app  # noqa: E402
 from personvern.commands.requests import app as requests_app  # noqa: E402
+
+app.add_typer(datastore_app, name="datastore")  # issue 16: the business's own databases
 
 app.add_typer(requests_app, name="requests")
 
