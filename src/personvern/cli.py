@@ -103,7 +103,7 @@ def notice(
     """Generate the privacy notice (GDPR Art. 13 and 14) from the policy."""
     from personvern.notice import render_notice
 
-    _emit(render_notice(_load(policy), lang.value, fmt.value), output)  # type: ignore[arg-type]
+    _emit(render_notice(_load(policy), lang.value, fmt.value), output)
 
 
 @app.command()
@@ -119,7 +119,7 @@ def ropa(
     if fmt is RopaFormat.xlsx and output is None:
         err.print("ropa: --format xlsx needs --output FILE", markup=False, highlight=False)
         raise typer.Exit(2)
-    _emit(render_ropa(_load(policy), fmt.value, lang.value), output)  # type: ignore[arg-type]
+    _emit(render_ropa(_load(policy), fmt.value, lang.value), output)
 
 
 @app.command()

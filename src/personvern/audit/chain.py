@@ -82,8 +82,8 @@ def check_no_personal_data(value: object, where: str = "value") -> None:
     if value is None or isinstance(value, bool):
         return
     if isinstance(value, int):
-        # below 10**9 the 11-digit form starts with day "00", which no fødselsnummer (nor D-number) has: the
-        # record ids of a sweep batch skip the costly check (issue 13)
+        # below 10^9 the number's first two digits are 00, no day of any fødselsnummer/D-nummer: a record id
+        # is checked in nanoseconds, not the 100 µs python-stdnum takes (issue 13: 3 ids per imported customer)
         if value >= 10**9 and fodselsnummer.is_valid(f"{value:011d}"):
             raise ValueError(f"{where}: {value} is a valid fødselsnummer; audit entries carry ids only")
         return
