@@ -225,17 +225,23 @@ def test_a_bare_number_is_tried_as_every_kind_in_one_statement_and_one_audit_ins
         hits = lookup(reg, "97527747", purpose="customer_service", by="agent7")
     assert [(h.subject, h.matched_by, h.identifiers) for h in hits] == [
         (ref, "phone", {"phone": hits[0].identifiers["phone"], "email": hits[0].identifiers["email"]})]
-    assert len(queries) == 2, queries  # one SELECT over every kind, one INSERT into the journal
+    assert _lookups(queries) == (1, 1), queries  # one SELECT over every kind, one INSERT into the journal
     with reg.trace() as queries:
         both = lookup(reg, "55210001", purpose="customer_service", by="agent7")
     assert [(h.subject, h.kind, h.matched_by) for h in both] == [
         (other, "customer", "customer_number"), (None, "sealed", "order_number")]
-    assert len(queries) == 2, queries
+    assert _lookups(queries) == (1, 1), queries
     with reg.trace() as queries:
         assert lookup(reg, "98765432", purpose="customer_service", by="agent7") == []
-    assert len(queries) == 2, queries
+    assert _lookups(queries) == (1, 1), queries
     with reg.engine.connect() as c:
         found = entries(c, actions=["subject.looked_up"], actor="agent7")
     assert [(e.subject_ref, e.details["by"], e.details["found"], e.record_ids != ()) for e in found] == [
         (ref, "phone", 1, False), (other, "customer_number", 1, False), (None, "order_number", 1, True),
         (None, "phone/customer_number/order_number", 0, False)]
+
+
+def _lookups(queries: list[str]) -> tuple[int, int]:
+    """The lookup's own statements (the names of the hits are read after it, as the profile reads them)."""
+    return (sum("matched" in q for q in queries), sum(q.lstrip().upper().startswith("INSERT INTO AUDIT_READS")
+                                                       for q in queries))

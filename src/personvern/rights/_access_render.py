@@ -299,8 +299,10 @@ def _day_fn(lang: str) -> Any:
 
 
 def _moment(value: datetime, lang: str) -> str:
-    local = _local(value)
-    return f"{format_date(local.date(), 'medium', locale=babel_locale(lang))} {local:%H:%M}"
+    """The same words for a moment as the console and the portal (personvern.localtime)."""
+    from personvern.localtime import local_time
+
+    return local_time(_utc(value), lang)
 
 
 def _shown(kind: str, value: str) -> str:

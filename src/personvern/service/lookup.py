@@ -18,7 +18,7 @@ import json
 import re
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -45,10 +45,12 @@ __all__ = [
     "RequestLine",
     "RestrictionLine",
     "detect_kinds",
+    "display_name",
     "lookup",
     "profile",
 ]
 
+NAMED_HITS = 10  # a lookup shows the name of at most this many hits (a phone number rarely has more)
 LAST_CONTACTS = 10  # how many of the newest contacts the agent sees on the profile
 OPEN_REQUEST = ("received", "verified", "in_progress")
 _PHONE_CHARS = re.compile(r"^[\d\s().+-]+$")
@@ -63,6 +65,7 @@ class ProfileSummary:
     matched_by: str  # the identifier kind that matched: phone, email, customer_number, order_number
     identifiers: dict[str, list[str]] = field(default_factory=dict)  # masked
     sealed_records: tuple[int, ...] = ()
+    name: str | None = None  # so the agent knows whom the number belongs to; None if no record holds one
 
 
 @dataclass(frozen=True)
@@ -183,6 +186,9 @@ def lookup(reg: Register, query: str, *, kind: str | None = None, purpose: str,
             found.append(SubjectLookedUp(purpose=purpose, by="order_number", found=len(sealed),
                                          record_ids=tuple(sealed)))
         actor.audit_read(c, *(found or [SubjectLookedUp(purpose=purpose, by="/".join(hashes), found=0)]))
+        if hits:  # the name on each of the first hits, read as the profile reads it (not restricted records)
+            names = {ref: _hit_name(reg, c, ref, purpose) for ref in list(hits)[:NAMED_HITS]}
+            summaries = [replace(x, name=names.get(x.subject or "")) for x in summaries]
     if sealed:
         summaries.append(ProfileSummary(None, "sealed", "order_number", {}, tuple(sealed)))
     return summaries
@@ -231,6 +237,24 @@ def _collect(rows: Sequence[Any]) -> tuple[dict[str, str], list[int], list[Profi
             masked[row.ref].setdefault(row.ikind, []).append(row.masked)
     summaries = [ProfileSummary(ref, kinds[ref], hits[ref], masked.get(ref, {})) for ref in order]
     return hits, sorted(set(sealed)), summaries
+
+
+def _hit_name(reg: Register, c: Connection, ref: str, purpose: str) -> str | None:
+    """The name on a hit, read as the profile reads it (not from records restricted for ``purpose``)."""
+    sid = reg.subject_id(c, ref)
+    hidden = _hidden(_restrictions(c, sid), purpose)
+    records = c.execute(select(t.records).where(t.records.c.subject_id == sid, t.records.c.state == "active")
+                        .order_by(t.records.c.id.desc())).all()
+    return _name(reg, c, sid, [r for r in records if not hidden(r)])[0]
+
+
+def display_name(reg: Register, subject: str) -> str | None:
+    """The subject's name for a greeting ("Hei, Kari!"): the newest active record holding ``user.name``."""
+    with reg.engine.connect() as c:
+        sid = reg.subject_id(c, subject)
+        records = c.execute(select(t.records).where(t.records.c.subject_id == sid, t.records.c.state == "active")
+                            .order_by(t.records.c.id.desc())).all()
+        return _name(reg, c, sid, list(records))[0]
 
 
 # -- profile --------------------------------------------------------------------------------------------
