@@ -83,13 +83,17 @@ def entries(
     conn: Connection, subject_ref: str | None = None, since: date | datetime | None = None,
     until: date | datetime | None = None, actor: str | None = None, *,
     actions: Sequence[str] | None = None, limit: int | None = 1000, newest_first: bool = False,
+    before_seq: int | None = None,
 ) -> list[AuditEntry]:
     """Audit entries matching every filter given, in seq order (or newest first), at most ``limit``.
 
-    ``since`` is inclusive and ``until`` exclusive; a date means 00:00 UTC that day.
+    ``since`` is inclusive and ``until`` exclusive; a date means 00:00 UTC that day. ``before_seq`` pages by
+    keyset (entries with a smaller seq: the next page of a newest-first view), an index range scan.
     """
     order = audit_log.c.seq.desc() if newest_first else audit_log.c.seq
     query = _query(subject_ref, since, until, actor, actions).order_by(order)
+    if before_seq is not None:
+        query = query.where(audit_log.c.seq < before_seq)
     if limit is not None:
         query = query.limit(limit)
     return [AuditEntry.from_row(row) for row in conn.execute(query)]

@@ -45,10 +45,12 @@ __all__ = [
     "RequestLine",
     "RestrictionLine",
     "detect_kinds",
+    "display_name",
     "lookup",
     "profile",
 ]
 
+NAMED_HITS = 10  # a lookup shows the name of at most this many hits (a phone number rarely has more)
 LAST_CONTACTS = 10  # how many of the newest contacts the agent sees on the profile
 OPEN_REQUEST = ("received", "verified", "in_progress")
 _PHONE_CHARS = re.compile(r"^[\d\s().+-]+$")
@@ -63,6 +65,7 @@ class ProfileSummary:
     matched_by: str  # the identifier kind that matched: phone, email, customer_number, order_number
     identifiers: dict[str, list[str]] = field(default_factory=dict)  # masked
     sealed_records: tuple[int, ...] = ()
+    name: str | None = None  # so the agent knows whom the number belongs to; None if no record holds one
 
 
 @dataclass(frozen=True)
@@ -180,7 +183,7 @@ def lookup(reg: Register, query: str, *, kind: str | None = None, purpose: str,
         with reg.transaction() as c:
             actor.audit(c, SubjectLookedUp(purpose=purpose, by="order_number", found=len(sealed),
                                            record_ids=tuple(sealed)))
-    return _summaries(reg, hits, sealed)
+    return _summaries(reg, hits, sealed, purpose)
 
 
 def _sealed(reg: Register, query: str) -> list[int]:
@@ -190,24 +193,46 @@ def _sealed(reg: Register, query: str) -> list[int]:
         return []
 
 
-def _summaries(reg: Register, hits: dict[str, str], sealed: list[int]) -> list[ProfileSummary]:
+def _summaries(reg: Register, hits: dict[str, str], sealed: list[int], purpose: str) -> list[ProfileSummary]:
     out: list[ProfileSummary] = []
+    names: dict[str, str | None] = {}
     if hits:
         s, i = t.subjects, t.identifiers
         with reg.engine.connect() as c:
             rows = c.execute(select(s.c.ref, s.c.kind, i.c.kind.label("ikind"), i.c.masked)
                              .select_from(s.outerjoin(i, i.c.subject_id == s.c.id))
                              .where(s.c.ref.in_(list(hits))).order_by(s.c.id, i.c.id)).all()
-        kinds: dict[str, str] = {}
-        masked: dict[str, dict[str, list[str]]] = defaultdict(dict)
-        for r in rows:
-            kinds[r.ref] = r.kind
-            if r.ikind is not None:
-                masked[r.ref].setdefault(r.ikind, []).append(r.masked)
-        out += [ProfileSummary(ref, kinds[ref], hits[ref], masked.get(ref, {})) for ref in hits if ref in kinds]
+            kinds: dict[str, str] = {}
+            masked: dict[str, dict[str, list[str]]] = defaultdict(dict)
+            for r in rows:
+                kinds[r.ref] = r.kind
+                if r.ikind is not None:
+                    masked[r.ref].setdefault(r.ikind, []).append(r.masked)
+            for ref in list(kinds)[:NAMED_HITS]:
+                names[ref] = _hit_name(reg, c, ref, purpose)
+        out += [ProfileSummary(ref, kinds[ref], hits[ref], masked.get(ref, {}), name=names.get(ref))
+                for ref in hits if ref in kinds]
     if sealed:
         out.append(ProfileSummary(None, "sealed", "order_number", {}, tuple(sealed)))
     return out
+
+
+def _hit_name(reg: Register, c: Connection, ref: str, purpose: str) -> str | None:
+    """The name on a hit, read as the profile reads it (not from records restricted for ``purpose``)."""
+    sid = reg.subject_id(c, ref)
+    hidden = _hidden(_restrictions(c, sid), purpose)
+    records = c.execute(select(t.records).where(t.records.c.subject_id == sid, t.records.c.state == "active")
+                        .order_by(t.records.c.id.desc())).all()
+    return _name(reg, c, sid, [r for r in records if not hidden(r)])[0]
+
+
+def display_name(reg: Register, subject: str) -> str | None:
+    """The subject's name for a greeting ("Hei, Kari!"): the newest active record holding ``user.name``."""
+    with reg.engine.connect() as c:
+        sid = reg.subject_id(c, subject)
+        records = c.execute(select(t.records).where(t.records.c.subject_id == sid, t.records.c.state == "active")
+                            .order_by(t.records.c.id.desc())).all()
+        return _name(reg, c, sid, list(records))[0]
 
 
 # -- profile --------------------------------------------------------------------------------------------

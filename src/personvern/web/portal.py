@@ -140,13 +140,16 @@ def home_page(request: Request, me: Me, *, done: str | None = None, error: Perso
     """My data by purpose, my choices and my requests; a refused form is shown here with its 4xx status."""
     from personvern.consent.ledger import current
     from personvern.rights import requests as rq
+    from personvern.service.lookup import display_name
     from personvern.web.app import status_of
 
     reg = _acting(request, me)
     ref = str(me.subject_ref)
     lang = lang_of(request)
+    objected = objection_since(reg, ref)
     return page(request, "portal/home.html",
-                ctx(me, data=my_data(reg, ref, lang), choices=_channel_choices(reg, current(reg, ref)),
+                ctx(me, data=my_data(reg, ref, lang), name=display_name(reg, ref), objected=objected,
+                    choices=_channel_choices(reg, current(reg, ref), off=_suppressed(reg, ref)),
                     requests=rq.list_requests(reg, subject=ref), flash=translate(lang, done) if done else None,
                     problem=problem(lang, error, detail=False) if error else None),
                 title=translate(lang, "portal.title"), status=status_of(error) if error else 200)
@@ -211,16 +214,37 @@ def my_data(reg: Register, ref: str, lang: str) -> MyData:
     return MyData(registered_since=subject.created_at, purposes=purposes)
 
 
-def _channel_choices(reg: Register, states: list[Any]) -> list[dict[str, Any]]:
+def objection_since(reg: Register, ref: str) -> datetime | None:
+    """When the subject objected to direct marketing (Art. 21(3)), if that objection stands."""
+    x = t.suppressions.c
+    with reg.engine.connect() as c:
+        sid = reg.subject_id(c, ref)
+        return c.execute(select(func.min(x.created_at)).where(x.subject_id == sid, x.reason == "objection")
+                         ).scalar()
+
+
+def _suppressed(reg: Register, ref: str) -> set[tuple[str | None, str | None]]:
+    """(purpose, channel) pairs the subject is opted out of; None is every purpose or channel."""
+    x = t.suppressions.c
+    with reg.engine.connect() as c:
+        sid = reg.subject_id(c, ref)
+        return {(r.purpose, r.channel) for r in c.execute(select(x.purpose, x.channel).where(x.subject_id == sid))}
+
+
+def _channel_choices(reg: Register, states: list[Any],
+                     off: set[tuple[str | None, str | None]] | None = None) -> list[dict[str, Any]]:
     """Per marketing purpose its channels and whether each is on. Under the existing-customer exception
-    (markedsføringsloven § 15) a channel is on until the subject turns it off; otherwise only with consent."""
+    (markedsføringsloven § 15) a channel is on until the subject turns it off; otherwise only with consent.
+    A channel the subject objected to or opted out of (``off``) is shown off, whatever the consent says."""
     out: dict[str, dict[str, Any]] = {}
+    blocked = off or set()
     for s in states:
         p = reg.policy.purpose(s.purpose)
         if p is None or p.marketing is None or s.channel is None:
             continue
         soft = p.marketing.soft_opt_in and p.legal_basis.article != "a"
-        on = s.state == "given" or (soft and s.state == "never")
+        stopped = any((bp in (None, p.key)) and (bc in (None, s.channel)) for bp, bc in blocked)
+        on = not stopped and (s.state == "given" or (soft and s.state == "never"))
         out.setdefault(p.key, {"purpose": p, "channels": []})["channels"].append({"channel": s.channel, "on": on})
     return list(out.values())
 
