@@ -44,7 +44,7 @@ from personvern.audit._canonical import (
 )
 from personvern.audit._verify import VerifyResult, verify
 from personvern.audit.events import AuditEvent
-from personvern.register.schema import audit_log
+from personvern.audit.tables import audit_log
 
 __all__ = ["VerifyResult", "append", "append_many", "check_no_personal_data", "head", "verify"]
 
@@ -116,7 +116,7 @@ def _subject_ref(ref: str | None) -> str | None:
     return ref
 
 
-def _prepare(event: AuditEvent, actor: str, role: str) -> dict[str, Any]:
+def prepare(event: AuditEvent, actor: str, role: str) -> dict[str, Any]:
     """The content columns of one entry, checked; seq, at and the hashes are added under the lock."""
     if not event.name:
         raise ValueError(f"{type(event).__qualname__} has no event name; register it with register_event")
@@ -146,7 +146,7 @@ def append_many(
     lock so that ``at`` never decreases along the chain). ``ValueError`` when a value looks personal;
     then nothing is written.
     """
-    rows = [_prepare(e, actor, role) for e in events]
+    rows = [prepare(e, actor, role) for e in events]
     if at is not None and at.tzinfo is None:
         raise ValueError("at: must be timezone-aware")
     if not rows:

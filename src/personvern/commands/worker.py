@@ -47,6 +47,9 @@ def worker(
                       markup=False, highlight=False)
         w = Worker(reg, mailer, max_attempts=max_attempts, jobs=Jobs(reg) if jobs else None)
         if once:
+            from personvern.audit import seal_all
+
+            seal_all(reg.engine)  # the journal of audited reads joins the chain each round (issue 13)
             report = w.run_once()
             ran = w.jobs.run_due() if w.jobs else {}
             if as_json:

@@ -29,7 +29,7 @@ from personvern.policy import taxonomy
 from personvern.register import Register
 from personvern.register import schema as t
 from personvern.register.outbox import Email, send_email
-from personvern.web.auth import Principal, end_session, require_page, start_session
+from personvern.web.auth import LoginRequired, Principal, end_session, require_page, start_session
 from personvern.web.console import _safe_next, login_form_ok, set_form_token
 from personvern.web.i18n import lang_of, page, problem, translate
 
@@ -155,11 +155,16 @@ def home_page(request: Request, me: Me, *, done: str | None = None, error: Perso
     reg = _acting(request, me)
     ref = str(me.subject_ref)
     lang = lang_of(request)
-    objected = objection_since(reg, ref)
+    try:
+        objected = objection_since(reg, ref)
+        data, name = my_data(reg, ref, lang), display_name(reg, ref)
+        choices = _channel_choices(reg, current(reg, ref), off=_suppressed(reg, ref))
+        requests = rq.list_requests(reg, subject=ref)
+    except NotFound:  # the subject was removed while the request ran (a sweep, an erasure): its session is gone
+        raise LoginRequired("/mine-sider/login") from None
     return page(request, "portal/home.html",
-                ctx(me, data=my_data(reg, ref, lang), name=display_name(reg, ref), objected=objected,
-                    choices=_channel_choices(reg, current(reg, ref), off=_suppressed(reg, ref)),
-                    requests=rq.list_requests(reg, subject=ref), flash=translate(lang, done) if done else None,
+                ctx(me, data=data, name=name, objected=objected, choices=choices, requests=requests,
+                    flash=translate(lang, done) if done else None,
                     problem=problem(lang, error, detail=False) if error else None),
                 title=translate(lang, "portal.title"), status=status_of(error) if error else 200)
 
@@ -194,7 +199,9 @@ def my_data(reg: Register, ref: str, lang: str) -> MyData:
     r, x = t.records, t.restrictions
     with reg.engine.connect() as c:
         subject = c.execute(select(t.subjects.c.id, t.subjects.c.kind, t.subjects.c.created_at)
-                            .where(t.subjects.c.ref == ref)).one()
+                            .where(t.subjects.c.ref == ref)).first()
+        if subject is None:
+            raise NotFound(f"no subject {ref}", field="subject")
         rows = c.execute(select(r.c.purpose, func.count().label("n"), func.min(r.c.retention_until).label("first"),
                                 func.max(r.c.retention_until).label("last"),
                                 func.sum(case((r.c.retention_until.is_(None), 1), else_=0)).label("waiting"))

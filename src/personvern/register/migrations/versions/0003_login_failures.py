@@ -1,14 +1,14 @@
 """login_failures: progressive delay and lockout of staff logins and API tokens (issue 18)
 
 Revision ID: 0003_login_failures
-Revises: 0003_h12_erasure_records
+Revises: 0003_audit_reads
 """
 
 from alembic import op
 import sqlalchemy as sa
 
 revision = '0003_login_failures'
-down_revision = '0003_h12_erasure_records'
+down_revision = '0003_audit_reads'
 branch_labels = None
 depends_on = None
 
