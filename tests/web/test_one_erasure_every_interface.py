@@ -102,3 +102,19 @@ def test_the_same_erasure_leaves_the_same_trace_whatever_the_interface(
         "art19": [("art19.erasure", "delivery_partners", "email")],
     }
     assert deleted and sealed and kept  # the case has all three: a partial erasure, the customer stays
+
+
+def test_officer_screens_show_the_outcome_in_words_not_internals(reg: Register,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    site = make_site(reg, monkeypatch, customers=2)
+    ref = site.demo.demo_subject
+    _portal(site, ref)  # an erasure request carried out at the desk, with a kept record and a sealed receipt
+    officer = site.client()
+    staff_login(officer, "privacy_officer")
+    with reg.engine.connect() as c:
+        request_ref = c.execute(select(t.requests.c.ref).where(t.requests.c.kind == "erasure")).scalar_one()
+    page = officer.get(f"/console/requests/{request_ref}").text
+    for internal in ("subject_removed", "kept_records", "hold_id", "recipients_notified", "ground a", "False",
+                     "True", "suppression_entries"):
+        assert internal not in page, internal
+    assert "b) Samtykket er trukket" in page and "Kunden kan fortsatt gjenkjennes" in page
