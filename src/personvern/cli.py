@@ -376,6 +376,11 @@ from personvern.commands.rights import mount as mount_rights  # noqa: E402
 
 mount_rights(app)  # issue 12: staff-initiated erase and restrict, through personvern.rights
 
+from personvern.commands.draft import draft as draft_command  # noqa: E402
+
+app.command("draft")(draft_command)  # issue 17: a policy drafted from the notice in prose
+
+
 def main() -> None:  # pragma: no cover - console entry point
     try:
         app()

@@ -15,7 +15,7 @@ from ruamel.yaml.constructor import DuplicateKeyError
 from ruamel.yaml.error import MarkedYAMLError
 
 from personvern.errors import PolicyError, Problem
-from personvern.policy import retention
+from personvern.policy import retention, todo
 from personvern.policy.model import Policy
 from personvern.policy.validate import cross_check
 
@@ -34,6 +34,11 @@ class LoadedPolicy:
 
     def line(self, path: Path_) -> int | None:
         return line_for(self.lines, path)
+
+    @property
+    def todos(self) -> list[Problem]:
+        """The open points of a draft (``{todo: ...}``), each a warning with its line; empty when finished."""
+        return [w for w in self.warnings if w.message.startswith("TODO: ")]
 
 
 def line_for(lines: dict[Path_, int], path: Path_) -> int | None:
@@ -230,6 +235,12 @@ def read_yaml(file: Path) -> tuple[Any, dict[Path_, int]]:
     return data, lines
 
 
+def _todo_problems(file: str, todos: list[todo.Todo], data: Any) -> list[Problem]:
+    """Each open question of a draft (``{todo: ...}``) as a warning on its line."""
+    return [Problem(file, t.line, _field_path(t.path, data, missing=True)[1] if t.path != ("todo",) else "todo",
+                    f"TODO: {t.question}", "warning") for t in todos]
+
+
 def load_policy(source: str | Path, *, strict: bool = False) -> LoadedPolicy:
     """Load and validate a policy file. Raises PolicyError listing every problem with its line.
 
@@ -238,13 +249,15 @@ def load_policy(source: str | Path, *, strict: bool = False) -> LoadedPolicy:
     """
     file = Path(source)
     data, lines = read_yaml(file)
+    data, todos = todo.resolve(data, lines)
     duplicates = _duplicate_keys(str(file), data, lines)
     try:
         policy = Policy.model_validate(data)
     except ValidationError as exc:
         raise PolicyError(_by_line(duplicates + _problems(str(file), exc, data, lines))) from None
     problems = _by_line([Problem(str(file), line_for(lines, path), shown, message, severity)
-                         for severity, path, shown, message in cross_check(policy)])
+                         for severity, path, shown, message in cross_check(policy)
+                         if not todo.covered(path, todos, shown)] + _todo_problems(str(file), todos, data))
     errors = [p for p in problems if p.severity == "error" or strict]
     if errors:
         raise PolicyError(problems if strict else errors)
