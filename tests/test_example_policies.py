@@ -7,7 +7,7 @@ can keep (workflows, deadlines) are tested where the engine is. Retention is che
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 from functools import cache
 from pathlib import Path
 
@@ -112,8 +112,9 @@ def test_tz3_profile_kept_five_years_from_purchase_or_while_customer_whichever_i
     assert p.retention is not None and isinstance(p.retention.rule, LaterOf)
     bought = date(2024, 6, 1)
     left_early, left_late = date(2025, 1, 10), date(2030, 2, 1)
-    assert end(p, bought, purchase__made=bought, customer__relationship_ended=left_early) == date(2029, 6, 1)
-    assert end(p, bought, purchase__made=bought, customer__relationship_ended=left_late) == left_late
+    assert end(p, bought, purchase__made=bought, customer__relationship_ended=left_early) == date(2029, 6, 2)
+    assert end(p, bought, purchase__made=bought, customer__relationship_ended=left_late) == (
+        left_late + timedelta(days=1))  # kept through the day it ends
     assert end(p, bought, purchase__made=bought) is None  # still a customer
 
 
@@ -214,7 +215,7 @@ def test_sn2d_alarm_contacts_named_by_customer_on_vital_interests() -> None:
     assert "personvernerklæring" in p.description.nb
     assert p.retention is not None and isinstance(p.retention.rule, EarlierOf)
     named = date(2024, 1, 1)
-    assert end(p, named, alarm_contact__removed=date(2024, 5, 1)) == date(2024, 5, 1)
+    assert end(p, named, alarm_contact__removed=date(2024, 5, 1)) == date(2024, 5, 2)
     assert end(p, named) is None
 
 
@@ -235,8 +236,8 @@ def test_sn3_no_automated_decisions() -> None:
 def test_sn4_support_emails_kept_three_years_and_calls_not_recorded() -> None:
     p = purpose(SN, "support_email")
     assert p.retention is not None and p.retention.rule == After(after="collection", period=Period("3 years"))
-    assert end(p, date(2024, 5, 15)) == date(2027, 5, 15)
-    assert end(p, date(2024, 2, 29)) == date(2027, 2, 28)
+    assert end(p, date(2024, 5, 15)) == date(2027, 5, 16)
+    assert end(p, date(2024, 2, 29)) == date(2027, 3, 1)
     assert "Telefonsamtaler" in p.description.nb and "not recorded" in p.description.en
     assert not any("user.biometric.voice" in q.categories for q in policy(SN).purposes)
 
@@ -271,7 +272,7 @@ def test_tp1_orders_on_contract_kept_36_months_after_purchase_completed() -> Non
     assert p.retention is not None
     assert p.retention.rule == After(after="purchase.completed", period=Period("36 months"))
     ordered = date(2024, 3, 1)
-    assert end(p, ordered, purchase__completed=date(2024, 3, 10)) == date(2027, 3, 10)
+    assert end(p, ordered, purchase__completed=date(2024, 3, 10)) == date(2027, 3, 11)
     assert end(p, ordered) is None  # not yet delivered and paid
 
 
@@ -292,8 +293,8 @@ def test_tp3_customer_service_kept_until_case_closed_at_least_30_days() -> None:
     p = purpose(TP, "customer_service")
     assert p.legal_basis.article == "f"
     opened = date(2024, 1, 1)
-    assert end(p, opened, case__closed=date(2024, 1, 5)) == date(2024, 1, 31)
-    assert end(p, opened, case__closed=date(2024, 3, 1)) == date(2024, 3, 1)
+    assert end(p, opened, case__closed=date(2024, 1, 5)) == date(2024, 2, 1)
+    assert end(p, opened, case__closed=date(2024, 3, 1)) == date(2024, 3, 2)
     assert end(p, opened) is None
 
 
@@ -303,15 +304,15 @@ def test_tp4_competitions_kept_while_running_at_least_30_days() -> None:
     assert p.legal_basis.article == "f"
     assert p.retention is not None
     assert p.retention.rule == Until(until="competition.ended", at_least=Period("30 days"))
-    assert end(p, date(2024, 4, 1), competition__ended=date(2024, 4, 2)) == date(2024, 5, 1)
+    assert end(p, date(2024, 4, 1), competition__ended=date(2024, 4, 2)) == date(2024, 5, 2)
 
 
 @pytest.mark.promise("TP5")
 def test_tp5_fraud_prevention_kept_36_months_from_collection() -> None:
     p = purpose(TP, "fraud_prevention")
     assert {NATIONAL_ID, "user.behavior.browsing_history", "custom.it_environment"} <= set(p.categories)
-    assert end(p, date(2024, 5, 15)) == date(2027, 5, 15)
-    assert end(p, date(2024, 2, 29)) == date(2027, 2, 28)
+    assert end(p, date(2024, 5, 15)) == date(2027, 5, 16)
+    assert end(p, date(2024, 2, 29)) == date(2027, 3, 1)
 
 
 @pytest.mark.promise("TP6")
@@ -319,7 +320,7 @@ def test_tp6_mine_sider_on_contract_until_membership_ends() -> None:
     p = purpose(TP, "membership")
     assert p.legal_basis.article == "b"
     assert {"user.account.username", "user.authorization.password", "custom.favourites"} <= set(p.categories)
-    assert end(p, date(2024, 1, 1), membership__ended=date(2026, 8, 1)) == date(2026, 8, 1)
+    assert end(p, date(2024, 1, 1), membership__ended=date(2026, 8, 1)) == date(2026, 8, 2)
     assert end(p, date(2024, 1, 1)) is None
 
 
@@ -330,7 +331,7 @@ def test_tp7_job_applications_are_consent_based_and_kept_until_recruitment_ended
     assert p.retention is not None and isinstance(p.retention.rule, Until)
     assert p.retention.rule.until == "recruitment.ended"
     assert p.retention.rule.at_least == Period("6 months")
-    assert end(p, date(2024, 1, 15), recruitment__ended=date(2024, 2, 1)) == date(2024, 7, 15)
+    assert end(p, date(2024, 1, 15), recruitment__ended=date(2024, 2, 1)) == date(2024, 7, 16)
 
 
 @pytest.mark.promise("TP8")
@@ -448,9 +449,9 @@ def test_kl2_kl3_purposes_and_their_legal_bases() -> None:
 @pytest.mark.promise("KL4")
 def test_kl4_kept_while_customer_invoices_by_law_applications_three_months() -> None:
     orders = purpose(KL, "orders")
-    assert end(orders, date(2024, 1, 1), customer__relationship_ended=date(2025, 6, 1)) == date(2025, 6, 1)
+    assert end(orders, date(2024, 1, 1), customer__relationship_ended=date(2025, 6, 1)) == date(2025, 6, 2)
     assert end(orders, date(2024, 1, 1)) is None  # still a customer
-    assert end(purpose(KL, "customer_applications"), date(2024, 11, 30)) == date(2025, 2, 28)
+    assert end(purpose(KL, "customer_applications"), date(2024, 11, 30)) == date(2025, 3, 1)
     invoicing = purpose(KL, "invoicing")
     issued = date(2024, 3, 15)
     assert kept_at_least_until(invoicing, date(2029, 12, 31), issued, invoice__issued=issued)
@@ -536,12 +537,12 @@ def test_pi5_only_partners_as_needed_and_authorities_when_law_requires() -> None
 @pytest.mark.promise("PI6")
 def test_pi6_kept_while_customer_and_reviewed_when_only_as_long_as_needed() -> None:
     admin = purpose(PI, "customer_administration")
-    assert end(admin, date(2024, 1, 1), customer__relationship_ended=date(2025, 1, 1)) == date(2025, 1, 1)
+    assert end(admin, date(2024, 1, 1), customer__relationship_ended=date(2025, 1, 1)) == date(2025, 1, 2)
     assert purpose(PI, "bookkeeping").legal_basis.statute == "bokforingsloven.primary"
     reviewed = {p.key for p in policy(PI).purposes if p.retention and p.retention.then == "review"}
     assert reviewed == {"inquiries", "leads", "legal_claims"}
     claims = purpose(PI, "legal_claims")
-    assert end(claims, date(2024, 1, 1), customer__relationship_ended=date(2025, 1, 1)) == date(2028, 1, 1)
+    assert end(claims, date(2024, 1, 1), customer__relationship_ended=date(2025, 1, 1)) == date(2028, 1, 2)
 
 
 @pytest.mark.promise("PI7")

@@ -17,13 +17,14 @@ POLICIES = Path(__file__).resolve().parents[2] / "examples" / "policies"
 
 @pytest.fixture
 def shop(db_url: str, clock: Callable[[], object]) -> Iterator[Register]:
-    """tp-ecommerce, its 'marketing' purpose (soft opt-in, Art. 6(1)(f)) declaring all four channels."""
+    """tp-ecommerce, its 'marketing' purpose (soft opt-in, Art. 6(1)(f)) declaring all four channels and
+    calling reserved existing customers (markedsføringsloven § 13 third paragraph, its own setting)."""
     policy = load_policy(POLICIES / "tp-ecommerce.yaml").policy
     purposes = []
     for p in policy.purposes:
         if p.key == "marketing" and p.marketing is not None:
             p = p.model_copy(update={"marketing": p.marketing.model_copy(
-                update={"channels": ["email", "sms", "post", "phone"]})})
+                update={"channels": ["email", "sms", "post", "phone"], "reserved_existing_customers": ["phone"]})})
         purposes.append(p)
     reg = Register.open(policy.model_copy(update={"purposes": purposes}), db_url,
                         master_key=MasterKey(bytes(range(32))), clock=clock)  # type: ignore[arg-type]

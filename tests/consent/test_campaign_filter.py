@@ -74,7 +74,7 @@ def test_campaign_agrees_with_may_contact_for_every_subject(shop: Register, tmp_
             assert result.total == len(refs)
             seen |= set(single.values())
     # the population exercised the rules, not just one of them
-    assert {"consent", "soft_opt_in", "objected", "restricted", "no_consent", "subject_not_covered",
+    assert {"consent", "soft_opt_in", "objected", "restricted", "not_a_customer", "subject_not_covered",
             "outside_calling_hours", "reservation_wash_stale"} <= seen
 
 

@@ -42,7 +42,7 @@ def test_give_show_check_withdraw_and_campaign(env: dict[str, str], tmp_path: Pa
     code, out = run("contact", "check", ref, "marketing", "email", db=db)
     assert (code, out.split(" (")[0]) == (0, "allowed") and "(consent)" in out
     code, out = run("contact", "check", ref, "marketing", "sms", db=db)
-    assert code == 1 and out.startswith("refused (no_consent)")
+    assert code == 1 and out.startswith("refused (not_a_customer)")  # no purchase: § 15 exception
     code, out = run("campaign", "marketing", "email", db=db)
     assert code == 0 and "# consent: 1" in out and ref in out
     code, out = run("campaign", "marketing", "email", "--count", db=db)

@@ -36,7 +36,7 @@ def test_the_customer_chooses_the_channel(shop: Register, person) -> None:  # ty
     give(shop, ref, "marketing", channel="email", method="web_form", text=TEXT)
     assert may_contact(shop, ref, "marketing", "email").allowed
     d = may_contact(shop, ref, "marketing", "sms")
-    assert (d.allowed, d.code) == (False, "no_consent")
+    assert (d.allowed, d.code) == (False, "not_a_customer")  # issue 14: the refusal names the missing sale
 
 
 @pytest.mark.promise("TP13f")
@@ -59,7 +59,7 @@ def test_soft_opt_in_for_an_existing_customer_only(shop: Register, person) -> No
     d = may_contact(shop, buyer, "marketing", "sms")
     assert (d.allowed, d.code) == (True, "soft_opt_in")
     assert "§ 15 second paragraph" in (d.basis or "") and "opt-out" in d.reason
-    assert may_contact(shop, stranger, "marketing", "sms").code == "no_consent"
+    assert may_contact(shop, stranger, "marketing", "sms").code == "not_a_customer"
 
 
 @pytest.mark.promise("KL7")
@@ -135,9 +135,9 @@ def test_a_stale_wash_refuses_phone_and_post_with_a_message_that_says_so(shop: R
     later = clock.now + timedelta(days=32)
     d = may_contact(shop, ref, "marketing", "phone", at=later.replace(day=6, hour=10))
     assert d.code == "reservation_wash_stale"
-    assert "last washed on 2026-01-05, more than 31 days ago" in d.reason
+    assert "last washed on 2026-01-05, valid for 1 month (until 2026-02-05)" in d.reason
     assert "sist vasket 2026-01-05" in d.reason_nb
-    assert may_contact(shop, ref, "marketing", "email", at=later).code == "no_consent"  # § 15 has no wash
+    assert may_contact(shop, ref, "marketing", "email", at=later).code == "not_a_customer"  # § 15 has no wash
 
 
 def test_telemarketing_outside_permitted_hours_is_refused_even_with_consent(shop: Register, person,

@@ -189,3 +189,15 @@ def test_processor_without_agreement_is_flagged() -> None:
 def test_unknown_format_is_refused() -> None:
     with pytest.raises(ValueError, match="format"):
         render_ropa(policy(POLICIES / "tek-zence.yaml"), "pdf")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("path", FILES, ids=IDS)
+def test_jsonld_is_a_default_graph_without_invented_dpv_terms(path: Path) -> None:
+    """Issue 14 item 12: dpv:hasContract, dpv:hasProcessingContext, eu-gdpr:A47-1 and eu-gdpr:A49-1 are not
+    terms of the W3C DPV vocabulary; a top-level @id beside @graph would make the graph a named one."""
+    text = render_ropa(policy(path), "jsonld")
+    doc = json.loads(text)
+    assert set(doc) == {"@context", "@graph"}
+    for invented in ("dpv:hasContract", "dpv:hasProcessingContext", "eu-gdpr:A47-1", '"eu-gdpr:A49-1"'):
+        assert invented not in text
+    assert any(n.get("dct:title") for n in doc["@graph"])

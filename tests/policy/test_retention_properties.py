@@ -136,8 +136,8 @@ def test_a_statute_counts_as_the_catalogue_says(rule: Statute, facts: Facts) -> 
     assert anchor is not None
     if statute.counted == "end_of_year":
         assert retention_end(rule, facts) == date(anchor.year, 12, 31) + statute.period + timedelta(days=1)
-    else:
-        assert retention_end(rule, facts) == anchor + statute.period
+    else:  # Regulation 1182/71 art. 3(2)(c): the period's last day is kept; due the next day
+        assert retention_end(rule, facts) == anchor + statute.period + timedelta(days=1)
 
 
 @given(untils(periods()), RULES, timelines(), DATES, st.booleans())
@@ -189,21 +189,23 @@ def test_sentence_and_mapping_parse_to_the_same_rule(rule: Any) -> None:
     assert Retention.model_validate({"rule": written, "then": "review"}).rule == rule
 
 
+# The first day the record may go: the day after the period's last day (Regulation 1182/71 art. 3(1), 3(2)(c));
+# until issue 14 these rows expected the last day itself, deleting a day early.
 @pytest.mark.parametrize(("collected", "rule", "end"), [
-    (date(2023, 1, 31), "1 month after collection", date(2023, 2, 28)),
-    (date(2024, 1, 31), "1 month after collection", date(2024, 2, 29)),
-    (date(2024, 3, 31), "1 month after collection", date(2024, 4, 30)),
-    (date(2023, 8, 31), "6 months after collection", date(2024, 2, 29)),
-    (date(2024, 2, 29), "1 year after collection", date(2025, 2, 28)),
-    (date(2024, 2, 29), "4 years after collection", date(2028, 2, 29)),
-    (date(2024, 1, 31), "1 month 1 day after collection", date(2024, 3, 1)),
-    (date(2024, 1, 31), "2 weeks after collection", date(2024, 2, 14)),
+    (date(2023, 1, 31), "1 month after collection", date(2023, 3, 1)),
+    (date(2024, 1, 31), "1 month after collection", date(2024, 3, 1)),
+    (date(2024, 3, 31), "1 month after collection", date(2024, 5, 1)),
+    (date(2023, 8, 31), "6 months after collection", date(2024, 3, 1)),
+    (date(2024, 2, 29), "1 year after collection", date(2025, 3, 1)),
+    (date(2024, 2, 29), "4 years after collection", date(2028, 3, 1)),
+    (date(2024, 1, 31), "1 month 1 day after collection", date(2024, 3, 2)),
+    (date(2024, 1, 31), "2 weeks after collection", date(2024, 2, 15)),
     (date(2024, 3, 5), "5 years after end of year of collection", date(2030, 1, 1)),
     (date(2024, 3, 5), "2 months after end of year of collection", date(2025, 3, 1)),
     (date(2024, 3, 5), "3 years 6 months after end of year of collection", date(2028, 7, 1)),
     (date(2024, 12, 31), "bokforingsloven.primary after collection", date(2030, 1, 1)),
     (date(2024, 1, 1), "bokforingsloven.secondary after collection", date(2028, 7, 1)),
-    (date(2024, 1, 31), "forbrukerkjopsloven.complaint after collection", date(2026, 1, 31)),
+    (date(2024, 1, 31), "forbrukerkjopsloven.complaint after collection", date(2026, 2, 1)),
 ])
 def test_month_end_arithmetic(collected: date, rule: str, end: date) -> None:
     assert retention_end(Retention.model_validate(rule), Facts(collected, {})) == end
@@ -213,8 +215,9 @@ def test_until_with_at_least_keeps_the_floor() -> None:
     rule = Retention.model_validate("until case.closed, at least 30 days")
     collected = date(2024, 1, 31)
     assert retention_end(rule, Facts(collected, {})) is None
-    assert retention_end(rule, Facts(collected, {"case.closed": date(2024, 2, 1)})) == date(2024, 3, 1)
-    assert retention_end(rule, Facts(collected, {"case.closed": date(2024, 6, 1)})) == date(2024, 6, 1)
+    # 30 days from 31 January end with 1 March; the closing day is kept: due the day after either
+    assert retention_end(rule, Facts(collected, {"case.closed": date(2024, 2, 1)})) == date(2024, 3, 2)
+    assert retention_end(rule, Facts(collected, {"case.closed": date(2024, 6, 1)})) == date(2024, 6, 2)
 
 
 def test_relativedelta_normalises_months_into_years() -> None:

@@ -28,7 +28,7 @@ def test_sweep_dry_run_then_for_real(keyed: Path, db_url: str, policy_path: Path
         ref = reg.add_subject("customer", {"phone": "+47 975 27 747"})
         reg.write(ref, "customer_service", ["custom.call_log"], {}, collected=date(2026, 1, 5),
                   events={"case.closed": date(2026, 1, 6)})
-    args = ["sweep", "--policy", str(policy_path), "--db", db_url, "--as-of", "2029-01-06"]
+    args = ["sweep", "--policy", str(policy_path), "--db", db_url, "--as-of", "2029-01-07"]  # 3 years end 6 Jan 2029
     dry = runner.invoke(app, [*args, "--dry-run"])
     assert dry.exit_code == 0, dry.output
     assert "customer_service" in dry.output and "1 records would go" in dry.output

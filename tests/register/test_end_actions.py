@@ -54,8 +54,8 @@ def test_reduce_keeps_only_the_named_categories_detached_from_the_subject(shop: 
                {"user.name": "Kari Nordmann", "user.demographic.age_range": "30-39",
                 "user.contact.address.city": "Oslo"},
                collected=date(2026, 1, 5))
-    assert shop.sweep(date(2027, 1, 4)).total == 0
-    report = shop.sweep(date(2027, 1, 5))
+    assert shop.sweep(date(2027, 1, 5)).total == 0  # 12 months from 5 Jan 2026 end with 5 Jan 2027
+    report = shop.sweep(date(2027, 1, 6))
     assert report.reduced == {"statistics": 1} and report.deleted == {}
     assert report.subjects_removed == 1 and shop.find("email", "kari@example.no") == []
     with shop.engine.connect() as c:
@@ -69,7 +69,8 @@ def test_reduce_keeps_only_the_named_categories_detached_from_the_subject(shop: 
 def test_hand_over_puts_the_record_in_the_outbox_for_the_archive_then_deletes_it(shop: Register) -> None:
     ref = shop.add_subject("customer")
     rid = shop.write(ref, "archive_case", ["user.name"], {"user.name": "Kari Nordmann"}, collected=date(2026, 1, 5))
-    report = shop.sweep(date(2028, 1, 5))
+    assert shop.sweep(date(2028, 1, 5)).total == 0  # the period's last day (Regulation 1182/71 art. 3(2)(c))
+    report = shop.sweep(date(2028, 1, 6))
     assert report.handed_over == {"archive_case": 1}
     with shop.engine.connect() as c:
         assert c.execute(select(t.records)).first() is None

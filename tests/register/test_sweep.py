@@ -33,8 +33,8 @@ def test_support_email_goes_three_years_after_collection_and_not_a_day_before(op
         p.retention and getattr(p.retention.rule, "after", None) == "collection"))
     ref = reg.add_subject(purpose.subjects[0], {"email": "kunde@example.no"})
     reg.write(ref, purpose.key, [purpose.categories[0]], {}, collected=date(2026, 1, 5))
-    assert reg.sweep(date(2029, 1, 4)).total == 0
-    report = reg.sweep(date(2029, 1, 5))
+    assert reg.sweep(date(2029, 1, 5)).total == 0  # the period's last day (Regulation 1182/71 art. 3(2)(c))
+    report = reg.sweep(date(2029, 1, 6))
     assert report.deleted[purpose.key] == 1
     assert reg.find("email", "kunde@example.no") == []  # nothing left: the subject went too
 
@@ -43,7 +43,7 @@ def test_dry_run_lists_what_would_go_per_purpose_and_changes_nothing(reg: Regist
     ref, _ = _call(reg, date(2026, 1, 5))
     reg.record_event("case.closed", date(2026, 2, 1), subject=ref)
     before = _count(reg, t.records)
-    report = reg.sweep(date(2029, 2, 1), dry_run=True)
+    report = reg.sweep(date(2029, 2, 2), dry_run=True)
     assert report.dry_run and report.deleted == {"customer_service": 1}
     assert _count(reg, t.records) == before
 
@@ -51,8 +51,8 @@ def test_dry_run_lists_what_would_go_per_purpose_and_changes_nothing(reg: Regist
 def test_as_of_in_the_past_of_the_rule_keeps_everything(reg: Register) -> None:
     ref, _ = _call(reg, date(2026, 1, 5))
     reg.record_event("case.closed", date(2026, 2, 1), subject=ref)
-    assert reg.sweep(date(2029, 1, 31)).total == 0  # foreldelsesloven: 3 years after case.closed
-    assert reg.sweep(date(2029, 2, 1)).deleted["customer_service"] == 1
+    assert reg.sweep(date(2029, 2, 1)).total == 0  # foreldelsesloven: 3 years after case.closed, last day
+    assert reg.sweep(date(2029, 2, 2)).deleted["customer_service"] == 1
 
 
 def test_until_an_event_that_has_not_happened_keeps_the_record(reg: Register) -> None:
@@ -64,7 +64,7 @@ def test_a_moved_future_event_moves_the_end(reg: Register) -> None:
     ref, rid = _call(reg, date(2026, 1, 5))
     reg.record_event("case.closed", date(2026, 6, 1), record=rid)
     reg.record_event("case.closed", date(2027, 6, 1), record=rid)  # reopened and closed again later
-    assert reg.read(ref)[0].retention_until == date(2030, 6, 1)
+    assert reg.read(ref)[0].retention_until == date(2030, 6, 2)
 
 
 def test_sweep_is_idempotent(reg: Register) -> None:

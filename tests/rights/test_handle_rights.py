@@ -6,7 +6,7 @@ import io
 import json
 import zipfile
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -54,7 +54,10 @@ def test_access_holds_the_sweep_until_the_register_copy_is_answered(reg: Registe
     assert media == "application/pdf" and body.startswith(b"%PDF")
     copy = json.loads(rq.artifact(reg, v.ref, "registerkopi.nb.json")[1])
     assert "Vei 1" in json.dumps(copy, ensure_ascii=False)  # the copy reflects the data as it was
-    with reg.engine.connect() as c:  # the hold is lifted and the held deletion went ahead
+    with reg.engine.connect() as c:  # the hold covers the day it is lifted (issue 14: as a period's last day)
+        assert c.execute(select(t.records.c.id).where(t.records.c.id == rid)).first() is not None
+    assert reg.sweep(as_of=reg.today() + timedelta(days=1)).deleted == {"delivery_installation": 1}
+    with reg.engine.connect() as c:  # the next day the held deletion goes ahead
         assert c.execute(select(t.records.c.id).where(t.records.c.id == rid)).first() is None
 
 

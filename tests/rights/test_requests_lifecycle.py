@@ -170,10 +170,11 @@ def test_closed_requests_go_when_their_retention_ends(reg: Register, clock: Any)
     done = rq.open_request(reg, "access", subject=ref, channel="email")
     rq.add_artifact(reg, done.ref, "note.txt", "text/plain", b"answered by phone")
     done = rq.refuse(reg, done.ref, reason="withdrawn by the subject", by="ola")
-    assert done.retention_until == date(2029, 1, 5)  # foreldelsesloven § 2: 3 years after request.completed
+    # foreldelsesloven § 2: 3 years after request.completed, ending with 5 January 2029 (1182/71 art. 3(2)(c))
+    assert done.retention_until == date(2029, 1, 6)
     still_open = rq.open_request(reg, "erasure", subject=ref, channel="email")
-    assert rq.sweep_requests(reg, date(2029, 1, 4)) == 0
-    assert rq.sweep_requests(reg, date(2029, 1, 5)) == 1
+    assert rq.sweep_requests(reg, date(2029, 1, 5)) == 0
+    assert rq.sweep_requests(reg, date(2029, 1, 6)) == 1
     assert _count(reg, t.request_artifacts) == 0
     assert [v.id for v in rq.list_requests(reg)] == [still_open.id]
 

@@ -68,7 +68,7 @@ def test_ingrid_asks_by_signed_letter_stops_marketing_and_is_erased_except_her_i
     assert kept_by_law["legal_basis"]["article"] == "6(1)(c)" and kept_by_law["retention"]["on_erasure"] == "keep"
     assert copy["subject"]["identifiers"]["phone"]  # KL1: address, phone, e-mail, contact person
     # the request and the ID copy are themselves kept only for the limitation period (foreldelsesloven § 2)
-    assert done.retention_until == date(2029, 2, 9)
+    assert done.retention_until == date(2029, 2, 10)
 
     # -- KL7: e-mail marketing stops on request; every marketing channel with it -----------------------------
     offer = may_contact(reg, ingrid, "marketing", "email")
@@ -114,8 +114,8 @@ def test_ingrid_asks_by_signed_letter_stops_marketing_and_is_erased_except_her_i
     assert may_contact(reg, ingrid, "marketing", "post").allowed is False
 
     # -- the ID copy goes with the request when its own retention ends (Art. 5(1)(c), (e)) --------------------
-    assert rq.sweep_requests(reg, date(2029, 2, 8)) == 0
-    assert rq.sweep_requests(reg, date(2029, 2, 9)) >= 1
+    assert rq.sweep_requests(reg, date(2029, 2, 9)) == 0  # the last day of its period is kept (1182/71)
+    assert rq.sweep_requests(reg, date(2029, 2, 10)) >= 1
     with pytest.raises(NotFound):
         rq.artifact(reg, letter.ref, "id-document")
 

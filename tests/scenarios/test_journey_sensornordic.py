@@ -97,6 +97,7 @@ def test_offers_stop_on_opt_out_support_mail_lives_three_years_calls_are_never_r
     per = reg.add_subject("customer", {"email": "per.hansen@example.no", "phone": "+47 900 11 222"})
     reg.write(per, "alarm_service", ["user.name", "custom.contract"], {"user.name": "Per Hansen"})
     reg.write(per, "price_adjustment", ["custom.contract"], {"custom.contract": "kategori: privat, 36 mnd"})
+    reg.record_event("invoice.issued", date(2026, 1, 6), subject=per)  # a sale: an existing customer (§ 15)
 
     # -- SN2e: an existing customer gets offers by e-mail and SMS until he opts out ------------------------
     for channel in ("email", "sms"):
@@ -119,9 +120,9 @@ def test_offers_stop_on_opt_out_support_mail_lives_three_years_calls_are_never_r
     assert recorded.value.field == "text"
     assert [(c.channel, c.record is not None) for c in contacts(reg, per)] == [("phone", False), ("email", True)]
     [mail] = reg.read(per, "support_email")
-    assert mail.retention_until == date(2029, 1, 6)
-    assert reg.sweep(date(2029, 1, 5)).total == 0
-    assert reg.sweep(date(2029, 1, 6)).deleted == {"support_email": 1}
+    assert mail.retention_until == date(2029, 1, 7)  # 3 years from 6 January 2026 end with 6 January 2029
+    assert reg.sweep(date(2029, 1, 6)).total == 0
+    assert reg.sweep(date(2029, 1, 7)).deleted == {"support_email": 1}
     assert [c.channel for c in contacts(reg, per)] == ["phone"]  # the e-mail went with its record
 
     # -- SN3: the register copy says no purpose decides by automated means alone -----------------------------

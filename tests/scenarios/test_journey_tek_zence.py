@@ -145,9 +145,9 @@ def test_kari_buys_is_installed_complains_and_is_erased_but_her_receipt_stays_se
     [mail_record] = [r for r in reg.read(kari, "customer_service") if r.payload]  # the case record is empty
     assert mail_record.payload == {"custom.correspondence": "Varmepumpen bråker om natta. Mvh Kari"}
     closed = close_case(reg, case.ref, by="agent-anne", on=date(2026, 1, 19))
-    assert closed.retention_until == date(2029, 1, 19)  # foreldelsesloven § 2: 3 years after the case closed
+    assert closed.retention_until == date(2029, 1, 20)  # foreldelsesloven § 2: 3 years after the case closed
     assert {r.retention_until for r in reg.read(kari, "customer_service") if r.id == mail_record.id} == {
-        date(2029, 1, 19)}  # the e-mail logged on the case follows it (TZ9)
+        date(2029, 1, 20)}  # the e-mail logged on the case follows it (TZ9)
     # a stranger's reklamasjon by phone creates a profile (TZ8); a complaint is kept by law even on erasure (TZ9)
     ola = open_case(reg, identifiers={"phone": "+47 412 34 567"}, kind="complaint", purpose="complaints",
                     by="agent-anne")
@@ -165,7 +165,8 @@ def test_kari_buys_is_installed_complains_and_is_erased_but_her_receipt_stays_se
     [instruction] = mailbox.to("personvern@tek-zence.no")
     assert "[delivery_partners]" in instruction["Subject"] and "Slett" in _text(instruction)
     assert "Storgata" not in _text(instruction)  # the instruction carries references, not the address
-    assert reg.sweep(date(2026, 4, 20)).deleted == {"delivery_installation": 1}  # 3 months after (TZ5)
+    assert reg.sweep(date(2026, 4, 20)).total == 0  # the 3 months (TZ5) end with 20 April
+    assert reg.sweep(date(2026, 4, 21)).deleted == {"delivery_installation": 1}
 
     # -- TZ4: erasure on request, identity shown by an e-mailed code (Art. 12(6), 17) --------------------------
     clock.set(date(2026, 3, 2))

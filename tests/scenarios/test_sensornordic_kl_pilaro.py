@@ -18,8 +18,8 @@ def test_sensornordic_support_emails_are_kept_three_years(open_register: Open) -
     ref = sn.add_subject("customer", {"email": "kunde@example.no"})
     sn.write(ref, "support_email", [sn.policy.purpose("support_email").categories[0]], {},  # type: ignore[union-attr]
              collected=date(2026, 1, 5), source="email")
-    assert sn.sweep(date(2029, 1, 4)).total == 0
-    assert sn.sweep(date(2029, 1, 5)).deleted == {"support_email": 1}
+    assert sn.sweep(date(2029, 1, 5)).total == 0  # the last day of the 3 years (1182/71 art. 3(2)(c))
+    assert sn.sweep(date(2029, 1, 6)).deleted == {"support_email": 1}
 
 
 @pytest.mark.promise("KL4")
@@ -29,11 +29,12 @@ def test_kl_keeps_customer_data_while_a_customer_and_applications_three_months(o
     kl.write(ref, "delivery", [kl.policy.purpose("delivery").categories[0]], {}, collected=date(2026, 1, 5))  # type: ignore[union-attr]
     kl.write(ref, "customer_applications", [kl.policy.purpose("customer_applications").categories[0]], {},  # type: ignore[union-attr]
              collected=date(2026, 1, 5))
-    assert kl.sweep(date(2026, 4, 4)).total == 0
-    assert kl.sweep(date(2026, 4, 5)).deleted == {"customer_applications": 1}
+    assert kl.sweep(date(2026, 4, 5)).total == 0
+    assert kl.sweep(date(2026, 4, 6)).deleted == {"customer_applications": 1}
     assert kl.sweep(date(2040, 1, 1)).total == 0  # still a customer
     kl.record_event("customer.relationship_ended", date(2041, 1, 1), subject=ref)
-    assert kl.sweep(date(2041, 1, 1)).deleted == {"delivery": 1}
+    assert kl.sweep(date(2041, 1, 1)).total == 0  # kept through the day the relationship ends
+    assert kl.sweep(date(2041, 1, 2)).deleted == {"delivery": 1}
 
 
 @pytest.mark.promise("PI6")
@@ -47,7 +48,7 @@ def test_pilaro_keeps_invoices_for_bookkeeping_after_the_relationship(open_regis
     pi.write(ref, books.key, [books.categories[0]], {}, collected=date(2026, 1, 5),
              events={"invoice.issued": date(2026, 1, 10)})
     pi.record_event("customer.relationship_ended", date(2026, 6, 1), subject=ref)
-    report = pi.sweep(date(2026, 6, 1))
+    report = pi.sweep(date(2026, 6, 2))
     assert report.deleted == {"customer_administration": 1}
     assert [r.purpose for r in pi.read(ref)] == ["bookkeeping"]
     assert pi.read(ref)[0].retention_until == date(2032, 1, 1)

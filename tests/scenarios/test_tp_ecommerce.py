@@ -33,6 +33,8 @@ def _one(tp: Register, purpose: str, kind: str = "customer", *, consent: bool = 
 
 
 def _gone_on(tp: Register, keep_until: date, gone: date) -> None:
+    """Kept through ``keep_until`` (a period's last day, or the day its event happens: Regulation 1182/71
+    art. 3), gone on ``gone``."""
     assert tp.sweep(keep_until, dry_run=True).total == 0
     assert tp.sweep(gone).total == 1
 
@@ -40,7 +42,7 @@ def _gone_on(tp: Register, keep_until: date, gone: date) -> None:
 @pytest.mark.promise("TP1")
 def test_order_is_kept_36_months_after_the_purchase_is_complete(tp: Register) -> None:
     _one(tp, "order", events={"purchase.completed": date(2026, 2, 1)})
-    _gone_on(tp, date(2029, 1, 31), date(2029, 2, 1))
+    _gone_on(tp, date(2029, 2, 1), date(2029, 2, 2))
 
 
 @pytest.mark.promise("TP1")
@@ -59,7 +61,7 @@ def test_bookkeeping_outlives_the_order_under_bokforingsloven(tp: Register) -> N
 @pytest.mark.promise("TP3")
 def test_service_case_kept_until_closed_but_at_least_30_days(tp: Register) -> None:
     _one(tp, "customer_service", events={"case.closed": date(2026, 1, 10)})
-    _gone_on(tp, date(2026, 2, 3), date(2026, 2, 4))  # 5 January + 30 days
+    _gone_on(tp, date(2026, 2, 4), date(2026, 2, 5))  # 30 days from 5 January end with 4 February
 
 
 @pytest.mark.promise("TP3")
@@ -67,7 +69,7 @@ def test_service_case_closed_late_goes_when_closed(tp: Register) -> None:
     ref = _one(tp, "customer_service")
     assert tp.sweep(date(2027, 1, 1)).total == 0  # still open
     tp.record_event("case.closed", date(2027, 3, 1), subject=ref)
-    _gone_on(tp, date(2027, 2, 28), date(2027, 3, 1))
+    _gone_on(tp, date(2027, 3, 1), date(2027, 3, 2))
 
 
 @pytest.mark.promise("TP4")
@@ -75,13 +77,13 @@ def test_competition_entry_kept_while_it_runs_and_at_least_30_days(tp: Register)
     ref = _one(tp, "competitions", "participant")
     assert tp.sweep(date(2026, 6, 1)).total == 0
     tp.record_event("competition.ended", date(2026, 1, 15), subject=ref)
-    _gone_on(tp, date(2026, 2, 3), date(2026, 2, 4))  # 5 January + 30 days
+    _gone_on(tp, date(2026, 2, 4), date(2026, 2, 5))  # 30 days from 5 January end with 4 February
 
 
 @pytest.mark.promise("TP5")
 def test_fraud_data_kept_36_months_from_collection(tp: Register) -> None:
     _one(tp, "fraud_prevention")
-    _gone_on(tp, date(2029, 1, 4), date(2029, 1, 5))
+    _gone_on(tp, date(2029, 1, 5), date(2029, 1, 6))
 
 
 @pytest.mark.promise("TP6")
@@ -89,7 +91,7 @@ def test_membership_kept_until_it_ends(tp: Register) -> None:
     ref = _one(tp, "membership")
     assert tp.sweep(date(2035, 1, 1)).total == 0
     tp.record_event("membership.ended", date(2035, 6, 1), subject=ref)
-    _gone_on(tp, date(2035, 5, 31), date(2035, 6, 1))
+    _gone_on(tp, date(2035, 6, 1), date(2035, 6, 2))
 
 
 @pytest.mark.promise("TP7")
@@ -98,11 +100,11 @@ def test_job_application_needs_consent_and_is_kept_until_recruitment_ends_at_lea
         _one(tp, "job_applications", "job_applicant")
     ref = _one(tp, "job_applications", "job_applicant", consent=True)
     tp.record_event("recruitment.ended", date(2026, 2, 1), subject=ref)
-    _gone_on(tp, date(2026, 7, 4), date(2026, 7, 5))
+    _gone_on(tp, date(2026, 7, 5), date(2026, 7, 6))
 
 
 @pytest.mark.promise("TP8")
 def test_contact_form_message_kept_until_the_matter_is_closed_at_least_30_days(tp: Register) -> None:
     ref = _one(tp, "contact_form", consent=True)
     tp.record_event("matter.closed", date(2026, 3, 1), subject=ref)
-    _gone_on(tp, date(2026, 2, 28), date(2026, 3, 1))
+    _gone_on(tp, date(2026, 3, 1), date(2026, 3, 2))

@@ -6,7 +6,6 @@ from collections.abc import Callable
 from datetime import date, timedelta
 
 import pytest
-from dateutil.relativedelta import relativedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -48,9 +47,9 @@ def test_an_open_case_is_kept_and_a_closed_one_at_least_30_days(tp: Register, cl
     assert tp.sweep(date(2030, 1, 1), dry_run=True).total == 0  # open: no end yet
     closed = close_case(tp, case.ref, by="agent7", on=date(2026, 1, 10))
     assert closed.closed_at is not None
-    assert closed.retention_until == date(2026, 2, 4)  # opened 2026-01-05 + 30 days
-    assert tp.sweep(date(2026, 2, 3)).total == 0
-    assert tp.sweep(date(2026, 2, 4)).deleted == {"customer_service": 1}
+    assert closed.retention_until == date(2026, 2, 5)  # opened 2026-01-05: 30 days end with 4 February
+    assert tp.sweep(date(2026, 2, 4)).total == 0
+    assert tp.sweep(date(2026, 2, 5)).deleted == {"customer_service": 1}
 
 
 @pytest.mark.promise("TP3")
@@ -63,7 +62,8 @@ def test_retention_is_the_later_of_closing_and_30_days_after_opening(tp: Registe
     case = open_case(tp, subject=ref, kind="service", purpose="customer_service", by="agent7")
     closed_on = opened + timedelta(days=open_days)
     done = close_case(tp, case.ref, by="agent7", on=closed_on)
-    assert done.retention_until == max(closed_on, opened + timedelta(days=30))
+    # kept through the closing day and through the 30 days' last day (1182/71 art. 3(1)); due the day after
+    assert done.retention_until == max(closed_on, opened + timedelta(days=30)) + timedelta(days=1)
 
 
 @pytest.mark.promise("TZ9")
@@ -74,10 +74,10 @@ def test_closing_starts_the_limitation_period_for_the_case_and_its_emails_only(r
     log_contact(reg, ref, channel="email", direction="in", purpose="customer_service", by="agent7", text="hei",
                 case=first.ref)
     done = close_case(reg, first.ref, by="agent7", on=date(2026, 3, 1))
-    assert done.retention_until == date(2026, 3, 1) + relativedelta(years=3)  # foreldelsesloven § 2
+    assert done.retention_until == date(2029, 3, 2)  # foreldelsesloven § 2: 3 years end with 1 March 2029
     ends = {r.id: r.retention_until for r in reg.read(ref, "customer_service")}
     assert ends[other.record] is None  # the other case is still open
-    assert sorted(v for k, v in ends.items() if k != other.record) == [date(2029, 3, 1)] * 2
+    assert sorted(v for k, v in ends.items() if k != other.record) == [date(2029, 3, 2)] * 2
 
 
 @pytest.mark.promise("SN4")
@@ -85,8 +85,8 @@ def test_a_support_case_at_sensornordic_is_kept_three_years_from_opening(open_re
     sn = open_register("sensornordic")
     ref = sn.add_subject("customer")
     case = open_case(sn, subject=ref, kind="service", purpose="support_email", by="agent7")
-    assert case.retention_until == date(2029, 1, 5)
-    assert close_case(sn, case.ref, by="agent7").retention_until == date(2029, 1, 5)  # no case.closed event
+    assert case.retention_until == date(2029, 1, 6)  # 3 years end with 5 January 2029
+    assert close_case(sn, case.ref, by="agent7").retention_until == date(2029, 1, 6)  # no case.closed event
 
 
 def test_closing_twice_before_opening_or_an_unknown_case_is_refused(reg: Register) -> None:

@@ -79,7 +79,7 @@ class _SqlFacts:
         self.objected = and_(sup.c.objected_at.is_not(None),
                              or_(consent.c.at.is_(None), consent.c.at <= sup.c.objected_at))
         self.consent = consent.c.at.is_not(None)
-        self.existing_customer = and_(s.kind == "customer", _bought(reg))
+        self.bought, self.ended, self.lapsed = _customer(plan)
         self.reserved = exists().where(i.subject_id == s.id, v.kind == i.kind, v.lookup == i.lookup,
                                        v.channels.contains(ch))
         self.trained = exists().where(t.events.c.subject_id == s.id, t.events.c.event == rules.TRAINED)
@@ -94,15 +94,24 @@ def _restricted(purpose: str) -> ColumnElement[bool]:
     return or_(general, others_only)
 
 
-def _bought(reg: Register) -> ColumnElement[bool]:
-    s = t.subjects.c
-    purposes, names = rules.sale_purposes(reg.policy), rules.sale_events(reg.policy)
-    conds: list[ColumnElement[bool]] = []
-    if purposes:
-        conds.append(exists().where(t.records.c.subject_id == s.id, t.records.c.purpose.in_(purposes)))
-    if names:
-        conds.append(exists().where(t.events.c.subject_id == s.id, t.events.c.event.in_(names)))
-    return or_(*conds) if conds else false()
+def _customer(plan: rules.Plan) -> tuple[Any, Any, Any]:
+    """bought / ended / lapsed as SQL over ``events`` (indexed on subject_id, event): the last purchase is a
+    correlated MAX, the end an EXISTS on or after it."""
+    s, e = t.subjects.c, t.events
+    if not plan.sale_events:
+        return false(), false(), false()
+    today = plan.at.date()
+    last = (select(func.max(e.c.occurred_on))
+            .where(e.c.subject_id == s.id, e.c.event.in_(plan.sale_events), e.c.occurred_on <= today)
+            .correlate(t.subjects).scalar_subquery())
+    bought = exists().where(e.c.subject_id == s.id, e.c.event.in_(plan.sale_events), e.c.occurred_on <= today)
+    ended: Any = false()
+    if plan.end_events:
+        ends = e.alias("ends")
+        ended = exists().where(ends.c.subject_id == s.id, ends.c.event.in_(plan.end_events),
+                               ends.c.occurred_on >= last, ends.c.occurred_on <= today)
+    lapsed: Any = false() if plan.customer_since is None else last < plan.customer_since
+    return bought, ended, lapsed
 
 
 def decisions(reg: Register, plan: rules.Plan) -> Select[Any]:

@@ -15,10 +15,12 @@ English and Norwegian, and the legal basis when allowed. The rules, in the order
 - alarm contacts (subjects of an Art. 6(1)(d) purpose, SN2d) are reached once for training and afterwards only
   with ``context={"alarm_triggered": True, "customer_unreachable": True}``;
 - telemarketing and addressed post to consumers reserved in Reservasjonsregisteret are refused unless they
-  asked for it (consent) or the existing-customer exception applies (§ 13 third paragraph); phone and post
-  marketing is refused when the list was last washed more than ``settings.reservation_wash_max_age_days``
-  ago (forskrift 2009-06-05-598); calls only on weekdays that are not public holidays, 09:00–21:00
-  Europe/Oslo (§ 14).
+  asked for it (consent) or the purpose uses the existing-customer exception on that channel
+  (``marketing.reserved_existing_customers``, § 13 third paragraph); phone and post marketing is refused
+  when the last wash is older than one calendar month (``settings.reservation_wash_valid_for``, forskrift
+  2009-06-05-598); calls only on weekdays that are not public holidays, 09:00–21:00 Europe/Oslo (§ 14);
+- an existing customer is a subject with a completed purchase; the exceptions end with a declared end event or
+  ``marketing.customer_for`` after the last purchase, and the refusal says which.
 """
 
 from __future__ import annotations
@@ -72,15 +74,22 @@ def plan_for(reg: Register, purpose: str, channel: str, at: datetime | None = No
     with reg._conn(conn) as c:
         washed = c.execute(select(func.max(t.reservation_washes.c.washed_at))).scalar()
     last_wash = washed.date() if washed is not None else None
-    max_age = reg.policy.settings.reservation_wash_max_age_days
+    valid_for = reg.policy.settings.reservation_wash_valid_for.delta
+    m = p.marketing
+    customer_for = m.customer_for if m is not None else None
     return rules.Plan(
         purpose=p, channel=channel, at=when, vital=p.legal_basis.article == "d",
         training=ctx.get("training") is True,
         alarm=ctx.get("alarm_triggered") is True and ctx.get("customer_unreachable") is True,
         consent_only=records.consent_only(p),
-        soft_opt_in=bool(p.marketing and p.marketing.soft_opt_in),
+        soft_opt_in=bool(m and m.soft_opt_in),
+        reserved_customers=bool(m and channel in m.reserved_existing_customers),
         outside_hours=not rules.permitted_calling_time(when),
-        last_wash=last_wash, wash_stale=last_wash is None or (when.date() - last_wash).days > max_age)
+        # valid through the end of the day one calendar month on (31 Jan covers 28/29 Feb): 1182/71 art. 3(2)(c)
+        last_wash=last_wash, wash_stale=last_wash is None or when.date() > last_wash + valid_for,
+        sale_events=tuple(rules.sale_events(reg.policy, p)),
+        end_events=tuple(m.ends_with) if m is not None else (),
+        customer_since=None if customer_for is None else rules.customer_since(when.date(), customer_for.delta))
 
 
 def decision(plan: rules.Plan, code: str, reg: Register) -> Decision:
@@ -88,13 +97,17 @@ def decision(plan: rules.Plan, code: str, reg: Register) -> Decision:
     if code == "transactional":
         basis = f"Art. 6(1)({plan.purpose.legal_basis.article})"
     if code == "reservation_wash_stale":
-        max_age = reg.policy.settings.reservation_wash_max_age_days
+        valid_for = reg.policy.settings.reservation_wash_valid_for
         if plan.last_wash is None:
             reason += "; it has never been washed: run `personvern reservations import FILE`"
             reason_nb += "; den er aldri vasket"
         else:
-            reason += f"; last washed on {plan.last_wash.isoformat()}, more than {max_age} days ago"
-            reason_nb += f"; sist vasket {plan.last_wash.isoformat()}, mer enn {max_age} dager siden"
+            until = (plan.last_wash + valid_for.delta).isoformat()
+            reason += f"; last washed on {plan.last_wash.isoformat()}, valid for {valid_for.text} (until {until})"
+            reason_nb += f"; sist vasket {plan.last_wash.isoformat()}, gyldig til og med {until}"
+    if code == "customer_period_expired" and plan.purpose.marketing and plan.purpose.marketing.customer_for:
+        reason += f" ({plan.purpose.marketing.customer_for.text})"
+        reason_nb += f" ({plan.purpose.marketing.customer_for.text})"
     return Decision(allowed, code, reason, reason_nb, basis,
                     marketing=code not in ("transactional", "alarm", "alarm_training"))
 
@@ -128,7 +141,9 @@ class _SubjectFacts:
     sperreliste: bool
     objected: bool
     consent: bool
-    existing_customer: bool
+    bought: bool
+    ended: bool
+    lapsed: bool
     reserved: bool
     trained: bool
 
@@ -152,7 +167,7 @@ def _facts(reg: Register, c: Connection, subject: str, plan: rules.Plan) -> _Sub
         objected=any(s.reason != "sperreliste" and (consent_at is None or consent_at <= s.created_at)
                      for s in sups),
         consent=consent_at is not None,
-        existing_customer=kind == "customer" and _bought(reg, c, sid),
+        **_customer(c, sid, plan),
         reserved=_reserved(c, sid, ch),
         trained=c.execute(select(exists().where(t.events.c.subject_id == sid,
                                                 t.events.c.event == rules.TRAINED))).scalar() is True)
@@ -168,13 +183,17 @@ def _restricted(c: Connection, sid: int, purpose: str) -> bool:
     return any(x is None for x in rows) or (bool(kept_for) and purpose not in kept_for)
 
 
-def _bought(reg: Register, c: Connection, sid: int) -> bool:
-    purposes, names = rules.sale_purposes(reg.policy), rules.sale_events(reg.policy)
-    rec = c.execute(select(exists().where(t.records.c.subject_id == sid, t.records.c.purpose.in_(purposes))))
-    if purposes and rec.scalar():
-        return True
-    ev = c.execute(select(exists().where(t.events.c.subject_id == sid, t.events.c.event.in_(names))))
-    return bool(names) and bool(ev.scalar())
+def _customer(c: Connection, sid: int, plan: rules.Plan) -> dict[str, bool]:
+    """bought / ended / lapsed for one subject, as the campaign computes them in SQL."""
+    e, today = t.events.c, plan.at.date()
+    last = c.execute(select(func.max(e.occurred_on)).where(
+        e.subject_id == sid, e.event.in_(plan.sale_events), e.occurred_on <= today)).scalar() \
+        if plan.sale_events else None
+    ended = last is not None and bool(plan.end_events) and c.execute(select(exists().where(
+        e.subject_id == sid, e.event.in_(plan.end_events), e.occurred_on >= last,
+        e.occurred_on <= today))).scalar() is True
+    lapsed = last is not None and plan.customer_since is not None and last < plan.customer_since
+    return {"bought": last is not None, "ended": ended, "lapsed": lapsed}
 
 
 def _reserved(c: Connection, sid: int, channel: str) -> bool:

@@ -18,8 +18,16 @@ Sources (../shared/LEGAL.md, checked 2026-11-25):
 - § 14: no telemarketing to consumers on Saturdays, Sundays and public holidays (1 May and 17 May included),
   nor before 09:00 or after 21:00 on other days (Europe/Oslo).
 - § 15: e-mail/SMS marketing to natural persons needs prior consent (first paragraph) or the existing-customer
-  exception (second paragraph): the address was received in a sale, the marketing is for own similar products,
-  and a free opt-out is offered at collection and in every message.
+  exception (second paragraph): the address was received in connection with a sale — a completed purchase, so
+  not a member who never bought, a job applicant, a web-login user or someone who only got order messages —
+  the marketing is for own similar products, and a free opt-out is offered at collection and in every message.
+- Who is an existing customer (§§ 13, 15): someone with a completed purchase (``marketing.sale_events``); the
+  relationship ends with a declared end event (``marketing.ends_with``) and ``marketing.customer_for`` after
+  the last purchase, the period the business's own policy promises (../shared/LEGAL.md: the business must
+  declare it). The § 13 exception for calls and addressed post to reserved customers is its own setting,
+  ``marketing.reserved_existing_customers``, not a side effect of the e-mail soft opt-in.
+- A wash is valid for one calendar month counted as any month period (Regulation 1182/71 art. 3(2)(c): a wash
+  on 31 January covers use until 28/29 February), ``settings.reservation_wash_valid_for``.
 - GDPR Art. 6(1) (the basis of each allowed code), Art. 7 (consent), Art. 18 (restriction), Art. 21(2)-(3)
   (objection to direct marketing is absolute).
 """
@@ -28,12 +36,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 import holidays
+from dateutil.relativedelta import relativedelta
 from sqlalchemy import and_, not_
 
 from personvern.policy.model import Policy, Purpose
@@ -53,6 +62,21 @@ CODES: dict[str, tuple[bool, str | None, str, str]] = {
                     "products; every message must offer a free opt-out",
                     "eksisterende kunde med adresse fra et kjøp, markedsføring av egne lignende produkter; "
                     "hver melding må ha en gratis avmeldingsmulighet"),
+    "not_a_customer": (False, None, "no completed purchase: the existing-customer exception needs an address "
+                       "received in connection with a sale (markedsføringsloven §§ 13 and 15); a member who "
+                       "never bought, a job applicant, a web-login user or a recipient of order messages only "
+                       "is not an existing customer",
+                       "ingen gjennomført kjøp: unntaket for eksisterende kunder krever at adressen er mottatt i "
+                       "forbindelse med et salg (markedsføringsloven §§ 13 og 15); medlemmer som ikke har kjøpt, "
+                       "jobbsøkere, brukere med innlogging og mottakere av ordremeldinger er ikke kunder"),
+    "customer_relationship_ended": (False, None, "the customer relationship has ended (a declared end event "
+                                    "after the last purchase): the existing-customer exception ended with it",
+                                    "kundeforholdet er avsluttet (en oppgitt sluttbegivenhet etter siste kjøp): "
+                                    "unntaket for eksisterende kunder falt bort med det"),
+    "customer_period_expired": (False, None, "the last purchase is older than the period the policy gives the "
+                                "customer relationship for marketing (marketing.customer_for)",
+                                "siste kjøp er eldre enn perioden virksomhetens retningslinjer gir kundeforholdet "
+                                "for markedsføring"),
     "existing_customer": (True, "Art. 6(1)(f); markedsføringsloven § 13 third paragraph",
                           "reserved in Reservasjonsregisteret, but an existing customer and the marketing is "
                           "for own similar products",
@@ -137,9 +161,13 @@ class Plan:
     alarm: bool  # alarm_triggered and customer_unreachable
     consent_only: bool
     soft_opt_in: bool
+    reserved_customers: bool  # the § 13 third paragraph exception is used on this channel (phone/post)
     outside_hours: bool
     last_wash: date | None
     wash_stale: bool
+    sale_events: tuple[str, ...] = ()
+    end_events: tuple[str, ...] = ()
+    customer_since: date | None = None  # a last purchase before this day is too old (marketing.customer_for)
 
 
 class Facts(Protocol):
@@ -151,21 +179,30 @@ class Facts(Protocol):
     sperreliste: Any
     objected: Any
     consent: Any
-    existing_customer: Any
+    bought: Any  # a completed purchase (a sale event) on or before the day of the question
+    ended: Any  # an end event of the relationship on or after the last purchase
+    lapsed: Any  # the last purchase is before plan.customer_since
     reserved: Any
     trained: Any
 
 
-def sale_purposes(policy: Policy) -> list[str]:
-    """Purposes whose records show a customer relationship from a sale: contract-based and not marketing, plus
-    those a marketing purpose names in ``customers_from`` (Pilaro administers its customers on Art. 6(1)(f))."""
-    named = {k for p in policy.purposes if p.marketing for k in p.marketing.customers_from}
-    return [p.key for p in policy.purposes
-            if (p.legal_basis.article == "b" and p.marketing is None) or p.key in named]
-
-
-def sale_events(policy: Policy) -> list[str]:
+def sale_events(policy: Policy, purpose: Purpose | None = None) -> list[str]:
+    """The events that record a completed purchase: the purpose's ``marketing.sale_events``, else every
+    declared event named ``purchase.*``."""
+    if purpose is not None and purpose.marketing is not None and purpose.marketing.sale_events:
+        return list(purpose.marketing.sale_events)
     return [e for e in policy.events if e.startswith("purchase.")]
+
+
+def customer_since(today: date, period: relativedelta) -> date:
+    """The earliest last-purchase day whose relationship still lasts on ``today``: the least ``d`` with
+    ``today <= d + period`` (the period ends at the end of its last day, Regulation 1182/71 art. 3(2)(c))."""
+    d: date = today - period
+    while d + period < today:
+        d += timedelta(days=1)
+    while d - timedelta(days=1) + period >= today:
+        d -= timedelta(days=1)
+    return d
 
 
 def both(*conds: Any) -> Any:
@@ -200,17 +237,28 @@ def ladder(plan: Plan, f: Facts) -> Iterator[tuple[Any, str]]:
     if ch == "phone" and plan.outside_hours:
         yield f.consumer, "outside_calling_hours"
     yield f.consent, "consent"
-    existing = both(plan.soft_opt_in, f.existing_customer)
     if ch in ("email", "sms") or plan.consent_only:
-        if ch in ("email", "sms"):
-            yield existing, "soft_opt_in"
+        if ch in ("email", "sms") and plan.soft_opt_in:
+            yield from _customer(f, "soft_opt_in")
         yield True, "no_consent"
         return
     if plan.wash_stale:
         yield f.consumer, "reservation_wash_stale"
-    yield both(f.consumer, f.reserved, existing), "existing_customer"
-    yield both(f.consumer, f.reserved), "reservasjonsregisteret"
+    reserved = both(f.consumer, f.reserved)
+    if plan.reserved_customers:
+        yield both(reserved, _not(f.bought)), "reservasjonsregisteret"
+        for cond, code in _customer(f, "existing_customer"):
+            yield both(reserved, cond), code
+    yield reserved, "reservasjonsregisteret"
     yield True, "legitimate_interest"
+
+
+def _customer(f: Facts, allowed: str) -> Iterator[tuple[Any, str]]:
+    """The existing-customer exception: a completed purchase, the relationship not ended, not lapsed."""
+    yield _not(f.bought), "not_a_customer"
+    yield f.ended, "customer_relationship_ended"
+    yield f.lapsed, "customer_period_expired"
+    yield True, allowed
 
 
 def _alarm(plan: Plan, f: Facts) -> Iterator[tuple[Any, str]]:

@@ -35,11 +35,14 @@ LEGAL_BASIS = {
     "f": "dpv:LegitimateInterest",
 }
 
+# Transfer legal bases of the DPV EU-GDPR extension: Art. 45(3) adequacy, Art. 46(2)(c) standard contractual
+# clauses, Art. 46(2)(b) binding corporate rules (the Art. 46 safeguard that refers to Art. 47). There is no
+# term for "an Art. 49(1) derogation" without saying which point: those are written as dpv:LegalBasis with
+# the policy's own note (issue 14 item 12: eu-gdpr:A47-1 and eu-gdpr:A49-1 are not DPV terms).
 SAFEGUARD = {
     "adequacy": "eu-gdpr:A45-3",
     "scc": "eu-gdpr:A46-2-c",
-    "bcr": "eu-gdpr:A47-1",
-    "derogation": "eu-gdpr:A49-1",
+    "bcr": "eu-gdpr:A46-2-b",
 }
 
 ROLE = {
@@ -98,14 +101,15 @@ def ropa_jsonld(policy: Policy, lang: str = "nb") -> dict[str, Any]:
     graph: list[dict[str, Any]] = [controller]
     graph += [_recipient(base, r, lang) for r in policy.recipients]
     graph += [_process(policy, base, p, lang) for p in policy.purposes]
-    return {
-        "@context": CONTEXT,
+    # The record itself is a node of the graph, not the graph's name: a top-level @id beside @graph would put
+    # every statement in a named graph; this way the document loads into the default graph.
+    graph.insert(0, {
         "@id": f"{base}ropa",
         "dct:title": f"{c.name}: {TITLE.get(lang, TITLE['en'])}",
         "dct:hasVersion": policy.policy.version,
         "dct:valid": policy.policy.effective.isoformat(),
-        "@graph": graph,
-    }
+    })
+    return {"@context": CONTEXT, "@graph": graph}
 
 
 def _label(text: Any) -> list[dict[str, str]]:
@@ -161,7 +165,7 @@ def _process(policy: Policy, base: str, p: Purpose, lang: str) -> dict[str, Any]
             "rdfs:comment": p.security(lang),
         }
     if p.automated_decision:
-        node["dpv:hasProcessingContext"] = {"@id": "dpv:AutomatedDecisionMaking"}
+        node["dpv:hasContext"] = {"@id": "dpv:AutomatedDecisionMaking"}
     if p.dpia is not None:
         node["dpv:hasImpactAssessment"] = {
             "@type": "dpv:DPIA",
@@ -178,7 +182,12 @@ def _recipient(base: str, r: Recipient, lang: str) -> dict[str, Any]:
         "dpv:hasCountry": {"@id": f"loc:{r.country}"},
     }
     if not r.in_eea and r.safeguard is not None:
-        node["dpv:hasLegalBasis"] = {"@id": SAFEGUARD[r.safeguard]}
+        if r.safeguard in SAFEGUARD:
+            node["dpv:hasLegalBasis"] = {"@id": SAFEGUARD[r.safeguard]}
+        else:
+            note = r.safeguard_note(lang) if r.safeguard_note else "GDPR Art. 49(1)"
+            node["dpv:hasLegalBasis"] = {"@type": "dpv:LegalBasis", "rdfs:comment": note}
     if r.agreement is not None:
-        node["dpv:hasContract"] = {"@type": "dpv:DataProcessingAgreement", "rdfs:comment": r.agreement(lang)}
+        node["dpv:hasTechnicalOrganisationalMeasure"] = {"@type": "dpv:DataProcessingAgreement",
+                                                         "rdfs:comment": r.agreement(lang)}
     return node

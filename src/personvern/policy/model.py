@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, model_validator
 
-from personvern.policy.retention import Retention
+from personvern.policy.retention import Period, Retention, parse_year_end
 
 Article6 = Literal["a", "b", "c", "d", "e", "f"]
 Channel = Literal["email", "sms", "post", "phone"]
@@ -104,14 +104,32 @@ class LegalBasis(_Model):
 
 
 class Marketing(_Model):
+    """Direct marketing on declared channels, and which existing-customer exceptions the business uses.
+
+    An existing customer is a subject with a completed purchase (``sale_events``): an address received "in
+    connection with a sale" (markedsføringsloven § 15 second paragraph). The relationship, and with it the
+    exceptions, ends with an ``ends_with`` event and ``customer_for`` after the last purchase (the period the
+    business's own policy promises, which binds it; ../shared/LEGAL.md)."""
+
     channels: list[Channel] = Field(min_length=0)
     soft_opt_in: bool = Field(
         default=False,
-        description="markedsføringsloven § 15 existing-customer exception for e-mail/SMS",
+        description="markedsføringsloven § 15 second paragraph: e-mail/SMS to existing customers without consent",
     )
-    customers_from: list[str] = Field(
-        default_factory=list, description="purposes whose records show a customer relationship from a sale "
-        "(besides the contract purposes, Art. 6(1)(b)): who counts as an existing customer for soft_opt_in")
+    reserved_existing_customers: list[Literal["phone", "post"]] = Field(
+        default_factory=list,
+        description="markedsføringsloven § 13 third paragraph: telemarketing (phone) or addressed post to existing "
+        "customers reserved in Reservasjonsregisteret, own similar products; never when they reserved with "
+        "the business itself")
+    sale_events: list[str] = Field(
+        default_factory=list, description="events that record a completed purchase (a sale); default: every "
+        "declared event named purchase.*")
+    customer_for: Period | None = Field(
+        default=None, description="how long after the last purchase the customer relationship lasts for "
+        "marketing, e.g. '24 months'; required with soft_opt_in or reserved_existing_customers")
+    ends_with: list[str] = Field(
+        default_factory=list, description="events that end the customer relationship (e.g. "
+        "customer.relationship_ended): the exceptions end with them")
 
 
 class Requirement(_Model):
@@ -194,7 +212,9 @@ class Label(_Model):
 class Settings(_Model):
     """Settings where the law is unsettled or may change (../shared/LEGAL.md)."""
 
-    accounting_year_end: str = Field(default="12-31", pattern=r"^\d\d-\d\d$")
+    accounting_year_end: str = Field(
+        default="12-31", pattern=r"^\d\d-\d\d$",
+        description="MM-DD the accounting year ends; bokføringsloven § 13 periods count from its end")
     child_age_online_consent: int = Field(default=13, description="personopplysningsloven § 5")
     child_age_marketing_consent: int = Field(default=15, description="Forbrukertilsynet's practice")
     identity_wait_stops_clock: bool = Field(default=False, description="EDPB 01/2022 is unsettled; default off")
@@ -202,8 +222,23 @@ class Settings(_Model):
         default=None, description="the purpose under which data-subject requests and identity evidence are kept")
     audit_retention: Retention | None = Field(
         default=None, description="how long audit entries are kept (Art. 5(2)); None keeps them")
-    reservation_wash_max_age_days: int = Field(
-        default=31, description="phone/post campaigns are refused when Reservasjonsregisteret was washed longer ago")
+    reservation_wash_valid_for: Period = Field(
+        default=Period("1 month"), description="phone/post marketing is refused when the last "
+        "Reservasjonsregisteret wash is older: at most one calendar month (forskrift 2009-06-05-598)")
+
+    @model_validator(mode="after")
+    def _checked(self) -> Settings:
+        parse_year_end(self.accounting_year_end)
+        d = self.reservation_wash_valid_for.delta
+        if d.years or d.months > 1 or (d.months == 1 and (d.weeks or d.days)) or (
+                not d.months and d.days > 28):
+            raise ValueError("reservation_wash_valid_for: a wash is valid for at most one month "
+                             "(forskrift 2009-06-05-598 om Reservasjonsregisteret)")
+        return self
+
+    @property
+    def year_end(self) -> tuple[int, int]:
+        return parse_year_end(self.accounting_year_end)
 
 
 class Policy(_Model):
@@ -225,15 +260,30 @@ class Policy(_Model):
             dupes = sorted({k for k in keys if keys.count(k) > 1})
             if dupes:
                 raise ValueError(f"{kind}: duplicate key {', '.join(dupes)}")
-        keys = {p.key for p in self.purposes}
         for p in self.purposes:
-            for other in p.marketing.customers_from if p.marketing else []:
-                if other not in keys:
-                    raise ValueError(f"purposes: '{p.key}'.marketing.customers_from: unknown purpose '{other}'")
+            if p.marketing is not None:
+                self._check_marketing(p.key, p.marketing)
             if p.needed_until is not None and p.needed_until not in self.events:
                 raise ValueError(f"purposes: '{p.key}'.needed_until: unknown event '{p.needed_until}'; "
                                  "declare it under 'events:'")
         return self
+
+    def _check_marketing(self, key: str, m: Marketing) -> None:
+        where = f"purposes: '{key}'.marketing"
+        for field_name, names in (("sale_events", m.sale_events), ("ends_with", m.ends_with)):
+            unknown = [e for e in names if e not in self.events]
+            if unknown:
+                raise ValueError(f"{where}.{field_name}: unknown event '{unknown[0]}'; declare it under 'events:'")
+        if not (m.soft_opt_in or m.reserved_existing_customers):
+            return
+        if not (m.sale_events or any(e.startswith("purchase.") for e in self.events)):
+            raise ValueError(f"{where}: the existing-customer exception needs the event of a completed purchase: "
+                             "name it in 'sale_events' (markedsføringsloven § 15: an address received in "
+                             "connection with a sale)")
+        if m.customer_for is None:
+            raise ValueError(f"{where}.customer_for: say how long after the last purchase the customer "
+                             "relationship lasts for marketing, e.g. '24 months' (the exception ends with the "
+                             "relationship; the business must declare it)")
 
     def purpose(self, key: str) -> Purpose | None:
         return next((p for p in self.purposes if p.key == key), None)

@@ -13,6 +13,16 @@ A rule is written as a short sentence or as a mapping (both parse to the same mo
 
 ``retention_end`` gives the first day on which the record may be deleted, or ``None`` while the rule cannot
 end yet (an awaited event has not happened). Events may be dated in the future and moved (a booking).
+
+Counting (one convention, the one used for the Art. 12(3) deadlines; Regulation (EEC, Euratom) No 1182/71
+art. 3(1) and 3(2)(c), ../shared/LEGAL.md): a period counted from an event leaves out the event's day and ends
+at the end of the day with the same date in its last month, or of that month's last day when the date does not
+exist (31 January + 1 month ends with 28/29 February); the record is due on the following day. "Until an
+event" keeps the record through the event's day: due the day after. A period counted from the end of an
+accounting year (bokføringsloven § 13: "etter regnskapsårets slutt") starts on the first day of the next
+accounting year, so it ends on the last day before the same date that many years/months on (a receipt of the
+accounting year ending 30 June 2026 is kept until the end of 30 June 2031 and due on 1 July 2031); for a
+calendar year this is "31 December plus the period, due the day after".
 """
 
 from __future__ import annotations
@@ -209,6 +219,7 @@ class Facts:
     collected: date
     events: Mapping[str, date]
     last_activity: date | None = None
+    year_end: tuple[int, int] = (12, 31)  # (month, day) the accounting year ends: settings.accounting_year_end
 
     def anchor(self, name: str) -> date | None:
         if name == "collection":
@@ -218,14 +229,42 @@ class Facts:
         return self.events.get(name)
 
 
-def _add(start: date, period: relativedelta, counted: Counted) -> date:
+def parse_year_end(text: str) -> tuple[int, int]:
+    """``settings.accounting_year_end`` (``MM-DD``) as (month, day); a ValueError names what is wrong."""
+    m = re.fullmatch(r"(\d\d)-(\d\d)", text)
+    if not m:
+        raise ValueError(f"'{text}' is not a day of the year; write MM-DD, e.g. '12-31' or '06-30'")
+    month, day = int(m[1]), int(m[2])
+    if not 1 <= month <= 12 or not 1 <= day <= _month_days(2024, month):
+        raise ValueError(f"'{text}' is not a day of the year; write MM-DD, e.g. '12-31' or '06-30'")
+    return month, day
+
+
+def _month_days(year: int, month: int) -> int:
+    nxt = date(year + month // 12, month % 12 + 1, 1)
+    return (nxt - timedelta(days=1)).day
+
+
+def accounting_year_end(on: date, year_end: tuple[int, int] = (12, 31)) -> date:
+    """The last day of the accounting year ``on`` belongs to. A year end on the last day of a month means the
+    month's last day every year (28 February in a common year, 29 in a leap year)."""
+    month, day = year_end
+    if month == 2 and day >= 28:
+        day = 31  # "end of February": clamped below to 28 or 29
+    candidate = date(on.year, month, min(day, _month_days(on.year, month)))
+    if candidate >= on:
+        return candidate
+    return date(on.year + 1, month, min(day, _month_days(on.year + 1, month)))
+
+
+def _add(start: date, period: relativedelta, counted: Counted, year_end: tuple[int, int] = (12, 31)) -> date:
+    """The first day the record may go: the day after the period's last day (see the module docstring)."""
     if counted == "end_of_year":
-        # bokføringsloven § 13 counts from the end of the accounting year (here: the calendar year): the
-        # period ends at the close of 31 December N + period, so the first day the record may go is the next.
-        result: date = date(start.year, 12, 31) + period + timedelta(days=1)
-        return result
-    end: date = start + period
-    return end
+        next_year_starts = accounting_year_end(start, year_end) + timedelta(days=1)
+        due: date = next_year_starts + period
+        return due
+    last_day: date = start + period  # relativedelta clamps to the month's last day: art. 3(2)(c)
+    return last_day + timedelta(days=1)
 
 
 def retention_end(rule: Any, facts: Facts) -> date | None:
@@ -234,17 +273,18 @@ def retention_end(rule: Any, facts: Facts) -> date | None:
         rule = rule.rule
     if isinstance(rule, After):
         anchor = facts.anchor(rule.after)
-        return None if anchor is None else _add(anchor, rule.period.delta, rule.counted)
+        return None if anchor is None else _add(anchor, rule.period.delta, rule.counted, facts.year_end)
     if isinstance(rule, Until):
         happened = facts.anchor(rule.until)
         if happened is None:
             return None
-        floor = facts.collected + rule.at_least.delta if rule.at_least else happened
-        return max(happened, floor)
+        after_event = happened + timedelta(days=1)  # the event's day is still inside "until"
+        floor = _add(facts.collected, rule.at_least.delta, "from_event") if rule.at_least else after_event
+        return max(after_event, floor)
     if isinstance(rule, Statute):
         statute = STATUTES[rule.statute]
         anchor = facts.anchor(rule.after)
-        return None if anchor is None else _add(anchor, statute.period, statute.counted)
+        return None if anchor is None else _add(anchor, statute.period, statute.counted, facts.year_end)
     if isinstance(rule, LaterOf):
         ends = [retention_end(r, facts) for r in rule.later_of]
         return None if any(e is None for e in ends) else max(e for e in ends if e is not None)

@@ -232,9 +232,10 @@ def recompute(reg: Register, c: Connection, *, record_ids: list[int] | None = No
     activity = dict(c.execute(select(t.subjects.c.id, t.subjects.c.last_activity)
                               .where(t.subjects.c.id.in_(sids))).all())
     changes = []
+    year_end = reg.policy.settings.year_end  # bokføringsloven § 13 counts from the end of the accounting year
     for r in rows:
         facts = Facts(r.collected_at, {**by_subject.get(r.subject_id, {}), **by_record.get(r.id, {})},
-                      activity.get(r.subject_id))
+                      activity.get(r.subject_id), year_end)
         purpose = reg.policy.purpose(r.purpose)
         end = retention_end(purpose.retention, facts) if purpose and purpose.retention else None
         if end != r.retention_until:

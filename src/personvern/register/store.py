@@ -28,7 +28,7 @@ from personvern.audit.register_events import IdentifiersAdded, IdentifiersShown
 from personvern.errors import NationalIdNotAllowed, NotFound, RegisterError
 from personvern.policy import LoadedPolicy, Policy, load_policy, taxonomy
 from personvern.policy.retention import anchors
-from personvern.register import erasure, holds, records, sweep
+from personvern.register import erasure, holds, lifecycle, records, sweep
 from personvern.register import schema as t
 from personvern.register.crypto import MasterKey, decrypt, encrypt
 from personvern.register.engine import database_url, make_engine
@@ -294,6 +294,16 @@ class Register:
 
     def record_event(self, name: str, on: date, *, subject: str | None = None, record: int | None = None) -> None:
         records.record_event(self, name, on, subject=subject, record=record)
+
+    def move_event(self, name: str, to: date, *, subject: str | None = None, record: int | None = None,
+                   moved_from: date | None = None) -> None:
+        """Give a recorded event another date (earlier or later); retention follows (register/lifecycle.py)."""
+        lifecycle.move_event(self, name, to, subject=subject, record=record, moved_from=moved_from)
+
+    def cancel_event(self, name: str, *, subject: str | None = None, record: int | None = None,
+                     on: date | None = None) -> int:
+        """Remove a recorded event that will not happen; retention is recomputed (register/lifecycle.py)."""
+        return lifecycle.cancel_event(self, name, subject=subject, record=record, on=on)
 
     def sweep(self, as_of: date | None = None, *, dry_run: bool = False, batch: int = 1000,
               progress: Progress | None = None) -> SweepReport:

@@ -17,7 +17,7 @@ import json
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime, time
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
@@ -70,16 +70,21 @@ class SweepReport:
                 "subjects_removed": self.subjects_removed}
 
 
-def held_clause() -> ColumnElement[bool]:
+def held_clause(as_of: date | None = None) -> ColumnElement[bool]:
+    """A hold covers ``as_of`` while it stands and on the day it is lifted: the day the claim closes is still
+    inside the hold, as the day of an event is inside a period counted from it (Regulation 1182/71 art. 3(1));
+    what it kept is due from the next day. Without ``as_of``: holds that still stand."""
     h = t.holds
-    return exists().where(h.c.lifted_at.is_(None), or_(h.c.record_id == r.c.id,
-                                                       and_(h.c.subject_id == r.c.subject_id,
-                                                            h.c.record_id.is_(None))))
+    standing: ColumnElement[bool] = h.c.lifted_at.is_(None)
+    if as_of is not None:
+        standing = or_(standing, h.c.lifted_at >= datetime.combine(as_of, time.min, tzinfo=UTC))
+    return exists().where(standing, or_(h.c.record_id == r.c.id,
+                                        and_(h.c.subject_id == r.c.subject_id, h.c.record_id.is_(None))))
 
 
 def due_clause(as_of: date, purposes: list[str], scope: ColumnElement[bool] | None = None) -> ColumnElement[bool]:
     cond = and_(r.c.retention_until <= as_of, r.c.state.in_(("active", "sealed")),
-                r.c.purpose.in_(purposes), ~held_clause())
+                r.c.purpose.in_(purposes), ~held_clause(as_of))
     return cond if scope is None else and_(cond, scope)
 
 
@@ -221,7 +226,8 @@ def remove_empty_subjects(reg: Register, c: Connection, subject_ids: set[Any], r
 
 def _held(reg: Register, as_of: date, scope: ColumnElement[bool] | None) -> dict[str, Counter[str]]:
     h = t.holds
-    cond = and_(r.c.retention_until <= as_of, r.c.state.in_(("active", "sealed")), h.c.lifted_at.is_(None))
+    cond = and_(r.c.retention_until <= as_of, r.c.state.in_(("active", "sealed")),
+                or_(h.c.lifted_at.is_(None), h.c.lifted_at >= datetime.combine(as_of, time.min, tzinfo=UTC)))
     if scope is not None:
         cond = and_(cond, scope)
     join = or_(h.c.record_id == r.c.id, and_(h.c.subject_id == r.c.subject_id, h.c.record_id.is_(None)))

@@ -510,7 +510,8 @@ def request_retention(reg: Register, received: date, closed: date) -> date | Non
     purpose = reg.policy.purpose(key) if key else None
     if purpose is None or purpose.retention is None:
         return None
-    facts = Facts(received, {"request.received": received, "request.completed": closed}, closed)
+    facts = Facts(received, {"request.received": received, "request.completed": closed}, closed,
+                  reg.policy.settings.year_end)
     return retention_end(purpose.retention, facts)
 
 
