@@ -399,7 +399,8 @@ def test_tp13f_marketing_channels_chosen_per_channel_and_order_messages_are_not_
 @pytest.mark.promise("TP13g")
 def test_tp13g_portability_applies_to_consent_and_contract_purposes() -> None:
     portable = {p.key for p in policy(TP).purposes if p.legal_basis.article in ("a", "b")}
-    assert portable == {"order", "order_messages", "membership", "job_applications", "contact_form"}
+    assert portable == {"order", "order_messages", "membership", "job_applications", "contact_form",
+                        "product_reviews"}
 
 
 @pytest.mark.promise("TP14")

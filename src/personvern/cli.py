@@ -47,6 +47,12 @@ def check(
             continue
         for warning in loaded.warnings:
             err.print(str(warning), markup=False, highlight=False)
+        if loaded.datastores:
+            from personvern.commands.datastore import check_live
+
+            if not check_live(loaded):  # issue 16: each mapping against its live schema
+                failed = True
+                continue
         out.print(f"{path}: ok ({len(loaded.policy.purposes)} purposes)", markup=False, highlight=False)
     if failed:
         raise typer.Exit(1)
@@ -97,7 +103,7 @@ def notice(
     """Generate the privacy notice (GDPR Art. 13 and 14) from the policy."""
     from personvern.notice import render_notice
 
-    _emit(render_notice(_load(policy), lang.value, fmt.value), output)  # type: ignore[arg-type]
+    _emit(render_notice(_load(policy), lang.value, fmt.value), output)
 
 
 @app.command()
@@ -113,7 +119,7 @@ def ropa(
     if fmt is RopaFormat.xlsx and output is None:
         err.print("ropa: --format xlsx needs --output FILE", markup=False, highlight=False)
         raise typer.Exit(2)
-    _emit(render_ropa(_load(policy), fmt.value, lang.value), output)  # type: ignore[arg-type]
+    _emit(render_ropa(_load(policy), fmt.value, lang.value), output)
 
 
 @app.command()
@@ -353,7 +359,10 @@ app.add_typer(outbox_app, name="outbox")
 app.add_typer(erasures_app, name="erasures")
 app.add_typer(breach_app, name="breach")
 
+from personvern.commands.datastore import app as datastore_app  # noqa: E402
 from personvern.commands.requests import app as requests_app  # noqa: E402
+
+app.add_typer(datastore_app, name="datastore")  # issue 16: the business's own databases
 
 app.add_typer(requests_app, name="requests")
 

@@ -13,6 +13,7 @@
     │   ├── Forbidden               not allowed at all as things stand (an unverified requester, Art. 12(6))
     │   ├── NotFound                no such subject, record or hold
     │   └── ImportError_            a bad row in an import file (line, reason)
+    ├── DatastoreError              a business database refused, or its mapping does not fit it (issue 16)
     ├── CryptoError                 a key is missing, wrong or shredded
     └── AuditChainBroken            the audit trail does not verify (which entry, how)
 
@@ -112,3 +113,11 @@ class CryptoError(PersonvernError):
 
 class AuditChainBroken(PersonvernError):
     """The audit trail failed verification; the message says which entry and how."""
+
+
+class DatastoreError(PersonvernError):
+    """A business database (a mapped datastore) refused an operation, or its mapping does not fit it."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        self.field = field
+        super().__init__(f"{field}: {message}" if field else message)

@@ -105,7 +105,8 @@ def custom_policy(tmp_path: Path) -> Callable[..., Path]:
             if line.startswith("  - key: ") and key in extra:
                 out.extend(f"    {x}" for x in extra[key])
         path = tmp_path / f"{company}-custom.yaml"
-        path.write_text("\n".join(out) + "\n", encoding="utf-8")
+        text = "\n".join(out) + "\n"  # a mapping file the policy references stays where it is (issue 16)
+        path.write_text(text.replace("../datastores/", f"{POLICIES.parent / 'datastores'}/"), encoding="utf-8")
         return path
 
     return _make

@@ -246,7 +246,7 @@ def test_json_has_stable_keys(reg: Register) -> None:
     doc = json.loads(first)
     assert list(doc) == ["format", "lang", "generated_at", "as_of", "controller", "subject", "purposes",
                          "sealed_records", "sealed_not_found", "consents", "disclosures", "contact_log", "cases",
-                         "requests", "accesses"]
+                         "requests", "accesses", "datastores"]
     assert list(doc["purposes"][0]["records"][0]) == ["id", "purpose", "categories", "source", "collected_at",
                                                       "retention_until", "state", "ref", "restricted", "data"]
 

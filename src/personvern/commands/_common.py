@@ -12,7 +12,7 @@ import typer
 from rich.console import Console
 
 from personvern.errors import PersonvernError, PolicyError
-from personvern.policy import load_policy
+from personvern.policy import LoadedPolicy, load_policy
 from personvern.policy.model import Policy
 
 if TYPE_CHECKING:
@@ -37,6 +37,11 @@ def fail(message: str) -> NoReturn:
 
 def load(path: Path) -> Policy:
     """The policy, or every problem as file:line: field: message and exit 1."""
+    return load_loaded(path).policy
+
+
+def load_loaded(path: Path) -> LoadedPolicy:
+    """The loaded policy (with its datastores and lines), or every problem and exit 1."""
     try:
         loaded = load_policy(path)
     except PolicyError as exc:
@@ -45,7 +50,7 @@ def load(path: Path) -> Policy:
         raise typer.Exit(1) from None
     for warning in loaded.warnings:
         err.print(str(warning), markup=False, highlight=False)
-    return loaded.policy
+    return loaded
 
 
 def ensure_master_key(db_url: str) -> None:
@@ -71,7 +76,7 @@ def register(policy: Path, db: str | None, *, actor: str = "cli", role: str = "p
     from personvern.register.engine import database_url
 
     url = database_url(db)
-    loaded = load(policy)
+    loaded = load_loaded(policy)
     try:
         if create_key:
             ensure_master_key(url)

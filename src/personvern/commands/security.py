@@ -11,7 +11,7 @@ import json
 import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -82,14 +82,30 @@ def erasures_replay(
         try:
             entries = list(read_ledger(ledger)) if ledger is not None else None
             report = replay(reg, since=start, entries=entries, dry_run=dry_run)
+            stores = _replay_datastores(reg, entries, start, dry_run)
         except PersonvernError as exc:
             fail(str(exc))
     if as_json:
-        say(json.dumps({"dry_run": dry_run, **report.as_dict()}, indent=2))
+        say(json.dumps({"dry_run": dry_run, **report.as_dict(), **({"datastores": stores} if stores else {})},
+                       indent=2, ensure_ascii=False))
         return
+    for name, done in stores.items():
+        say(f"datastore {name}: {done if isinstance(done, str) else json.dumps(done, ensure_ascii=False)}")
     verb = "would erase" if dry_run else "erased"
     say(f"{report.entries} ledger entries; {verb} {report.by_ref} subjects by ref and {report.by_identifier} by "
         f"identifier; {report.already_gone} already gone")
+
+
+def _replay_datastores(reg: Any, entries: list[Any] | None, since: date | None, dry_run: bool) -> dict[str, Any]:
+    """The business's own databases too (issue 16): a restored shop gets its erased customers erased again."""
+    if not reg.datastores:
+        return {}
+    from personvern.datastores.requests import replay_datastores
+    from personvern.register.ledger import ledger as own_ledger
+
+    chosen = [e for e in (own_ledger(reg) if entries is None else entries)
+              if since is None or e.erased_at.date() >= since]
+    return replay_datastores(reg, chosen, dry_run=dry_run)
 
 
 @breach_app.callback(invoke_without_command=True)

@@ -16,6 +16,7 @@ from ruamel.yaml.error import MarkedYAMLError
 
 from personvern.errors import PolicyError, Problem
 from personvern.policy import retention, todo
+from personvern.policy.datastores import Declared, load_datastores
 from personvern.policy.model import Policy
 from personvern.policy.validate import cross_check
 
@@ -31,6 +32,7 @@ class LoadedPolicy:
         self.file = file
         self.lines = lines
         self.warnings = warnings
+        self.datastores: list[Declared] = []
 
     def line(self, path: Path_) -> int | None:
         return line_for(self.lines, path)
@@ -241,11 +243,12 @@ def _todo_problems(file: str, todos: list[todo.Todo], data: Any) -> list[Problem
                     f"TODO: {t.question}", "warning") for t in todos]
 
 
-def load_policy(source: str | Path, *, strict: bool = False) -> LoadedPolicy:
+def load_policy(source: str | Path, *, strict: bool = False, datastores: bool = True) -> LoadedPolicy:
     """Load and validate a policy file. Raises PolicyError listing every problem with its line.
 
     Warnings (e.g. a retention shorter than the statute cited) are on ``LoadedPolicy.warnings``;
-    with ``strict=True`` they are errors too.
+    with ``strict=True`` they are errors too. ``datastores=False`` leaves mapping files referenced under
+    ``datastores:`` unread (a policy text checked away from its folder, e.g. on activation).
     """
     file = Path(source)
     data, lines = read_yaml(file)
@@ -261,4 +264,7 @@ def load_policy(source: str | Path, *, strict: bool = False) -> LoadedPolicy:
     errors = [p for p in problems if p.severity == "error" or strict]
     if errors:
         raise PolicyError(problems if strict else errors)
-    return LoadedPolicy(policy, str(file), lines, [p for p in problems if p.severity == "warning"])
+    loaded = LoadedPolicy(policy, str(file), lines, [p for p in problems if p.severity == "warning"])
+    if datastores:
+        loaded.datastores = load_datastores(policy, file.parent, lines, str(file))
+    return loaded

@@ -12,13 +12,13 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, model_validator
 
+from personvern.policy.datastores import DEFAULT_IDENTIFIERS, Datastore, IdentifierKind
 from personvern.policy.retention import Period, Retention, parse_year_end
 
 Article6 = Literal["a", "b", "c", "d", "e", "f"]
 Channel = Literal["email", "sms", "post", "phone"]
 Role = Literal["processor", "independent_controller", "joint_controller", "public_authority"]
 Safeguard = Literal["adequacy", "scc", "bcr", "derogation"]
-IdentifierKind = Literal["email", "phone", "national_id", "customer_number", "order_number"]
 
 # EU/EEA: ISO 3166-1 alpha-2. A recipient outside these needs a transfer safeguard (Art. 44-49, TP11).
 EEA = frozenset({
@@ -156,7 +156,7 @@ class Purpose(_Model):
     automated_decision: bool = Field(default=False, description="Art. 22 decision with legal effect (SN3)")
     required: Requirement | None = None
     identifiers: list[IdentifierKind] = Field(
-        default_factory=lambda: ["email", "phone", "customer_number", "order_number"],
+        default_factory=lambda: list(DEFAULT_IDENTIFIERS),
         description="Identifiers this purpose may store; national_id only where clearly needed (TP14, PI4)",
     )
     on_erasure: Literal["delete", "keep", "seal"] = Field(
@@ -252,6 +252,9 @@ class Policy(_Model):
     events: dict[str, Label] = Field(default_factory=dict, description="lifecycle events retention is anchored on")
     purposes: list[Purpose] = Field(min_length=1)
     recipients: list[Recipient] = Field(default_factory=list)
+    datastores: list[Datastore | str] = Field(
+        default_factory=list, description="the business's own databases: inline, or the path of a mapping file "
+        "relative to the policy file (personvern.policy.datastores)")
 
     @model_validator(mode="after")
     def _unique_keys(self) -> Policy:

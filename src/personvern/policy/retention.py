@@ -31,7 +31,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal, TypeAlias, Union
 
 from dateutil.relativedelta import relativedelta
 from pydantic import (
@@ -66,7 +66,10 @@ class Period:
         for n, unit in _PART.findall(text):
             name = _UNITS[unit.rstrip("s")]
             counts[name] = counts.get(name, 0) + int(n)
-        self.delta = relativedelta(**counts)  # type: ignore[arg-type]
+        self.delta = relativedelta(
+            years=counts.get("years", 0), months=counts.get("months", 0),
+            weeks=counts.get("weeks", 0), days=counts.get("days", 0),
+        )
         self.text = " ".join(text.split())
 
     def __eq__(self, other: object) -> bool:
@@ -80,7 +83,7 @@ class Period:
 
     def approx_days(self) -> float:
         d = self.delta
-        return d.years * 365.25 + d.months * 30.44 + d.weeks * 7 + d.days
+        return float(d.years * 365.25 + d.months * 30.44 + d.weeks * 7 + d.days)
 
     @classmethod
     def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
@@ -158,21 +161,19 @@ def _rule_discriminator(value: Any) -> str | None:
     return None
 
 
-def _rule_schema() -> Any:
-    union = Annotated[
-        Union[  # noqa: UP007
-            Annotated[After, Tag("After")],
-            Annotated[Until, Tag("Until")],
-            Annotated[Statute, Tag("Statute")],
-            Annotated[LaterOf, Tag("LaterOf")],
-            Annotated[EarlierOf, Tag("EarlierOf")],
-        ],
-        Discriminator(_rule_discriminator),
-    ]
-    return Annotated[union, BeforeValidator(parse_rule)]
-
-
-Rule = _rule_schema()  # type: ignore[misc]
+# One alias (nested ``Annotated`` flattens to this very form at runtime): the tagged union of the five
+# rule mappings, each sentence turned into its mapping first.
+Rule: TypeAlias = Annotated[
+    Union[  # noqa: UP007
+        Annotated[After, Tag("After")],
+        Annotated[Until, Tag("Until")],
+        Annotated[Statute, Tag("Statute")],
+        Annotated[LaterOf, Tag("LaterOf")],
+        Annotated[EarlierOf, Tag("EarlierOf")],
+    ],
+    Discriminator(_rule_discriminator),
+    BeforeValidator(parse_rule),
+]
 LaterOf.model_rebuild()
 EarlierOf.model_rebuild()
 
@@ -189,7 +190,7 @@ class Retention(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    rule: Rule  # type: ignore[valid-type]
+    rule: Rule
     then: EndAction = "delete"
     keep: list[str] = Field(default_factory=list)
     archive: str | None = None

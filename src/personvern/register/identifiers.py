@@ -17,7 +17,7 @@ from stdnum.no import fodselsnummer
 from stdnum.se import personnummer
 
 from personvern.errors import InvalidIdentifier
-from personvern.policy.model import IdentifierKind
+from personvern.policy.datastores import IdentifierKind
 
 KINDS: tuple[str, ...] = get_args(IdentifierKind)
 

@@ -27,6 +27,7 @@ from personvern.audit import AuditEvent, SubjectCreated, SubjectLookedUp
 from personvern.audit.register_events import IdentifiersAdded, IdentifiersShown
 from personvern.errors import NationalIdNotAllowed, NotFound, RegisterError
 from personvern.policy import LoadedPolicy, Policy, load_policy, taxonomy
+from personvern.policy.datastores import Declared
 from personvern.policy.retention import anchors
 from personvern.register import erasure, holds, lifecycle, records, sweep
 from personvern.register import schema as t
@@ -58,6 +59,9 @@ class Register:
         self.actor = actor  # who acts: a staff username, 'subject:<ref>' in the portal, 'system' for jobs
         self.role = role  # agent, privacy_officer, admin, subject, system
         self._trace_box: list[list[str] | None] = [None]  # shared with acting() copies: one engine, one trace
+        # the business's own databases (issue 16): inline ones here, file references set by ``open``
+        self.datastores: list[Declared] = [Declared(d, "", ("datastores", n)) for n, d in
+                                           enumerate(policy.datastores) if not isinstance(d, str)]
         # purposes whose retention counts from the subject's last activity: recomputed on every activity
         self.activity_anchored = {p.key for p in policy.purposes
                                   if p.retention and "last_activity" in anchors(p.retention)}
@@ -71,6 +75,7 @@ class Register:
         then to ``<database file>.key`` beside an SQLite file."""
         if isinstance(policy, str | Path):
             policy = load_policy(policy)
+        declared = policy.datastores if isinstance(policy, LoadedPolicy) else None
         if isinstance(policy, LoadedPolicy):
             policy = policy.policy
         url = database_url(db_url)
@@ -86,7 +91,10 @@ class Register:
         except BaseException:
             engine.dispose()  # a refused open (wrong or missing master key) leaves no pooled connection behind
             raise
-        return cls(policy, engine, keys, clock=clock)
+        reg = cls(policy, engine, keys, clock=clock)
+        if declared is not None:
+            reg.datastores = declared
+        return reg
 
     def close(self) -> None:
         event.remove(self.engine, "before_cursor_execute", self._trace)

@@ -69,6 +69,7 @@ def as_json(report: AccessReport, lang: str) -> dict[str, Any]:
         "cases": [_times(x) for x in report.cases],
         "requests": [_times(x) for x in report.requests],
         "accesses": [_times(x) for x in report.accesses],
+        "datastores": [d.as_json() for d in report.datastores],
     }
 
 
@@ -164,7 +165,29 @@ def html(report: AccessReport, lang: str) -> str:
         complaint=w["complaint"].format(authority=c.authority, website=c.authority_website,
                                         address=c.authority_address),
         footer=w["footer"].format(name=c.name),
+        stores=_stores(report, lang), stores_text=_STORES[lang],
     )
+
+
+_STORES = {
+    "nb": {"title": "Opplysninger i våre andre systemer",
+           "intro": "Dette er radene om deg i våre egne databaser, som nettbutikken, ordnet etter formål."},
+    "en": {"title": "Data in our other systems",
+           "intro": "These are the rows about you in our own databases, such as the web shop, by purpose."},
+}
+
+
+def _stores(report: AccessReport, lang: str) -> list[tuple[str, str, str, list[list[tuple[str, str]]]]]:
+    """Each datastore table's rows as (purpose name, table, categories, [[(column, value)]]); empty values
+    are left out."""
+    policy_names = {p.key: p.name(lang) for p in report.purposes}
+    out = []
+    for copy in report.datastores:
+        for table in copy.tables:
+            rows = [[(k, str(v)) for k, v in row.items() if v not in (None, "")] for row in table.rows]
+            out.append((policy_names.get(table.purpose, table.purpose), f"{copy.datastore}.{table.table}",
+                        _category_labels(report, list(table.categories), lang), rows))
+    return out
 
 
 def _purpose_view(p: PurposeAccess, labels: dict[str, Words], lang: str, as_of: date) -> dict[str, Any]:

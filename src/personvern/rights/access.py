@@ -36,6 +36,7 @@ from personvern.policy import taxonomy
 from personvern.policy.model import Policy, Purpose
 from personvern.register import schema as t
 from personvern.register.crypto import decrypt
+from personvern.rights import hooks
 from personvern.rights.portability import PORTABLE_BASES
 
 if TYPE_CHECKING:
@@ -159,6 +160,7 @@ class AccessReport:
     requests: tuple[dict[str, Any], ...]
     accesses: tuple[dict[str, Any], ...]
     labels: dict[str, Words]  # category keys of the records and payloads, and those disclosed
+    datastores: tuple[Any, ...] = ()  # the business's own databases' rows (rights.hooks, issue 16)
 
     @property
     def records(self) -> list[AccessRecord]:
@@ -186,6 +188,7 @@ def access_report(reg: Register, subject: str, *, order_numbers: Sequence[str] =
         purposes = tuple(_purpose(policy, p, [r for r in records if r.purpose == p.key])
                          for p in _relevant(policy, row.kind, records, history))
         sealed, missing = _sealed(reg, order_numbers)
+        stores = tuple(hooks.run_access(reg, c, subject_ref=subject, subject_id=row.id, order_numbers=order_numbers))
         reg.audit(c, ExportCreated(subject_ref=subject, kind="access", fmt="report",
                                    record_ids=tuple(sorted(r.id for r in records + list(sealed)))))
     kind = taxonomy.subjects(policy).get(row.kind)
@@ -193,7 +196,8 @@ def access_report(reg: Register, subject: str, *, order_numbers: Sequence[str] =
         controller=_controller(policy), generated_at=reg.clock(), as_of=as_of or reg.today(), subject=subject,
         subject_kind=Words(kind.nb, kind.en) if kind else Words(row.kind, row.kind),
         registered_since=row.created_at, identifiers=idents, purposes=purposes, sealed=sealed,
-        sealed_not_found=missing, labels=_labels(policy, [*records, *sealed], history), **history)
+        sealed_not_found=missing, labels=_labels(policy, [*records, *sealed], history), datastores=stores,
+        **history)
 
 
 def render_access_report(report: AccessReport, fmt: Literal["json", "html", "pdf"],

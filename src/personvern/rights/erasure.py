@@ -9,7 +9,9 @@ is refused while a contract still needs the data, KL6); the marketing opt-outs w
 so they outlive the subject; the recipients told (Art. 19, TZ6) before their disclosures go; the register's
 row-level erasure (``register/erasure.py``: holds win, bookkeeping sealed (TZ4), what another law keeps
 restricted to that purpose, the erasure ledger written); the explanation stored with the request (nb, en); the
-request completed; the subject told the outcome (``rights.outcome``); one batch of audit entries.
+request completed; the subject told the outcome (``rights.outcome``); one batch of audit entries. The erasure
+hooks (``rights.hooks``) run in the same transaction before the register's own erasure: the business's own
+databases (``personvern.datastores``) are erased there, and the outcome says per table what happened.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from personvern.errors import RegisterError, StateConflict
 from personvern.register import schema as t
 from personvern.register.erasure import ErasureResult, Kept, erase_records
 from personvern.register.erasure import preview as _preview
-from personvern.rights import requests
+from personvern.rights import hooks, requests
 from personvern.rights._erasure_text import explanation
 from personvern.rights.notify import notify_recipients, recipients_of
 from personvern.rights.outcome import SILENT_CHANNELS
@@ -130,6 +132,8 @@ def erase_in(reg: Register, c: Connection, row: Row[Any], *, ground: str, by: st
         email = requests.subject_email(reg, c, sid, key=key)
     suppressed = suppress_subject(reg, c, subject, reason="opt_out", subject_id=sid)
     notified = notify_recipients(reg, c, subject_ref=subject, change="erasure", request_id=row.id, subject_id=sid)
+    reached = hooks.run_erasure(reg, c, subject_ref=subject, subject_id=sid, request_id=row.id,
+                                ground=ground)  # the business's own databases, before the identifiers go (issue 16)
     result = erase_records(reg, c, subject, subject_id=sid, by=by, reason=f"art17_1_{ground}",
                            suppression="opt_out", key=key)
     result.request = row.ref
@@ -141,7 +145,7 @@ def erase_in(reg: Register, c: Connection, row: Row[Any], *, ground: str, by: st
     outcome = {"ground": ground, "erased": dict(result.erased), "deleted_records": result.deleted_ids,
                "sealed_records": result.sealed_ids, "kept_records": result.kept_ids,
                "subject_removed": result.subject_removed, "recipients_notified": notified,
-               "suppression_entries": suppressed}
+               "suppression_entries": suppressed, **reached}
     if age_at_collection is not None:
         outcome["age_at_collection"] = age_at_collection
     closed, _ = requests.close_row(reg, c, row, status="completed", by=by, outcome=outcome,

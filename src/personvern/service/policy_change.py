@@ -104,7 +104,7 @@ def _parse(text: str, file_name: str) -> Policy:
     with tempfile.TemporaryDirectory(prefix="personvern-policy-") as tmp:
         path = Path(tmp) / Path(file_name).name
         path.write_text(text, encoding="utf-8")
-        return load_policy(path).policy
+        return load_policy(path, datastores=False).policy  # mapping files stay beside the real policy
 
 
 def affected_scope(new: Policy, material: list[dict[str, str]]) -> Scope:

@@ -78,7 +78,7 @@ def status_of(exc: errors.PersonvernError) -> int:
     if isinstance(exc, errors.StateConflict):
         return 409  # valid, but not from the state the request or data is in
     if isinstance(exc, errors.ConsentRequired | errors.RestrictedProcessing | errors.CryptoError
-                  | errors.AuditChainBroken):
+                  | errors.AuditChainBroken | errors.DatastoreError):
         return 409  # the request is valid but the data's state forbids it (Art. 7, Art. 18(2), shredded keys)
     if isinstance(exc, errors.InvalidIdentifier | errors.UnknownPurpose | errors.CategoryNotAllowed
                   | errors.NationalIdNotAllowed | errors.ImportRowError | errors.PolicyError):

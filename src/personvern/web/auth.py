@@ -278,6 +278,7 @@ def authenticate_staff(reg: Register, username: str, password: str) -> StaffUser
         row = c.execute(select(cols.id, cols.username, cols.role, cols.display_name, cols.password_hash,
                                cols.disabled_at).where(cols.username == username.strip()[:64])).first()
     stored = row.password_hash if row is not None else _dummy_hash()
+    ok: bool
     try:
         ok = _hasher.verify(stored, password)
     except (VerificationError, InvalidHashError):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -295,7 +295,7 @@ def policy_page(request: Request, who: Annotated[Principal, Depends(OFFICER)], s
     from personvern.web.public import _body_of
 
     reg = acting_register(request, who)
-    lang = "en" if lang_of(request) == "en" else "nb"
+    lang: Literal["nb", "en"] = "en" if lang_of(request) == "en" else "nb"
     html = render_ropa(reg.policy, "html", lang) if show == "ropa" else render_notice(reg.policy, lang, "html")
     return page(request, "console/policy.html", ctx(who, document=Markup(_body_of(str(html))), show=show,
                                                    active="policy"),

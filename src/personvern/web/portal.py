@@ -41,7 +41,8 @@ LINK_TTL = timedelta(minutes=15)  # short-lived: the link is a key to the subjec
 
 def _acting(request: Request, me: Principal) -> Register:
     """The register acting as the data subject: audit entries name ``subject:<ref>`` as the actor."""
-    return request.app.state.register.acting(me.actor, me.role)
+    reg: Register = request.app.state.register
+    return reg.acting(me.actor, me.role)
 
 
 def ctx(who: Principal | None, **kw: Any) -> dict[str, Any]:

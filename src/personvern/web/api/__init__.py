@@ -6,8 +6,19 @@ OpenAPI is served at /api/openapi.json and the Swagger UI at /api/docs. Errors a
 
 from fastapi import APIRouter
 
-from personvern.web.api import admin, audit, consent, outbox, policy, requests, retention, service, subjects
+from personvern.web.api import (
+    admin,
+    audit,
+    consent,
+    datastores,
+    outbox,
+    policy,
+    requests,
+    retention,
+    service,
+    subjects,
+)
 
 router = APIRouter()
-for _area in (subjects, retention, requests, consent, service, outbox, audit, policy, admin):
+for _area in (subjects, retention, requests, consent, service, outbox, audit, policy, admin, datastores):
     router.include_router(_area.router)

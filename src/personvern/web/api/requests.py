@@ -43,8 +43,12 @@ class Outcome(BaseModel):
     outcome: dict[str, Any] | None = None
 
 
+def _default_langs() -> list[Literal["nb", "en"]]:
+    return ["nb"]
+
+
 class AccessAnswer(BaseModel):
-    langs: list[Literal["nb", "en"]] = Field(default_factory=lambda: ["nb"])
+    langs: list[Literal["nb", "en"]] = Field(default_factory=_default_langs)
     order_numbers: list[str] = Field(default_factory=list, description="reach sealed records (TZ4)")
 
 

@@ -1,0 +1,117 @@
+"""The business's own databases in data-subject requests: the register copy includes their rows (Art. 15),
+erasure reaches them (Art. 17), in the one path of each right (``personvern.rights.hooks``).
+
+The person is located by the identifiers the register holds for the subject (decrypted in the request's
+transaction) and, for access, the order numbers given. An active hold on the subject keeps every row, as in
+the register (Art. 17(3)(e)). A datastore whose URL variable is not set is reported as not reached — never
+silently skipped: the request's outcome says so. ``hash`` columns are hashed under the register's lookup
+key, so equal values stay comparable across tables and nothing can be read back.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from sqlalchemy import Connection, select
+
+from personvern.audit.events import AuditEvent, register_event
+from personvern.datastores import DatastoreCopy, DatastoreErasure, access, erase, open_datastore
+from personvern.register import schema as t
+from personvern.register.crypto import decrypt
+from personvern.rights.hooks import access_hook, erasure_hook
+
+if TYPE_CHECKING:
+    from personvern.register.store import Register
+
+__all__ = ["DatastoreErased", "datastore_access", "datastore_erasure", "hash_key", "replay_datastores",
+           "subject_identifiers"]
+
+
+@register_event
+@dataclass(frozen=True, kw_only=True)
+class DatastoreErased(AuditEvent):
+    """An erasure reached a business database: rows per outcome (deleted, kept, anonymised, ...), no values."""
+
+    name: ClassVar[str] = "datastore.erased"
+    datastore: str
+    counts: dict[str, int]
+    request_id: int | None = None
+
+
+def hash_key(reg: Register) -> bytes:
+    """The key of ``hash`` columns: derived from the register's lookup key (HMAC), never stored."""
+    return reg.keys.lookup("datastore_hash", "personvern.datastores")
+
+
+def subject_identifiers(reg: Register, conn: Connection, subject_id: int) -> dict[str, list[str]]:
+    i = t.identifiers
+    key = reg.keys.subject_key(conn, subject_id)
+    out: dict[str, list[str]] = {}
+    for r in conn.execute(select(i.c.kind, i.c.value).where(i.c.subject_id == subject_id).order_by(i.c.id)):
+        out.setdefault(r.kind, []).append(decrypt(key, r.value, r.kind.encode()).decode())
+    return out
+
+
+def _held(conn: Connection, subject_id: int) -> str | None:
+    h = t.holds
+    hold = conn.execute(select(h.c.kind, h.c.reason).where(
+        h.c.subject_id == subject_id, h.c.record_id.is_(None), h.c.lifted_at.is_(None)).order_by(h.c.id)).first()
+    return f"{hold.kind}: {hold.reason}" if hold is not None else None
+
+
+def _reachable(reg: Register) -> list[tuple[Any, str | None]]:
+    """Each declared datastore with why it cannot be reached (its URL variable unset), else None."""
+    return [(d, None if os.environ.get(d.store.url_env) else f"not reached: {d.store.url_env} is not set")
+            for d in reg.datastores]
+
+
+@erasure_hook
+def datastore_erasure(reg: Register, conn: Connection, *, subject_ref: str, subject_id: int,
+                      request_id: int | None, ground: str) -> dict[str, Any]:
+    """Erase the subject in every declared datastore; the outcome lists per table what happened and why."""
+    if not reg.datastores:
+        return {}
+    ids = subject_identifiers(reg, conn, subject_id)
+    held = _held(conn, subject_id)
+    results: dict[str, Any] = {}
+    for declared, unreachable in _reachable(reg):
+        if unreachable:
+            results[declared.store.name] = unreachable
+            continue
+        done: DatastoreErasure = erase(open_datastore(declared), reg.policy, ids, hash_key=hash_key(reg),
+                                       held=held)
+        results[declared.store.name] = [x.as_json() for x in done.tables]
+        reg.audit(conn, DatastoreErased(subject_ref=subject_ref, datastore=declared.store.name,
+                                        counts=done.counts(), request_id=request_id))
+    return {"datastores": results}
+
+
+@access_hook
+def datastore_access(reg: Register, conn: Connection, *, subject_ref: str, subject_id: int,
+                     order_numbers: Sequence[str]) -> list[DatastoreCopy]:
+    """The subject's rows in every reachable datastore, for the register copy."""
+    if not reg.datastores:
+        return []
+    ids = subject_identifiers(reg, conn, subject_id)
+    return [access(open_datastore(d), ids, order_numbers=order_numbers)
+            for d, unreachable in _reachable(reg) if unreachable is None]
+
+
+def replay_datastores(reg: Register, entries: list[Any], *, dry_run: bool = False) -> dict[str, Any]:
+    """After restoring a datastore: erase again everyone of the ledger ``entries`` found in it (by the keyed
+    hashes of their identifiers). Per datastore: people found and rows per outcome, or why not reached."""
+    from personvern.datastores.ledger import replay
+
+    lookups = {bytes.fromhex(h) for e in entries for h in e.lookups}
+    out: dict[str, Any] = {}
+    for declared, unreachable in _reachable(reg):
+        if unreachable:
+            out[declared.store.name] = unreachable
+            continue
+        done = replay(open_datastore(declared), reg.policy, lookups, reg.keys.lookup, hash_key=hash_key(reg),
+                      dry_run=dry_run)
+        out[declared.store.name] = {"people": done.people, "rows": done.counts()}
+    return out
