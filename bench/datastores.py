@@ -35,7 +35,6 @@ sys.path[:0] = [str(ROOT), str(ROOT / "src")]
 
 from bench.shop.fill import Customer, Shop, fill  # noqa: E402
 from bench.shop.schema import drop_shop, new_shop  # noqa: E402
-
 from personvern.datastores import Bound, access, erase, open_datastore, sweep  # noqa: E402
 from personvern.datastores._engine import dispose_all  # noqa: E402
 from personvern.policy import LoadedPolicy, load_policy  # noqa: E402

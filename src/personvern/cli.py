@@ -14,17 +14,19 @@ from typing import Annotated
 
 import typer
 
-from personvern.commands._common import PolicyOpt, err, out
+from personvern.commands._common import PolicyOpt, err, forget_new_key, out
 from personvern.commands._common import ensure_master_key as _master_key
 from personvern.commands._common import load as _load
 from personvern.errors import PersonvernError, PolicyError
-from personvern.policy import load_policy
 
 app = typer.Typer(
     name="personvern",
     help="Makes a privacy policy true: policy as code, an enforcing register, rights and consent.",
     no_args_is_help=True,
     add_completion=False,
+    # Plain help and usage errors: rendering them with rich costs ~60-90 ms a call (markdown-it, rich.markdown);
+    # every --help must answer in under 0.3 s (bench/BENCHMARKS.md). Tables and progress bars still use rich.
+    rich_markup_mode=None,
 )
 
 PolicyArg = Annotated[Path, typer.Argument(help="policy file (YAML)", exists=False)]
@@ -36,6 +38,8 @@ def check(
     strict: Annotated[bool, typer.Option(help="treat warnings as errors")] = False,
 ) -> None:
     """Validate policy files: exit 0 when valid, else one line per problem (file:line: field: message)."""
+    from personvern.policy import load_policy
+
     failed = False
     for path in policies:
         try:
@@ -129,7 +133,7 @@ def diff(
     fail_on_material: Annotated[bool, typer.Option(help="exit 2 when a change is material")] = False,
     lang: Annotated[NoticeLang, typer.Option("--lang", help="language of the descriptions")] = NoticeLang.en,
 ) -> None:
-    """List what changed between two policy versions; material changes (TP16) are marked MATERIAL."""
+    """List what changed between two policy versions; material changes are marked MATERIAL."""
     from personvern.notice import diff_policies
 
     changes = diff_policies(_load(old), _load(new), lang.value)
@@ -161,8 +165,9 @@ def import_(
 
     url = database_url(db)
     loaded = _load(policy)
+    created = None
     try:
-        _master_key(url)
+        created = _master_key(url)
         with Register.open(loaded, url) as reg:
             if not out.is_terminal:
                 report = import_file(reg, file, strict=strict, batch=batch)
@@ -175,6 +180,7 @@ def import_(
 
                     report = import_file(reg, file, strict=strict, batch=batch, progress=advance)
     except PersonvernError as exc:
+        forget_new_key(created, url)
         err.print(f"error: {exc}", markup=False, highlight=False)
         raise typer.Exit(1) from None
     for bad in report.errors:
@@ -290,14 +296,16 @@ class AuditFormat(StrEnum):
 
 @audit_app.command("verify")
 def audit_verify(db: AuditDb = None) -> None:
-    """Check the audit trail's hash chain: exit 0 when intact, 1 with the first broken seq and how."""
+    """Check the audit trail's hash chain: exit 0 when intact, 1 with the first broken seq and how. Audited reads
+    still in the journal are sealed into the chain first, so the check covers every committed read."""
     from sqlalchemy.exc import SQLAlchemyError
 
-    from personvern.audit import verify
+    from personvern.audit import seal_all, verify
     from personvern.register.engine import database_url, make_engine
 
     engine = make_engine(database_url(db))
     try:
+        seal_all(engine)
         with engine.connect() as conn:
             result = verify(conn)
     except SQLAlchemyError as exc:

@@ -63,19 +63,20 @@ class DemoResult:
 
 
 def policy_path(company: str) -> Path:
-    """The seed company's policy: shipped beside the package (``personvern/examples``) or in the repository."""
+    """The seed company's policy, shipped in the package (``personvern/examples``, a link to the repository's
+    ``examples/`` in a checkout, copied into the wheel)."""
     if company not in COMPANIES:
         from personvern.errors import RegisterError
 
         raise RegisterError(f"unknown demo company; one of {', '.join(COMPANIES)}", field="company")
     here = Path(__file__).resolve().parent
-    for base in (here / "examples" / "policies", here.parent.parent / "examples" / "policies"):
-        if (base / f"{company}.yaml").is_file():
-            return base / f"{company}.yaml"
+    path = here / "examples" / "policies" / f"{company}.yaml"
+    if path.is_file():
+        return path
     from personvern.errors import RegisterError
 
-    raise RegisterError(f"the example policy {company}.yaml is not installed; run from the repository",
-                        field="company")
+    raise RegisterError(f"the example policy {company}.yaml is missing from the installed package ({path}); "
+                        "reinstall personvern", field="company")
 
 
 def build_demo(company: str, db_url: str, *, customers: int = 200, seed: int = 7,

@@ -18,7 +18,7 @@ def test_public_names_are_sorted_and_unchanged() -> None:
         "RecordWritten", "RequestStep", "RestrictionLifted", "RestrictionPlaced", "SubjectCreated",
         "SubjectLookedUp", "SubjectViewed", "SweepCompleted", "VerifyResult", "accesses", "append",
         "append_many", "check_no_personal_data", "entries", "export", "head", "iter_entries", "prune",
-        "read_actions", "register_event", "verify",
+        "read_actions", "register_event", "verify", "Unsealed", "log_reads", "seal", "seal_all", "unsealed",
     }
 
 

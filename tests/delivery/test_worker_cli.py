@@ -42,7 +42,7 @@ def test_worker_once_delivers_and_outbox_commands(reg: Register, db_url: str, po
 
     done = _run("worker", "--once", "--capture", "--no-jobs", *common)
     assert done.exit_code == 0, done.output
-    assert '"delivered": 1' in done.output
+    assert "outbox: 1 delivered" in done.output and "{" not in done.output  # words, not JSON
 
     listed = _run("outbox", "list", "--status", "dead", *common)
     assert listed.exit_code == 0 and "hook-1" in listed.output and "webhook HTTP 500" in listed.output
@@ -70,6 +70,6 @@ def test_worker_without_smtp_warns_and_leaves_email_pending(reg: Register, db_ur
     with reg.transaction() as c:
         send_email(reg, c, Email("kari@example.no", "S", "T"), topic="t", idempotency_key="mail-2",
                    masked_to="k***@example.no")
-    result = _run("worker", "--once", "--no-jobs", "--policy", str(policy_path), "--db", db_url)
+    result = _run("worker", "--once", "--no-jobs", "--json", "--policy", str(policy_path), "--db", db_url)
     assert result.exit_code == 0 and '"waiting": 1' in result.output
     assert "PERSONVERN_SMTP_URL is not set" in result.output

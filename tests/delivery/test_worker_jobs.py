@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -77,7 +78,11 @@ def test_reminders_once_per_open_request_per_day(reg: Register, clock: Any) -> N
     assert sorted(r.request_id for r in rows) == sorted([soon, overdue])
     assert all(r.destination == "p***@tek-zence.no" for r in rows)
     texts = [body_of(reg, r)["text"] for r in rows]
-    assert any("1 days overdue" in x for x in texts) and any("due in 5 days" in x for x in texts)
+    assert any("1 dag på overtid" in x for x in texts) and any("frist om 5 dager" in x for x in texts)
+    assert any("1 day overdue" in x for x in texts) and any("due in 5 days" in x for x in texts)
+    uuid = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-")
+    nb = [x.split("(English)")[0] for x in texts]
+    assert not any(uuid.search(x) for x in texts) and not any("in_progress" in x or "received" in x for x in nb)
     # the next day: again, once
     jobs.run_due(datetime(2026, 3, 11, 6, tzinfo=UTC))
     jobs.run_due(datetime(2026, 3, 11, 7, tzinfo=UTC))

@@ -83,3 +83,31 @@ def test_a_hook_with_a_batch_form_is_called_once_per_batch(
     monkeypatch.setattr(hooks, "_loaded", True)
     import_file(reg, _customers(tmp_path, 5), batch=2)
     assert batches == [4, 4, 2]
+
+
+@pytest.mark.promise("TZ6")
+def test_the_batch_form_of_the_deletion_instruction_looks_only_at_subjects_that_were_disclosed(
+        reg: Register, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An import runs the TZ6 hook once per batch (issue 13): one query for the batch, and the instruction
+    still goes to the recipient that got the data, and only for that subject."""
+    from personvern.rights.notify import on_event, record_disclosure
+
+    monkeypatch.setattr(hooks, "EVENT_HOOKS", [on_event])  # other tests here replace the list
+    monkeypatch.setattr(hooks, "_loaded", True)
+
+    kari = reg.add_subject("customer", {"email": "kari@example.no"})
+    ola = reg.add_subject("customer", {"email": "ola@example.no"})
+    rid = reg.write(kari, "delivery_installation", ["user.contact.address"], {"user.contact.address": "Vei 1"})
+    reg.write(ola, "delivery_installation", ["user.contact.address"], {"user.contact.address": "Vei 2"})
+    record_disclosure(reg, kari, "delivery_partners", "delivery_installation", ["user.contact.address"], record=rid)
+    with reg.transaction() as c:
+        ids = [reg.subject_id(c, kari), reg.subject_id(c, ola)]
+        with reg.trace() as q:
+            sent = hooks.run_event_hooks_many(reg, c, [Occurred("installation.completed", ids[0], rid),
+                                                       Occurred("installation.completed", ids[1], None),
+                                                       Occurred("customer.relationship_ended", ids[1], None)])
+    assert sent == 1
+    assert len([x for x in q if "disclosures" in x]) == 2  # the batch's query, then Kari's recipients
+    with reg.engine.connect() as c:
+        assert c.execute(select(func.count()).select_from(t.outbox).where(
+            t.outbox.c.topic == "deletion_instruction")).scalar_one() == 1

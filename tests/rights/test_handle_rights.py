@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from personvern import audit
 from personvern.consent import may_contact
-from personvern.errors import CategoryNotAllowed, RegisterError, RestrictedProcessing
+from personvern.errors import CategoryNotAllowed, NotFound, RegisterError, RestrictedProcessing
 from personvern.register import Register, holds
 from personvern.register import schema as t
 from personvern.rights import handle
@@ -204,3 +204,34 @@ def test_each_answered_copy_is_one_export_entry_whatever_the_formats_stored(reg:
     with reg.engine.connect() as c:
         kinds = [e.details["kind"] for e in audit.entries(c, ref, actions=["export.created"])]
     assert sorted(kinds) == ["access", "portability"]
+
+
+def test_access_answer_stores_json_and_html_and_renders_the_pdf_on_first_download(
+        reg: Register, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 13 item 3: no PDF on the request's critical path; the PDF is made once, when first fetched."""
+    import personvern.rights._access_render as render
+
+    ref = _kari(reg)
+    calls: list[int] = []
+    real = render.pdf_from_html
+
+    def counting(html: bytes) -> bytes:
+        calls.append(1)
+        return real(html)
+
+    monkeypatch.setattr(render, "pdf_from_html", counting)
+    done = handle.answer_access(reg, _verified(reg, "access", ref), by="ola", langs=["nb", "en"])
+    assert calls == []  # answering renders no PDF
+    assert {a.name for a in rq.artifacts(reg, done.ref)} == {
+        "registerkopi.nb.json", "registerkopi.nb.html", "registerkopi.en.json", "registerkopi.en.html"}
+    assert b"kari@example.no" in rq.artifact(reg, done.ref, "registerkopi.nb.html")[1]
+    media, body = rq.artifact(reg, done.ref, "registerkopi.en.pdf")
+    assert media == "application/pdf" and body.startswith(b"%PDF") and calls == [1]
+    assert rq.artifact(reg, done.ref, "registerkopi.en.pdf") == (media, body) and calls == [1]  # stored, once
+    assert "registerkopi.en.pdf" in {a.name for a in rq.artifacts(reg, done.ref)}
+    with reg.engine.connect() as c:  # stored encrypted, like every artifact
+        stored = c.execute(select(t.request_artifacts.c.body).where(
+            t.request_artifacts.c.name == "registerkopi.en.pdf")).scalar_one()
+    assert not bytes(stored).startswith(b"%PDF")
+    with pytest.raises(NotFound):
+        rq.artifact(reg, done.ref, "registerkopi.de.pdf")

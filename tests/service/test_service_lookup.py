@@ -211,3 +211,37 @@ def test_profile_reads_each_table_once_whatever_the_number_of_records(reg: Regis
 def test_profile_of_an_unknown_subject_is_not_found(reg: Register) -> None:
     with pytest.raises(NotFound):
         profile(reg, "00000000-0000-4000-8000-000000000000", purpose="customer_service")
+
+
+def test_a_bare_number_is_tried_as_every_kind_in_one_statement_and_one_audit_insert(reg: Register) -> None:
+    """Issue 13, cause 4: it was 3 audited lookups, 17 statements and 3 commits."""
+    ref = reg.add_subject("customer", {"phone": "+47 975 27 747", "email": "kari@example.no"})
+    other = reg.add_subject("customer", {"phone": "+47 6790 4848", "customer_number": "55210001"})
+    sealed = reg.add_subject("customer", {"email": "ola@example.no"})
+    reg.write(sealed, "bookkeeping", ["custom.order"], {"custom.order": "ordre"}, ref="55210001")
+    reg.record_event("purchase.made", date(2026, 1, 5), subject=sealed)
+    erase_subject(reg, sealed, ground="a", by="privacy-officer")
+    with reg.trace() as queries:
+        hits = lookup(reg, "97527747", purpose="customer_service", by="agent7")
+    assert [(h.subject, h.matched_by, h.identifiers) for h in hits] == [
+        (ref, "phone", {"phone": hits[0].identifiers["phone"], "email": hits[0].identifiers["email"]})]
+    assert _lookups(queries) == (1, 1), queries  # one SELECT over every kind, one INSERT into the journal
+    with reg.trace() as queries:
+        both = lookup(reg, "55210001", purpose="customer_service", by="agent7")
+    assert [(h.subject, h.kind, h.matched_by) for h in both] == [
+        (other, "customer", "customer_number"), (None, "sealed", "order_number")]
+    assert _lookups(queries) == (1, 1), queries
+    with reg.trace() as queries:
+        assert lookup(reg, "98765432", purpose="customer_service", by="agent7") == []
+    assert _lookups(queries) == (1, 1), queries
+    with reg.engine.connect() as c:
+        found = entries(c, actions=["subject.looked_up"], actor="agent7")
+    assert [(e.subject_ref, e.details["by"], e.details["found"], e.record_ids != ()) for e in found] == [
+        (ref, "phone", 1, False), (other, "customer_number", 1, False), (None, "order_number", 1, True),
+        (None, "phone/customer_number/order_number", 0, False)]
+
+
+def _lookups(queries: list[str]) -> tuple[int, int]:
+    """The lookup's own statements (the names of the hits are read after it, as the profile reads them)."""
+    return (sum("matched" in q for q in queries), sum(q.lstrip().upper().startswith("INSERT INTO AUDIT_READS")
+                                                       for q in queries))

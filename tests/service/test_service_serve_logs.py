@@ -94,4 +94,5 @@ def test_an_access_log_line_with_an_e_mail_in_the_url_is_redacted(monkeypatch: p
     access = [line for line in logged.splitlines() if '"uvicorn.access"' in line]
     assert access, logged
     assert "/api/lookup/[e-mail]" in access[0] and "[phone]" in access[0]
-    assert "kari.nordmann" not in logged and "975" not in logged
+    # the number's digits as written (a bare "975" also turns up in the timestamps' microseconds)
+    assert "kari.nordmann" not in logged and "975+27" not in logged and "975 27" not in logged

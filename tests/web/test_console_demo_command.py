@@ -25,8 +25,41 @@ def test_demo_no_serve_builds_a_database_and_says_so(tmp_path: Path, monkeypatch
     assert result.exit_code == 0, result.output
     assert time.perf_counter() - started < 30  # a few seconds on a quiet machine; CI shares two cores
     assert "20 customers" in result.output and db.exists() and (tmp_path / "demo.db.key").exists()
+    key = (tmp_path / "demo.db.key").read_bytes()
     again = CliRunner().invoke(app, ["demo", "--no-serve", "--db", str(db)])
-    assert again.exit_code == 1 and "exists" in again.output  # never overwrites a database
+    assert again.exit_code == 0 and f"using the demo database {db}" in again.output  # reused, not rebuilt
+    assert (tmp_path / "demo.db.key").read_bytes() == key
+    fresh = CliRunner().invoke(app, ["demo", "--no-serve", "--db", str(db), "--fresh", "--customers", "3"])
+    assert fresh.exit_code == 0 and "3 customers" in fresh.output
+    assert (tmp_path / "demo.db.key").read_bytes() != key
+
+
+def test_the_demo_database_has_one_known_place(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("PERSONVERN_DEMO_DIR", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(app, ["demo", "--no-serve", "--company", "pilaro", "--customers", "2"])
+    assert result.exit_code == 0, result.output
+    where = tmp_path / "data" / "personvern" / "demo" / "pilaro.db"
+    assert str(where) in result.output and where.exists()
+    assert not list(tmp_path.glob("*.db*"))  # nothing in the current folder
+
+
+def test_a_failed_build_leaves_no_database_and_no_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from personvern import demo
+    from personvern.errors import RegisterError
+
+    def broken(*_a: object, **_k: object) -> None:
+        raise RegisterError("the example policy tek-zence.yaml is missing", field="company")
+
+    monkeypatch.delenv("PERSONVERN_MASTER_KEY", raising=False)
+    monkeypatch.delenv("PERSONVERN_MASTER_KEY_FILE", raising=False)
+    monkeypatch.setenv("PERSONVERN_DEMO_DIR", str(tmp_path))
+    monkeypatch.setattr(demo, "build_demo", broken)
+    for _ in range(2):
+        result = CliRunner().invoke(app, ["demo", "--no-serve"])
+        assert result.exit_code == 1 and "is missing" in result.output
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_an_unknown_company_is_refused_cleanly(tmp_path: Path) -> None:

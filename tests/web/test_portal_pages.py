@@ -191,3 +191,26 @@ def test_a_portal_request_the_library_refuses_is_explained_on_my_page(site: Site
     english = client.post("/mine-sider/foresporsler?lang=en", data={"csrf": token, "kind": "nonsense"})
     assert english.status_code == 400 and "Choose what it is about." in english.text
     assert rq.list_requests(site.reg, subject=site.demo.demo_subject) == []
+
+
+def test_my_page_answers_as_logged_out_when_the_subject_is_removed_while_it_runs(
+        site: Site, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A sweep (or an erasure) removes the subject between the session check and the page's reads (issue 13)."""
+    from sqlalchemy import delete
+
+    from personvern.register import schema as t
+    from personvern.web import auth
+
+    client = site.client()
+    portal_login(client, site.reg)
+    checked = auth.session_principal
+
+    def then_removed(reg: Register, token: str) -> auth.Principal | None:
+        who = checked(reg, token)
+        with reg.transaction() as c:
+            c.execute(delete(t.subjects).where(t.subjects.c.ref == site.demo.demo_subject))
+        return who
+
+    monkeypatch.setattr(auth, "session_principal", then_removed)
+    res = client.get("/mine-sider/", follow_redirects=False)
+    assert res.status_code == 303 and res.headers["location"].startswith("/mine-sider/login")

@@ -1,6 +1,7 @@
 """The audit trail: who did what to whose data, append-only and hash-chained (issue 8).
 
-Write with :func:`append` / :func:`append_many` inside the transaction of the change being recorded;
+Write with :func:`append` / :func:`append_many` inside the transaction of the change being recorded, and
+reads with :func:`log_reads` (a lock-free journal that :func:`seal` chains within seconds; see ``sealer``);
 check with :func:`verify`; read with :func:`entries`, :func:`accesses` and :func:`export`; keep it no
 longer than needed with :func:`prune`. Entries carry ids, codes and counts — never personal values.
 """
@@ -36,6 +37,7 @@ from personvern.audit.events import (
 )
 from personvern.audit.query import AuditEntry, ExportFormat, accesses, entries, export, iter_entries
 from personvern.audit.retention import prune
+from personvern.audit.sealer import Unsealed, log_reads, seal, seal_all, unsealed
 
 __all__ = [
     "EVENTS",
@@ -64,6 +66,7 @@ __all__ = [
     "SubjectLookedUp",
     "SubjectViewed",
     "SweepCompleted",
+    "Unsealed",
     "VerifyResult",
     "accesses",
     "append",
@@ -73,8 +76,12 @@ __all__ = [
     "export",
     "head",
     "iter_entries",
+    "log_reads",
     "prune",
     "read_actions",
     "register_event",
+    "seal",
+    "seal_all",
+    "unsealed",
     "verify",
 ]

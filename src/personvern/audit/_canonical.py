@@ -15,7 +15,8 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select, text, update
 
-from personvern.register.schema import audit_log, meta
+from personvern.audit.tables import audit_log
+from personvern.register.schema import meta
 
 GENESIS = "0" * 64
 """``prev_hash`` of the first entry ever written."""
@@ -23,7 +24,7 @@ HEAD_KEY = "audit.head"
 """``personvern_meta`` key of the last appended entry's seq and hash (catches a truncated tail)."""
 ANCHOR_KEY = "audit.anchor"
 """``personvern_meta`` key of the last pruned entry's seq and hash: where verification starts."""
-LOCK_KEY = 0x70765F617564  # "pv_aud": the pg_advisory_xact_lock that serialises appends and pruning
+LOCK_KEY = 0x70765F61  # "pv_a": with the schema's hash, the pg_advisory_xact_lock that serialises appends
 
 
 @dataclass(frozen=True)
@@ -94,14 +95,16 @@ def write_point(conn: Connection, key: str, point: ChainPoint, **extra: str) -> 
 def lock(conn: Connection) -> None:
     """Serialise appends and pruning until the caller's transaction ends.
 
-    PostgreSQL: a transaction-scoped advisory lock, so two writers cannot read the same tail.
+    PostgreSQL: a transaction-scoped advisory lock (one per schema), so two writers cannot read the same tail.
     SQLite: a no-op write takes the database write lock now (pysqlite opens a transaction before the
     first write), which also gives the following reads the newest snapshot in WAL mode. Other dialects
     rely on the primary key on ``seq``: a concurrent append then fails instead of forking the chain.
     """
     dialect = conn.dialect.name
     if dialect == "postgresql":
-        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEY})
+        # per schema: advisory locks are database-wide, and registers in different schemas of one database
+        # (tenants, test runs) have separate chains that must not wait for each other
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key, hashtext(current_schema()))"), {"key": LOCK_KEY})
     elif dialect == "sqlite":
         conn.execute(update(meta).where(meta.c.key == HEAD_KEY).values(value=meta.c.value))
 

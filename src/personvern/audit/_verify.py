@@ -27,7 +27,7 @@ caught from inside the database. Compare :func:`personvern.audit.chain.head` wit
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from sqlalchemy import Connection, func, select
@@ -41,8 +41,9 @@ from personvern.audit._canonical import (
     read_point,
     row_digest,
 )
+from personvern.audit.tables import audit_log, audit_reads
 from personvern.errors import AuditChainBroken
-from personvern.register.schema import audit_log, meta
+from personvern.register.schema import meta
 
 BreakKind = Literal["edited", "deleted", "inserted", "reordered"]
 _RENUMBER_WINDOW = 16  # how far a renumbered entry's original seq is searched for when diagnosing
@@ -58,14 +59,16 @@ class VerifyResult:
     detail: str = ""
     head: ChainPoint | None = None
     anchor: ChainPoint | None = None
+    unsealed: int = 0  # audited reads in the journal, not chained yet (see ``personvern.audit.sealer``)
 
     @property
     def ok(self) -> bool:
         return self.broken_seq is None
 
     def __str__(self) -> str:
+        tail = f"; {self.unsealed} reads not sealed yet" if self.unsealed else ""
         if self.ok:
-            return f"audit trail intact: {self.entries} entries"
+            return f"audit trail intact: {self.entries} entries{tail}"
         return f"audit trail broken at seq {self.broken_seq} ({self.kind}): {self.detail}"
 
     def raise_if_broken(self) -> None:
@@ -85,12 +88,14 @@ def verify(conn: Connection, *, batch_size: int = 5000) -> VerifyResult:
     """Check the whole chain, streaming ``batch_size`` entries at a time; see the module docstring.
 
     Entries appended after the walk starts are left for the next run. If pruning moved the anchor
-    while walking, the walk is repeated once from the new anchor.
+    while walking, the walk is repeated once from the new anchor. Audited reads still in the journal are
+    not part of the chain yet: they are counted in ``unsealed`` (seal them first to cover them).
     """
     result = _verify_once(conn, batch_size)
     if not result.ok and read_point(conn, ANCHOR_KEY) != result.anchor:
         result = _verify_once(conn, batch_size)
-    return result
+    waiting = int(conn.execute(select(func.count()).select_from(audit_reads)).scalar_one())
+    return replace(result, unsealed=waiting) if waiting else result
 
 
 def _snapshot(conn: Connection) -> tuple[ChainPoint | None, ChainPoint | None, int | None]:

@@ -14,7 +14,8 @@ from sqlalchemy import Connection, Select, select
 
 from personvern.audit._canonical import as_utc
 from personvern.audit.events import read_actions
-from personvern.register.schema import audit_log
+from personvern.audit.sealer import seal
+from personvern.audit.tables import audit_log
 
 ExportFormat = Literal["json", "csv"]
 CSV_COLUMNS = ("seq", "at", "actor", "role", "action", "subject_ref", "purpose", "record_ids", "details")
@@ -83,13 +84,19 @@ def entries(
     conn: Connection, subject_ref: str | None = None, since: date | datetime | None = None,
     until: date | datetime | None = None, actor: str | None = None, *,
     actions: Sequence[str] | None = None, limit: int | None = 1000, newest_first: bool = False,
+    before_seq: int | None = None,
 ) -> list[AuditEntry]:
     """Audit entries matching every filter given, in seq order (or newest first), at most ``limit``.
 
-    ``since`` is inclusive and ``until`` exclusive; a date means 00:00 UTC that day.
+    ``since`` is inclusive and ``until`` exclusive; a date means 00:00 UTC that day. ``before_seq`` pages by
+    keyset (entries with a smaller seq: the next page of a newest-first view), an index range scan. Reads still
+    in the journal are sealed into the chain first (in the caller's transaction), so every committed read shows.
     """
+    seal(conn)
     order = audit_log.c.seq.desc() if newest_first else audit_log.c.seq
     query = _query(subject_ref, since, until, actor, actions).order_by(order)
+    if before_seq is not None:
+        query = query.where(audit_log.c.seq < before_seq)
     if limit is not None:
         query = query.limit(limit)
     return [AuditEntry.from_row(row) for row in conn.execute(query)]
@@ -108,6 +115,7 @@ def iter_entries(
     until: date | datetime | None = None, actor: str | None = None, *, batch_size: int = 5000,
 ) -> Iterator[AuditEntry]:
     """Every matching entry in seq order, fetched ``batch_size`` at a time (for exports of any size)."""
+    seal(conn)
     after = None
     while True:
         query = _query(subject_ref, since, until, actor, None).order_by(audit_log.c.seq).limit(batch_size)

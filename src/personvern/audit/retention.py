@@ -22,9 +22,10 @@ from sqlalchemy import Connection, delete, func, select
 from personvern.audit._canonical import ANCHOR_KEY, ChainPoint, lock, write_point
 from personvern.audit.chain import append, verify
 from personvern.audit.events import AuditPruned
+from personvern.audit.sealer import seal
+from personvern.audit.tables import audit_log
 from personvern.errors import RegisterError
 from personvern.policy.retention import Facts, anchors, retention_end
-from personvern.register.schema import audit_log
 
 if TYPE_CHECKING:
     from personvern.register.store import Register
@@ -44,6 +45,7 @@ def prune(
     the append lock, the prefix is deleted, the anchor moved and an ``audit.pruned`` entry appended.
     Nothing is deleted (and nothing appended) when no entry is old enough.
     """
+    seal(conn)
     checked = verify(conn)
     checked.raise_if_broken()
     if checked.head is None:

@@ -12,10 +12,10 @@ import typer
 from rich.console import Console
 
 from personvern.errors import PersonvernError, PolicyError
-from personvern.policy import LoadedPolicy, load_policy
-from personvern.policy.model import Policy
 
 if TYPE_CHECKING:
+    from personvern.policy import LoadedPolicy
+    from personvern.policy.model import Policy
     from personvern.register import Register
 
 err = Console(stderr=True, soft_wrap=True)
@@ -42,6 +42,8 @@ def load(path: Path) -> Policy:
 
 def load_loaded(path: Path) -> LoadedPolicy:
     """The loaded policy (with its datastores and lines), or every problem and exit 1."""
+    from personvern.policy import load_policy
+
     try:
         loaded = load_policy(path)
     except PolicyError as exc:
@@ -53,19 +55,21 @@ def load_loaded(path: Path) -> LoadedPolicy:
     return loaded
 
 
-def ensure_master_key(db_url: str) -> None:
+def ensure_master_key(db_url: str) -> Path | None:
     """A new SQLite register with no master key configured gets one in ``<db>.key`` beside it (mode 0600);
-    ``Register.open`` then reads it (env first, then that file). Other databases need the env."""
+    ``Register.open`` then reads it (env first, then that file). Other databases need the env. Returns the key
+    file when it was created here, so that a command that then fails can take it back (no orphan keys)."""
     from personvern.register.crypto import MasterKey
 
     path = Path(db_url.removeprefix("sqlite:///")) if db_url.startswith("sqlite:///") else None
     configured = os.environ.get("PERSONVERN_MASTER_KEY") or os.environ.get("PERSONVERN_MASTER_KEY_FILE")
     if configured or path is None or path.exists() or path.with_name(path.name + ".key").exists():
-        return
+        return None
     key_file = path.with_name(path.name + ".key")
     MasterKey.generate().write(key_file)
     err.print(f"created master key {key_file} (mode 0600): back it up; without it the data cannot be read",
               markup=False, highlight=False, soft_wrap=True)
+    return key_file
 
 
 @contextmanager
@@ -77,10 +81,19 @@ def register(policy: Path, db: str | None, *, actor: str = "cli", role: str = "p
 
     url = database_url(db)
     loaded = load_loaded(policy)
+    created = None
     try:
         if create_key:
-            ensure_master_key(url)
+            created = ensure_master_key(url)
         with Register.open(loaded, url) as reg:
             yield reg.acting(actor, role)
     except PersonvernError as exc:
+        forget_new_key(created, url)
         fail(str(exc))
+
+
+def forget_new_key(key_file: Path | None, db_url: str) -> None:
+    """Take back a key created for a database that did not come to be (a failed first command)."""
+    db_file = Path(db_url.removeprefix("sqlite:///"))
+    if key_file is not None and not db_file.exists():
+        key_file.unlink(missing_ok=True)

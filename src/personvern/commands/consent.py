@@ -17,16 +17,6 @@ from typing import Annotated
 import typer
 
 from personvern.commands._common import DbOpt, PolicyOpt, register, say
-from personvern.consent import (
-    campaign,
-    current,
-    give,
-    history,
-    import_reservations,
-    may_contact,
-    object_to_marketing,
-    withdraw,
-)
 
 consent_app = typer.Typer(help="Consent per purpose and channel (Art. 7): give, withdraw, show.",
                           no_args_is_help=True)
@@ -43,6 +33,8 @@ ByOpt = Annotated[str, typer.Option("--by", help="who records this: 'subject' or
 def reservations_import(file: Annotated[Path, typer.Argument(help="CSV: kind,value,channels")], policy: PolicyOpt,
                         db: DbOpt = None, by: ByOpt = "cli") -> None:
     """Load a Reservasjonsregisteret file, replacing the previous wash; only keyed hashes are stored."""
+    from personvern.consent import import_reservations
+
     with register(policy, db, actor=by) as reg:
         report = import_reservations(reg, file, by=by)
     say(f"washed: {report.entries} reservations from {report.lines} lines, wash {report.wash_id} at "
@@ -59,6 +51,8 @@ def consent_give(subject: SubjectArg, purpose: PurposeArg, policy: PolicyOpt, me
                  age: Annotated[int | None, typer.Option(help="the age, when a child may be giving it")] = None,
                  by: ByOpt = "subject") -> None:
     """Record a consent with the exact text shown (kept by its SHA-256) and the policy version."""
+    from personvern.consent import give
+
     text = text_file.read_text(encoding="utf-8") if text_file else None
     with register(policy, db, actor=by) as reg:
         cid = give(reg, subject, purpose, channel=channel, method=method, text=text, lang=lang, by=by, age=age)
@@ -70,6 +64,8 @@ def consent_withdraw(subject: SubjectArg, purpose: PurposeArg, policy: PolicyOpt
                      channel: Annotated[str | None, typer.Option(help="one channel; default: all")] = None,
                      by: ByOpt = "subject") -> None:
     """Withdraw a consent: one channel, or every channel (Art. 7(3))."""
+    from personvern.consent import withdraw
+
     with register(policy, db, actor=by) as reg:
         n = withdraw(reg, subject, purpose, channel=channel, by=by)
     say(f"withdrawn: {n} consent(s) to {purpose}{' by ' + channel if channel else ' on every channel'}")
@@ -79,7 +75,9 @@ def consent_withdraw(subject: SubjectArg, purpose: PurposeArg, policy: PolicyOpt
 def consent_object(subject: SubjectArg, policy: PolicyOpt, db: DbOpt = None, by: ByOpt = "subject",
                    purpose: Annotated[str | None, typer.Option(help="one marketing purpose; default: all")] = None,
                    ) -> None:
-    """Object to direct marketing (Art. 21(3), TP13e, KL7): every channel stops at once."""
+    """Object to direct marketing (Art. 21(3)): every channel stops at once."""
+    from personvern.consent import object_to_marketing
+
     with register(policy, db, actor=by) as reg:
         result = object_to_marketing(reg, subject, by=by, purpose=purpose)
     say(f"stopped: {', '.join(result.purposes) or 'no marketing purposes'}; {len(result.consents_withdrawn)} "
@@ -89,6 +87,8 @@ def consent_object(subject: SubjectArg, policy: PolicyOpt, db: DbOpt = None, by:
 @consent_app.command("show")
 def consent_show(subject: SubjectArg, policy: PolicyOpt, db: DbOpt = None) -> None:
     """The current state per purpose and channel, then the history (the proof)."""
+    from personvern.consent import current, history
+
     with register(policy, db) as reg:
         states, events = current(reg, subject), history(reg, subject)
     for s in states:
@@ -108,6 +108,8 @@ def contact_check(subject: SubjectArg, purpose: PurposeArg, channel: ChannelArg,
                   training: Annotated[bool, typer.Option("--training", help="an alarm contact's training")] = False,
                   ) -> None:
     """Print allowed or refused, with the reason and the legal basis; exit 1 when refused."""
+    from personvern.consent import may_contact
+
     context = {k: True for k, v in (("alarm_triggered", alarm_triggered),
                                     ("customer_unreachable", customer_unreachable), ("training", training)) if v}
     with register(policy, db) as reg:
@@ -120,13 +122,33 @@ def contact_check(subject: SubjectArg, purpose: PurposeArg, channel: ChannelArg,
 
 def campaign_command(purpose: PurposeArg, channel: ChannelArg, policy: PolicyOpt, db: DbOpt = None,
                      count: Annotated[bool, typer.Option("--count", help="only the counts per decision")] = False,
-                     at: Annotated[datetime | None, typer.Option(help="when (ISO; naive = UTC)")] = None) -> None:
-    """Filter every subject for a campaign: counts per decision code, then the refs that may be contacted."""
+                     at: Annotated[datetime | None, typer.Option(help="when (ISO; naive = UTC)")] = None,
+                     base_url: Annotated[str | None, typer.Option(
+                         "--base-url", help="the portal's public URL: print each recipient's one-click unsubscribe "
+                         "link and its List-Unsubscribe header values (RFC 8058)")] = None) -> None:
+    """Filter every subject for a campaign: counts per decision code, then the refs that may be contacted.
+
+    Every marketing message must offer an easy opt-out (markedsføringsloven § 15): with --base-url each line is
+    ref, unsubscribe link, and the List-Unsubscribe / List-Unsubscribe-Post header values, tab-separated. The
+    link works without login and is recorded in the consent ledger."""
+    from personvern.consent import campaign
+
     with register(policy, db) as reg:
         result = campaign(reg, purpose, channel, at=_utc(at), count_only=count)
+        links = None
+        if base_url and not count:
+            from personvern.consent.unsubscribe import unsubscribe_links
+
+            links = unsubscribe_links(reg, base_url, purpose, channel, result.allowed)
     for code, n in sorted(result.counts.items(), key=lambda kv: (-kv[1], kv[0])):
         say(f"# {code}: {n}")
     say(f"# allowed {result.allowed_count} of {result.total}")
+    if links is not None:
+        say("# ref\tunsubscribe link\tList-Unsubscribe\tList-Unsubscribe-Post")
+        for link in links:
+            say("\t".join([link.subject, link.url, link.headers.get("List-Unsubscribe", ""),
+                           link.headers.get("List-Unsubscribe-Post", "")]))
+        return
     for ref in result.allowed:
         say(ref)
 
@@ -138,6 +160,7 @@ def _utc(at: datetime | None) -> datetime | None:
 def mount(app: typer.Typer) -> None:
     """Mount the commands: ``consent``, ``reservations``, ``campaign``, and ``check`` into ``contact`` (the
     customer-service area owns the ``contact`` group; it is created here when that area is absent)."""
+
     app.add_typer(consent_app, name="consent")
     app.add_typer(reservations_app, name="reservations")
     app.command("campaign")(campaign_command)

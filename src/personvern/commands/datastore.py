@@ -10,14 +10,16 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from personvern.commands._common import DbOpt, PolicyOpt, err, fail, load_loaded, register, say
 from personvern.errors import PersonvernError
-from personvern.policy import LoadedPolicy
-from personvern.policy.datastores import Declared
+
+if TYPE_CHECKING:  # only annotations here: `--help` loads no policy code (tests/cli)
+    from personvern.policy import LoadedPolicy
+    from personvern.policy.datastores import Declared
 
 app = typer.Typer(help="The business's own databases: scan, access, erase, sweep, plan (issue 16).",
                   no_args_is_help=True)

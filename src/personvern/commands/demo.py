@@ -2,53 +2,107 @@
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from personvern.commands._common import ensure_master_key, fail, say
-from personvern.demo import COMPANIES, DemoResult, build_demo, policy_path
 from personvern.errors import PersonvernError
 
+if TYPE_CHECKING:
+    from personvern.demo import DemoResult
+
+# personvern.demo.COMPANIES, spelled out so that `--help` loads no database code (tests/cli keeps them equal).
+COMPANIES = ("tek-zence", "sensornordic", "tp-ecommerce", "kl-miljovarme", "pilaro")
 Company = Enum("Company", {c.replace("-", "_"): c for c in COMPANIES}, type=str)  # type: ignore[misc]
 app = typer.Typer(help="A demo register with synthetic customers, served with the console and the portal.")
+
+
+def demo_dir() -> Path:
+    """Where the demo databases live: $PERSONVERN_DEMO_DIR, else $XDG_DATA_HOME/personvern/demo, else
+    ~/.local/share/personvern/demo. One database per company, reused by every run."""
+    if os.environ.get("PERSONVERN_DEMO_DIR"):
+        return Path(os.environ["PERSONVERN_DEMO_DIR"])
+    data = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(data) / "personvern" / "demo"
+
+
+def _files(path: Path) -> list[Path]:
+    """The database and what SQLite and the master key put beside it."""
+    return [path, *(path.with_name(path.name + suffix) for suffix in ("-wal", "-shm", "-journal", ".key"))]
 
 
 @app.callback(invoke_without_command=True)
 def demo(
     company: Annotated[Company, typer.Option(help="the seed company whose policy is loaded")] = (
         Company.tek_zence),  # type: ignore[attr-defined]
-    db: Annotated[Path | None, typer.Option(help="SQLite file to create (default: a fresh personvern-demo-*.db)")]
-    = None,
+    db: Annotated[Path | None, typer.Option(help="SQLite file (default: <demo dir>/<company>.db, see below); "
+                                                 "reused when it exists")] = None,
+    fresh: Annotated[bool, typer.Option("--fresh", help="delete the demo database and its key, build it anew")]
+    = False,
     serve: Annotated[bool, typer.Option("--serve/--no-serve", help="start the web server (default) or only "
                                         "build the database")] = True,
     port: Annotated[int, typer.Option(min=1, max=65535)] = 8000,
     host: Annotated[str, typer.Option(help="interface to listen on (the demo has known passwords: keep it local)")]
     = "127.0.0.1",
-    customers: Annotated[int, typer.Option(min=1, max=100_000)] = 200,
+    customers: Annotated[int, typer.Option(min=1, max=100_000, help="customers in a new database")] = 200,
 ) -> None:
-    """Build a demo database and serve the console, the portal "Mine sider" and the privacy notice."""
+    """Build (once) and serve a demo database: the console, the portal "Mine sider" and the privacy notice.
+
+    The database is kept in $PERSONVERN_DEMO_DIR, else $XDG_DATA_HOME/personvern/demo, else
+    ~/.local/share/personvern/demo, one per company with its master key beside it; later runs reuse it.
+    """
+    from personvern.demo import DemoResult
+
     name = str(company.value)
-    path = db or Path(f"personvern-demo-{name}-{time.strftime('%Y%m%d-%H%M%S')}.db")
+    path = db or demo_dir() / f"{name}.db"
+    if fresh:
+        for stale in _files(path):
+            stale.unlink(missing_ok=True)
     if path.exists():
-        fail(f"{path} exists; the demo builds a new database (remove it or pass another --db)")
-    url = f"sqlite:///{path}"
-    started = time.perf_counter()
-    try:
-        ensure_master_key(url)
-        result = build_demo(name, url, customers=customers)
-    except PersonvernError as exc:
-        fail(str(exc))
-    say(f"built {path} for {name}: {result.customers} customers, {result.requests} open requests "
-        f"in {time.perf_counter() - started:.1f} s")
+        result = DemoResult(f"sqlite:///{path}", name, 0, staff=_staff())
+        say(f"using the demo database {path} ({name}); --fresh builds it anew")
+    else:
+        result = _build(name, path, customers)
     if not serve:
         return
     _print_welcome(result, f"http://{host}:{port}")
     _serve(result, name, host, port)
+
+
+def _staff() -> list[tuple[str, str, str]]:
+    from personvern.demo import STAFF
+
+    return [(username, password, role) for username, password, role, _name in STAFF]
+
+
+def _build(name: str, path: Path, customers: int) -> DemoResult:
+    """A new demo database, or nothing at all: a failed build leaves no database and no key behind."""
+    from personvern.demo import build_demo, policy_path
+
+    url = f"sqlite:///{path}"
+    started = time.perf_counter()
+    try:
+        policy_path(name)  # refused before anything is written
+        path.parent.mkdir(parents=True, exist_ok=True)
+        ensure_master_key(url)
+        result = build_demo(name, url, customers=customers)
+    except (PersonvernError, OSError) as exc:
+        for partial in _files(path):
+            partial.unlink(missing_ok=True)
+        fail(str(exc))
+    except BaseException:
+        for partial in _files(path):
+            partial.unlink(missing_ok=True)
+        raise
+    say(f"built the demo database {path} for {name}: {result.customers} customers, {result.requests} open "
+        f"requests in {time.perf_counter() - started:.1f} s; the next run reuses it (--fresh builds it anew)")
+    return result
 
 
 def _print_welcome(result: DemoResult, base: str) -> None:
@@ -66,6 +120,7 @@ def _print_welcome(result: DemoResult, base: str) -> None:
 
 def _serve(result: DemoResult, company: str, host: str, port: int) -> None:
     from personvern.commands.web import run_uvicorn
+    from personvern.demo import policy_path
     from personvern.register import Register
     from personvern.web.app import WebConfig, create_app
 

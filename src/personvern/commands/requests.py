@@ -9,14 +9,24 @@ import json
 from dataclasses import asdict
 from datetime import date, datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.table import Table
 
-from personvern.commands._common import DbOpt, PolicyOpt, fail, out, register, say
-from personvern.rights import handle
-from personvern.rights import requests as rq
+from personvern.commands._common import DbOpt, fail, out, register, say
+
+if TYPE_CHECKING:
+    from personvern.rights import requests as rq
+
+# The library's choices, spelled out so that `--help` loads no database code (tests/cli keeps them equal).
+KINDS = ("access", "rectification", "erasure", "restriction", "objection", "portability")
+CHANNELS = ("portal", "email", "letter", "phone", "api", "staff")
+METHODS = ("email_code", "email_link", "id_document", "portal_session")
+RESTRICTION_GROUNDS = ("accuracy", "unlawful", "legal_claims", "objection")
+# The group's --policy is optional so that every sub-command's --help works without one; a sub-command that
+# opens the register says it is missing.
+OptionalPolicy = Annotated[Path | None, typer.Option("--policy", help="policy file (YAML)",
+                                                      envvar="PERSONVERN_POLICY")]
 
 app = typer.Typer(help="Data-subject requests: deadlines (Art. 12(3)), verification, answers.",
                   invoke_without_command=True, no_args_is_help=False)
@@ -33,7 +43,7 @@ def _json(views: list[rq.RequestView]) -> str:
 
 
 @app.callback()
-def list_(ctx: typer.Context, policy: PolicyOpt, db: DbOpt = None,
+def list_(ctx: typer.Context, policy: OptionalPolicy = None, db: DbOpt = None,
           overdue: Annotated[bool, typer.Option("--overdue", help="only open requests past their deadline")] = False,
           status: Annotated[str | None, typer.Option(help="received, verified, in_progress, completed, refused, "
                                                           "or open")] = None,
@@ -42,7 +52,11 @@ def list_(ctx: typer.Context, policy: PolicyOpt, db: DbOpt = None,
     ctx.obj = (policy, db)
     if ctx.invoked_subcommand is not None:
         return
-    with register(policy, db) as reg:
+    from rich.table import Table
+
+    from personvern.rights import requests as rq
+
+    with register(*_opened(ctx)) as reg:
         views = rq.list_requests(reg, status=status, overdue=overdue)
     if as_json:
         say(_json(views))
@@ -63,6 +77,8 @@ def list_(ctx: typer.Context, policy: PolicyOpt, db: DbOpt = None,
 
 def _opened(ctx: typer.Context) -> tuple[Path, str | None]:
     policy, db = ctx.obj
+    if policy is None:
+        fail("Missing option '--policy' (or $PERSONVERN_POLICY): the policy file (YAML)")
     return policy, db
 
 
@@ -73,10 +89,12 @@ def _show(v: rq.RequestView) -> None:
 
 
 @app.command("open")
-def open_(ctx: typer.Context, kind: Annotated[str, typer.Argument(help=", ".join(rq.KINDS))],
+def open_(ctx: typer.Context, kind: Annotated[str, typer.Argument(help=", ".join(KINDS))],
           subject: Annotated[str | None, typer.Option(help="the subject's reference")] = None,
-          channel: Annotated[str, typer.Option(help=", ".join(rq.CHANNELS))] = "letter") -> None:
+          channel: Annotated[str, typer.Option(help=", ".join(CHANNELS))] = "letter") -> None:
     """Register a request the day it arrives."""
+    from personvern.rights import requests as rq
+
     with register(*_opened(ctx)) as reg:
         _show(rq.open_request(reg, kind, subject=subject, channel=channel))
 
@@ -84,6 +102,8 @@ def open_(ctx: typer.Context, kind: Annotated[str, typer.Argument(help=", ".join
 @app.command()
 def show(ctx: typer.Context, ref: str) -> None:
     """One request with its artifacts."""
+    from personvern.rights import requests as rq
+
     with register(*_opened(ctx)) as reg:
         _show(rq.get_request(reg, ref))
         for a in rq.artifacts(reg, ref):
@@ -92,14 +112,16 @@ def show(ctx: typer.Context, ref: str) -> None:
 
 @app.command()
 def verify(ctx: typer.Context, ref: str, by: ByOpt,
-           method: Annotated[str, typer.Option(help=", ".join(rq.METHODS))] = "id_document",
+           method: Annotated[str, typer.Option(help=", ".join(METHODS))] = "id_document",
            subject: Annotated[str | None, typer.Option(help="the subject, if the request names none")] = None,
-           document: Annotated[Path | None, typer.Option(help="the copy of ID to keep with the request (KL6)")] = None,
+           document: Annotated[Path | None, typer.Option(help="the copy of ID to keep with the request")] = None,
            ) -> None:
-    """Record that the requester's identity was verified, by whom and how (KL6)."""
+    """Record that the requester's identity was verified, by whom and how."""
     body = document.read_bytes() if document else None
     media = "application/pdf" if document is None or document.suffix.lower() == ".pdf" else "image/" + (
         document.suffix.lower().lstrip(".").replace("jpg", "jpeg"))
+    from personvern.rights import requests as rq
+
     with register(*_opened(ctx)) as reg:
         _show(rq.verify(reg, ref, method=method, by=by, subject=subject, document=body, media_type=media))
 
@@ -107,6 +129,8 @@ def verify(ctx: typer.Context, ref: str, by: ByOpt,
 @app.command()
 def extend(ctx: typer.Context, ref: str, by: ByOpt, reason: Annotated[str, typer.Option()]) -> None:
     """Extend the deadline to three months from receipt (Art. 12(3)); the subject is told why."""
+    from personvern.rights import requests as rq
+
     with register(*_opened(ctx)) as reg:
         v = rq.extend(reg, ref, reason=reason, by=by)
     _show(v)
@@ -117,6 +141,8 @@ def extend(ctx: typer.Context, ref: str, by: ByOpt, reason: Annotated[str, typer
 @app.command()
 def refuse(ctx: typer.Context, ref: str, by: ByOpt, reason: Annotated[str, typer.Option()]) -> None:
     """Refuse a request with the reason the subject is given (Art. 12(4))."""
+    from personvern.rights import requests as rq
+
     with register(*_opened(ctx)) as reg:
         _show(rq.refuse(reg, ref, reason=reason, by=by))
 
@@ -124,13 +150,16 @@ def refuse(ctx: typer.Context, ref: str, by: ByOpt, reason: Annotated[str, typer
 @app.command()
 def complete(ctx: typer.Context, ref: str, by: ByOpt,
              ground: Annotated[str | None, typer.Option(help="erasure: Art. 17(1) a-f; restriction: "
-                                                             + ", ".join(handle.RESTRICTION_GROUNDS))] = None,
+                                                             + ", ".join(RESTRICTION_GROUNDS))] = None,
              reason: Annotated[str | None, typer.Option(help="restriction: why")] = None,
              purpose: Annotated[str | None, typer.Option(help="objection: the purpose objected to "
                                                               "(none: direct marketing)")] = None,
              age: Annotated[int | None, typer.Option(help="erasure ground f: age when data was collected")] = None,
              lang: Annotated[list[str] | None, typer.Option(help="access: nb and/or en")] = None) -> None:
     """Carry out a verified request by its kind and complete it (rectification: use the Python API or web)."""
+    from personvern.rights import handle
+    from personvern.rights import requests as rq
+
     with register(*_opened(ctx)) as reg:
         v = rq.get_request(reg, ref)
         if v.kind == "access":
@@ -154,6 +183,8 @@ def complete(ctx: typer.Context, ref: str, by: ByOpt,
 def artifact(ctx: typer.Context, ref: str, name: str,
              output: Annotated[Path, typer.Option("--output", "-o", help="file to write")]) -> None:
     """Write one of a request's artifacts (register copy, erasure explanation ...) to a file."""
+    from personvern.rights import requests as rq
+
     with register(*_opened(ctx)) as reg:
         _media, body = rq.artifact(reg, ref, name)
     output.write_bytes(body)
@@ -167,5 +198,7 @@ def sweep(ctx: typer.Context, as_of: Annotated[str | None, typer.Option(help="YY
         day = date.fromisoformat(as_of) if as_of else None
     except ValueError:
         fail(f"--as-of: '{as_of}' is not a date (YYYY-MM-DD)")
+    from personvern.rights import requests as rq
+
     with register(*_opened(ctx)) as reg:
         say(f"deleted {rq.sweep_requests(reg, day)} requests")

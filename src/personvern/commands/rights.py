@@ -12,14 +12,14 @@ from typing import Annotated
 
 import typer
 
-from personvern import rights
 from personvern.commands._common import DbOpt, PolicyOpt, fail, register, say
+from personvern.commands.requests import RESTRICTION_GROUNDS
 from personvern.errors import PersonvernError
 
 ByOpt = Annotated[str, typer.Option("--by", help="who does this (staff username)")]
 
 
-def _kept_line(k: rights.ErasurePreview | object) -> str:
+def _kept_line(k: object) -> str:
     kept = k  # a register.Kept
     until = getattr(kept, "until", None)
     return (f"  {getattr(kept, 'purpose', '')}: {getattr(kept, 'outcome', '')} — {getattr(kept, 'ground', '')}"
@@ -34,6 +34,8 @@ def erase(policy: PolicyOpt, subject: Annotated[str, typer.Argument(help="the su
           ) -> None:
     """Erase a subject on the officer's initiative (Art. 17): recorded as a request with channel 'staff'."""
     with register(policy, db, actor=by) as reg:
+        from personvern import rights
+
         try:
             if not yes:
                 pv = rights.preview_erasure(reg, subject)
@@ -55,11 +57,13 @@ def erase(policy: PolicyOpt, subject: Annotated[str, typer.Argument(help="the su
 
 
 def restrict(policy: PolicyOpt, subject: Annotated[str, typer.Argument(help="the subject's reference")], by: ByOpt,
-             ground: Annotated[str, typer.Option(help=", ".join(rights.RESTRICTION_GROUNDS))],
+             ground: Annotated[str, typer.Option(help=", ".join(RESTRICTION_GROUNDS))],
              reason: Annotated[str, typer.Option(help="why (the subject may be told)")], db: DbOpt = None) -> None:
     """Restrict a subject's processing on the officer's initiative (Art. 18(1)); recipients are told."""
     with register(policy, db, actor=by) as reg:
         try:
+            from personvern import rights
+
             view = rights.restrict_subject(reg, subject, ground=ground, reason=reason, by=by)
         except PersonvernError as exc:
             fail(str(exc))

@@ -9,28 +9,20 @@ import json
 from dataclasses import asdict
 from datetime import date, datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from personvern.commands._common import DbOpt, PolicyOpt, fail, register, say
-from personvern.register import Register
-from personvern.service import (
-    activate_policy,
-    cases,
-    close_case,
-    contacts,
-    log_contact,
-    lookup,
-    open_case,
-    profile,
-)
+
+if TYPE_CHECKING:
+    from personvern.register import Register
 
 app = typer.Typer(help="Customer service: lookup, contact log, cases, policy changes.")
-contact_app = typer.Typer(help="The contact log: calls as facts, e-mails stored under their purpose (TZ9-TZ11, SN4).",
+contact_app = typer.Typer(help="The contact log: calls as facts, e-mails stored under their purpose.",
                           no_args_is_help=True)
-case_app = typer.Typer(help="Customer-service cases (TZ8, TP3).", no_args_is_help=True)
-policy_app = typer.Typer(help="Policy versions: activate a new one, told by e-mail when material (TP16).",
+case_app = typer.Typer(help="Customer-service cases.", no_args_is_help=True)
+policy_app = typer.Typer(help="Policy versions: activate a new one, told by e-mail when material.",
                          no_args_is_help=True)
 app.add_typer(contact_app, name="contact")
 app.add_typer(case_app, name="case")
@@ -63,7 +55,9 @@ def lookup_cmd(query: Annotated[str, typer.Argument(help="phone (any format), e-
                by: Annotated[str, typer.Option("--by", help="who looks (staff username)")] = "cli",
                show_profile: Annotated[bool, typer.Option("--profile", help="also show each hit's profile")] = False,
                as_json: JsonOpt = False) -> None:
-    """Find who a phone number, e-mail, customer or order number belongs to (TZ10; sealed orders: TZ4)."""
+    """Find who a phone number (any format), e-mail, customer or order number belongs to."""
+    from personvern.service import lookup, profile
+
     with register(policy, db, actor=by, role="agent") as reg:
         used = _purpose(reg, purpose)
         hits = lookup(reg, query, kind=kind, purpose=used, by=by)
@@ -75,7 +69,7 @@ def lookup_cmd(query: Annotated[str, typer.Argument(help="phone (any format), e-
         say("no match")
     for h in hits:
         if h.subject is None:
-            say(f"sealed bookkeeping record(s) {', '.join(map(str, h.sealed_records))} (by order number, TZ4)")
+            say(f"sealed bookkeeping record(s) {', '.join(map(str, h.sealed_records))} (by order number)")
             continue
         ids = "; ".join(f"{k}: {', '.join(v)}" for k, v in h.identifiers.items())
         say(f"{h.subject}  {h.kind}  matched by {h.matched_by}  {ids}")
@@ -95,9 +89,11 @@ def contact_log(subject: Annotated[str, typer.Argument(help="the subject's ref")
                 by: ByOpt, db: DbOpt = None, purpose: PurposeOpt = None,
                 direction: Annotated[str, typer.Option(help="in or out")] = "in",
                 text_file: Annotated[Path | None, typer.Option("--text-file",
-                                                               help="the e-mail's text (not for calls: SN4)")] = None,
+                                                               help="the e-mail's text (not for calls)")] = None,
                 case: Annotated[str | None, typer.Option(help="the case's ref")] = None) -> None:
     """Log a call (a fact, no recording) or an e-mail (its text stored under the purpose) on a profile."""
+    from personvern.service import log_contact
+
     text = text_file.read_text(encoding="utf-8") if text_file else None
     with register(policy, db, actor=by, role="agent") as reg:
         cid = log_contact(reg, subject, channel=channel, direction=direction, purpose=_purpose(reg, purpose),
@@ -109,6 +105,8 @@ def contact_log(subject: Annotated[str, typer.Argument(help="the subject's ref")
 def contact_list(subject: Annotated[str, typer.Argument(help="the subject's ref")], policy: PolicyOpt,
                  db: DbOpt = None, as_json: JsonOpt = False) -> None:
     """A subject's contact log, newest first."""
+    from personvern.service import contacts
+
     with register(policy, db) as reg:
         views = contacts(reg, subject)
     if as_json:
@@ -124,10 +122,12 @@ def contact_list(subject: Annotated[str, typer.Argument(help="the subject's ref"
 def case_open(policy: PolicyOpt, by: ByOpt, db: DbOpt = None, purpose: PurposeOpt = None,
               kind: Annotated[str, typer.Option(help="service, complaint or warranty")] = "service",
               subject: Annotated[str | None, typer.Option(help="the subject's ref")] = None,
-              phone: Annotated[str | None, typer.Option(help="find or create the profile by phone (TZ8)")] = None,
-              email: Annotated[str | None, typer.Option(help="find or create the profile by e-mail (TZ8)")] = None,
+              phone: Annotated[str | None, typer.Option(help="find or create the profile by phone")] = None,
+              email: Annotated[str | None, typer.Option(help="find or create the profile by e-mail")] = None,
               ) -> None:
-    """Open a case; without --subject the profile is found by --phone/--email, or created (TZ8)."""
+    """Open a case; without --subject the profile is found by --phone/--email, or created."""
+    from personvern.service import open_case
+
     identifiers = {k: v for k, v in (("phone", phone), ("email", email)) if v}
     with register(policy, db, actor=by, role="agent") as reg:
         view = open_case(reg, subject=subject, identifiers=identifiers or None, kind=kind,
@@ -139,7 +139,9 @@ def case_open(policy: PolicyOpt, by: ByOpt, db: DbOpt = None, purpose: PurposeOp
 def case_close(case: Annotated[str, typer.Argument(help="the case's ref")], policy: PolicyOpt, by: ByOpt,
                db: DbOpt = None,
                on: Annotated[str | None, typer.Option(help="closing date, YYYY-MM-DD (default today)")] = None) -> None:
-    """Close a case: its records' retention now runs (TP3: closed and at least 30 days)."""
+    """Close a case: its records' retention now runs (for example: closed and at least 30 days)."""
+    from personvern.service import close_case
+
     try:
         day = date.fromisoformat(on) if on else None
     except ValueError:
@@ -153,6 +155,8 @@ def case_close(case: Annotated[str, typer.Argument(help="the case's ref")], poli
 def case_list(subject: Annotated[str, typer.Argument(help="the subject's ref")], policy: PolicyOpt,
               db: DbOpt = None) -> None:
     """A subject's cases."""
+    from personvern.service import cases
+
     with register(policy, db) as reg:
         views = cases(reg, subject)
     for v in views:
@@ -163,7 +167,9 @@ def case_list(subject: Annotated[str, typer.Argument(help="the subject's ref")],
 @policy_app.command("activate")
 def policy_activate(file: Annotated[Path, typer.Argument(help="the new policy file (YAML)")], policy: PolicyOpt,
                     by: ByOpt, db: DbOpt = None) -> None:
-    """Activate a new policy version; a material change is e-mailed to the subjects it touches (TP16)."""
+    """Activate a new policy version; a material change is e-mailed to the subjects it touches."""
+    from personvern.service import activate_policy
+
     try:
         text = file.read_text(encoding="utf-8")
     except OSError as exc:

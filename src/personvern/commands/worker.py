@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import threading
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -32,8 +32,12 @@ def worker(
     jobs: Annotated[bool, typer.Option("--jobs/--no-jobs", help="run the nightly sweep and reminders")] = True,
     interval: Annotated[float, typer.Option(min=0.1, help="seconds between rounds")] = 5.0,
     max_attempts: Annotated[int, typer.Option(min=1, help="attempts before a message is dead")] = 8,
+    as_json: Annotated[bool, typer.Option("--json", help="--once: print the report as JSON")] = False,
 ) -> None:
-    """Deliver the outbox at least once, with backoff and dead letters; run the nightly jobs."""
+    """Deliver the outbox at least once, with backoff and dead letters; run the nightly jobs.
+
+    The jobs change data: the retention sweep deletes what `personvern sweep --dry-run` lists, closed requests
+    past their retention go, and reminders are e-mailed. --no-jobs only delivers."""
     from personvern.worker import CaptureMailer, Jobs, SmtpMailer, Worker
 
     with register(policy, db, actor="worker", role="system") as reg:
@@ -43,9 +47,15 @@ def worker(
                       markup=False, highlight=False)
         w = Worker(reg, mailer, max_attempts=max_attempts, jobs=Jobs(reg) if jobs else None)
         if once:
+            from personvern.audit import seal_all
+
+            seal_all(reg.engine)  # the journal of audited reads joins the chain each round (issue 13)
             report = w.run_once()
             ran = w.jobs.run_due() if w.jobs else {}
-            say(json.dumps({"delivery": report.as_dict(), "jobs": ran}, default=str))
+            if as_json:
+                say(json.dumps({"delivery": report.as_dict(), "jobs": ran}, default=str))
+            else:
+                _say_round(report.as_dict(), ran, jobs)
             return
         stop = threading.Event()
         say(f"worker running every {interval:g} s; Ctrl-C stops it")
@@ -111,3 +121,24 @@ def secret_cmd(recipient: Annotated[str, typer.Argument(help="the policy's recip
         if all(r.key != recipient for r in reg.policy.recipients):
             fail(f"'{recipient}' is not a recipient of this policy")
         say(webhook_secret(reg, recipient).decode())
+
+
+def _say_round(delivery: dict[str, Any], ran: dict[str, dict[str, Any]], jobs: bool) -> None:
+    """One round in words: what was delivered, what waits, and what each job did."""
+    errors = "; ".join(f"{k}: {v}" for k, v in delivery.get("errors", {}).items())
+    say(f"outbox: {delivery['delivered']} delivered, {delivery['retried']} to retry later, {delivery['dead']} dead "
+        f"(see `personvern outbox list --status dead`), {delivery['waiting']} waiting for a mailer"
+        + (f"; {errors}" if errors else ""))
+    if not jobs:
+        say("jobs: not run (--no-jobs)")
+    elif not ran:
+        say("jobs: none due now (each runs once a day, after the scheduled hour)")
+    for name, result in ran.items():
+        said = ", ".join(f"{k.replace('_', ' ')} {_words(v)}" for k, v in result.items()) or "nothing to do"
+        say(f"job {name.replace('_', ' ')}: {said}")
+
+
+def _words(value: Any) -> str:
+    if isinstance(value, dict):
+        return "(" + ", ".join(f"{k}: {_words(v)}" for k, v in value.items()) + ")" if value else "none"
+    return str(value)

@@ -33,4 +33,7 @@ def make_engine(url: str) -> Engine:
             cur.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    # No pre-ping: it cost a round trip on every checkout, several per web request (issue 13). A connection the
+    # server dropped fails its next use, which invalidates the whole pool; recycling after 30 minutes keeps
+    # idle connections from meeting server-side timeouts in the first place.
+    return create_engine(url, pool_pre_ping=False, pool_recycle=1800)

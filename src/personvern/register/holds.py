@@ -87,9 +87,12 @@ def lift_hold(reg: Register, hold_id: int, *, by: str, as_of: date | None = None
         ref = row.ref if row.record_id is None else _record_subject(c, row.record_id)
         reg.audit(c, HoldLifted(subject_ref=ref, record_ids=() if row.record_id is None else (row.record_id,),
                                 hold_id=hold_id))
-    r = t.records
-    scope = r.c.id == row.record_id if row.record_id is not None else r.c.subject_id == row.subject_id
-    return sweep(reg, as_of, scope=scope).total
+        r = t.records
+        scope = r.c.id == row.record_id if row.record_id is not None else r.c.subject_id == row.subject_id
+        due = c.execute(select(r.c.id).where(scope, r.c.retention_until <= (as_of or reg.today()),
+                                             r.c.state.in_(("active", "sealed"))).limit(1)).first()
+    # a sweep run (its own transactions and audit entries) only when something held back is overdue (issue 13)
+    return sweep(reg, as_of, scope=scope).total if due is not None else 0
 
 
 def _record_subject(c: Connection, record: int) -> str | None:

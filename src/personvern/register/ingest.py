@@ -4,10 +4,15 @@
 
 Two formats (docs/import.md): JSON Lines, one object per line with ``"type"`` subject, record or event; and
 CSV with one row per record. Every row gets the checks a ``Register.write`` gets (identifiers, subject kind,
-purpose, categories, source, consent, seal reference) before anything is written; a bad row is reported as
-``(line, field, reason)`` and the good rows go in, or with ``strict`` nothing goes in. A subject whose
-identifier is already in the register is refused (an import run twice does not double the customers).
-Inserts are set-based: per batch of subjects one transaction, one executemany per table, one ``recompute``.
+purpose, categories, source, consent, seal reference) before its subject is written; a bad row is reported
+as ``(line, field, reason)`` and the good rows go in, or with ``strict`` nothing goes in. A subject whose
+identifier is already in the register, or given by an earlier subject of the file, is refused (an import run
+twice does not double the customers).
+
+The file is streamed (issue 13): a first pass keeps one int per subject (where its rows end), the second
+checks and inserts subjects in batches as their last row is read, so memory holds a batch, not the file.
+Inserts are set-based: per batch one transaction, one statement per table (``COPY`` on PostgreSQL, see
+``register/_bulk.py``), retention computed from the facts in the file as ``records.recompute`` would.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ import csv
 import json
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from pathlib import Path
@@ -27,8 +33,10 @@ from personvern.audit import AuditEvent, RecordWritten, SubjectCreated
 from personvern.audit.register_events import RecordsImported
 from personvern.errors import ConsentRequired, RegisterError
 from personvern.policy import taxonomy
+from personvern.policy.retention import Facts, retention_end
 from personvern.register import records
 from personvern.register import schema as t
+from personvern.register._bulk import insert_rows
 from personvern.register.crypto import encrypt
 from personvern.register.hooks import Occurred, run_event_hooks_many
 from personvern.register.identifiers import KINDS, Identifier
@@ -93,22 +101,64 @@ class _Subject:
 
 def import_file(reg: Register, path: str | Path, *, strict: bool = False, batch: int = 1000,
                 progress: Progress | None = None) -> ImportReport:
-    """Load a CSV or JSON Lines file into the register; see the module docstring."""
+    """Load a CSV or JSON Lines file into the register; see the module docstring.
+
+    The file is streamed: a first pass notes the last line of each subject, the second checks and inserts
+    subjects in batches as soon as their last row is read, so memory holds one batch, not the file (issue
+    13). With ``strict`` every batch runs in one transaction that is rolled back if any row was bad."""
+    path = Path(path)
     report = ImportReport()
-    subjects = _assemble(_read(Path(path), report), report)
-    good = _validate(reg, subjects, report)
+    index = _index(path)
+    done = 0
+    try:
+        with reg.transaction() if strict else nullcontext(None) as whole:
+            for chunk in _batches(_read(path, report), index, report, max(batch, 1)):
+                if whole is not None:
+                    _load(reg, whole, chunk, report, insert_rows=not report.errors)
+                else:
+                    with reg.transaction() as conn:
+                        _load(reg, conn, chunk, report, insert_rows=True)
+                done += sum(len(s.lines) for s in chunk)
+                if progress:
+                    progress(done, index.rows)
+            if strict and report.errors:
+                raise _Rollback
+    except _Rollback:
+        report.subjects = report.records = report.events = report.consents = 0
     report.errors.sort()
-    if strict and report.errors:
-        return report
-    total, done = sum(len(s.lines) for s in good), 0
-    for start in range(0, len(good), max(batch, 1)):
-        chunk = good[start:start + max(batch, 1)]
-        with reg.transaction() as conn:
-            _insert(reg, conn, chunk, report)
-        done += sum(len(s.lines) for s in chunk)
-        if progress:
-            progress(done, total)
     return report
+
+
+class _Rollback(Exception):
+    """A strict import found a bad row: nothing of the file goes in."""
+
+
+@dataclass
+class _Index:
+    """Per subject key its last row (the n-th row read; a CSV line gives several), times two, plus one when the
+    file has a subject row for it: one int per subject is all the import keeps of the whole file."""
+
+    last: dict[str, int]
+    rows: int
+
+    def ends(self, key: str, n: int) -> bool:
+        return self.last.get(key, -1) >> 1 == n
+
+    def has_subject(self, key: str) -> bool:
+        return bool(self.last.get(key, 0) & 1)
+
+
+def _index(path: Path) -> _Index:
+    """First pass: where each subject's rows end, so the second pass can insert it then (rows in any order)."""
+    index = _Index({}, 0)
+    previous = 0
+    for n, (line, row) in enumerate(_read(path, ImportReport())):
+        index.rows += line != previous  # a CSV line gives several rows: count it once
+        previous = line
+        is_subject = row["type"] == "subject"
+        key = str(row.get("id" if is_subject else "subject") or "")
+        index.last[key] = n << 1 | (index.last.get(key, 0) & 1) | is_subject
+    return index
 
 
 # -- reading: both formats become (line, row) in the JSON Lines shape -----------------------------------
@@ -165,48 +215,62 @@ def _csv_rows(reader: Any, report: ImportReport) -> Iterator[tuple[int, Raw]]:
                 yield start, {"type": "event", "subject": key, "event": k[14:], "date": v}
 
 
-def _assemble(rows: Iterator[tuple[int, Raw]], report: ImportReport) -> list[_Subject]:
-    """Group rows by subject: rows with the same id are one subject, their identifiers merged."""
-    subjects: dict[str, _Subject] = {}
-    pending: list[tuple[int, Raw]] = []
-    for line, row in rows:
-        if row["type"] != "subject":
-            pending.append((line, row))
-            continue
-        key = str(row.get("id") or "")
-        if not key:
-            report.errors.append(BadRow(line, "id", "a subject needs an id"))
-            continue
-        s = subjects.setdefault(key, _Subject(key, line))
-        s.lines.add(line)
-        if row.get("kind") and s.kind and row["kind"] != s.kind:
-            report.errors.append(BadRow(line, "kind", f"subject '{key}' is '{s.kind}' on line {s.line}"))
-            s.refused = True
-        s.kind = s.kind or row.get("kind")
-        s.national_id_purpose = s.national_id_purpose or row.get("national_id_purpose")
-        for kind in KINDS:
-            if kind in row:
-                value = row[kind]
-                s.raw += [(line, kind, v) for v in (value if isinstance(value, list) else [value])]
-    for line, row in pending:
-        found = subjects.get(str(row.get("subject") or ""))
-        if found is None:
-            reason = f"no subject '{row.get('subject', '')}' in this file"
-            report.errors.append(BadRow(line, "subject", reason))
-            continue
-        (found.record_rows if row["type"] == "record" else found.event_rows).append((line, row))
-        found.lines.add(line)
-    return list(subjects.values())
+def _batches(rows: Iterator[tuple[int, Raw]], index: _Index, report: ImportReport,
+             size: int) -> Iterator[list[_Subject]]:
+    """Group rows by subject (rows with the same id are one subject, their identifiers merged) and yield
+    batches of ``size`` subjects whose last row has been read."""
+    pending: dict[str, _Subject] = {}
+    ready: list[_Subject] = []
+    for n, (line, row) in enumerate(rows):
+        if row["type"] == "subject":
+            key = str(row.get("id") or "")
+            if not key:
+                report.errors.append(BadRow(line, "id", "a subject needs an id"))
+                continue
+            _merge(pending.setdefault(key, _Subject(key, line)), line, row, report)
+        else:
+            key = str(row.get("subject") or "")
+            if not index.has_subject(key):
+                report.errors.append(BadRow(line, "subject", f"no subject '{row.get('subject', '')}' in this file"))
+                continue
+            s = pending.setdefault(key, _Subject(key, 0))
+            (s.record_rows if row["type"] == "record" else s.event_rows).append((line, row))
+            s.lines.add(line)
+        if index.ends(key, n):
+            ready.append(pending.pop(key))
+            if len(ready) >= size:
+                yield ready
+                ready = []
+    if ready:
+        yield ready
+
+
+def _merge(s: _Subject, line: int, row: Raw, report: ImportReport) -> None:
+    """A subject row into its subject: the first row gives the line errors about the subject name."""
+    s.line = s.line or line
+    s.lines.add(line)
+    if row.get("kind") and s.kind and row["kind"] != s.kind:
+        report.errors.append(BadRow(line, "kind", f"subject '{s.key}' is '{s.kind}' on line {s.line}"))
+        s.refused = True
+    s.kind = s.kind or row.get("kind")
+    s.national_id_purpose = s.national_id_purpose or row.get("national_id_purpose")
+    for kind in KINDS:
+        if kind in row:
+            value = row[kind]
+            s.raw += [(line, kind, v) for v in (value if isinstance(value, list) else [value])]
 
 
 # -- validation: the register's own checks, row by row -------------------------------------------------------
 
-def _validate(reg: Register, subjects: list[_Subject], report: ImportReport) -> list[_Subject]:
-    for s in subjects:
+def _load(reg: Register, conn: Connection, chunk: list[_Subject], report: ImportReport, *,
+          insert_rows: bool) -> None:
+    """Check one batch of subjects and insert the good ones in the caller's transaction."""
+    first_error = len(report.errors)
+    for s in chunk:
         _check_subject(reg, s, report)
-    _refuse_known(reg, [s for s in subjects if not s.refused], report)
-    good, reported = [], {e.line for e in report.errors}
-    for s in subjects:
+    _refuse_known(reg, conn, [s for s in chunk if not s.refused], report)
+    good, reported = [], {e.line for e in report.errors[first_error:]}
+    for s in chunk:
         if s.refused:
             lines = {line for line, _ in s.record_rows + s.event_rows} - reported
             report.errors += [BadRow(line, "subject", f"subject '{s.key}' (line {s.line}) was refused")
@@ -214,7 +278,8 @@ def _validate(reg: Register, subjects: list[_Subject], report: ImportReport) -> 
             continue
         _check_rows(reg, s, report)
         good.append(s)
-    return good
+    if good and insert_rows:
+        _insert(reg, conn, good, report)
 
 
 def _check_subject(reg: Register, s: _Subject, report: ImportReport) -> None:
@@ -232,21 +297,27 @@ def _check_subject(reg: Register, s: _Subject, report: ImportReport) -> None:
             s.refused = True
 
 
-def _refuse_known(reg: Register, subjects: list[_Subject], report: ImportReport, chunk: int = 1000) -> None:
-    """Refuse subjects with an identifier already in the register: one SELECT per chunk of lookups."""
-    owner = {lookup: s for s in subjects for lookup in s.idents}
-    lookups = list(owner)
-    with reg.engine.connect() as conn:
-        for i in range(0, len(lookups), chunk):
-            found = conn.execute(select(t.identifiers.c.lookup).where(
-                t.identifiers.c.lookup.in_(lookups[i:i + chunk]))).scalars()
-            for lookup in found:
-                s = owner[bytes(lookup)]
-                if not s.refused:
-                    kind = s.idents[bytes(lookup)].kind
-                    report.errors.append(BadRow(s.line, kind, f"{kind} already belongs to a subject in the "
-                                                "register (imported before?)"))
-                    s.refused = True
+def _refuse_known(reg: Register, conn: Connection, subjects: list[_Subject], report: ImportReport) -> None:
+    """Refuse subjects with an identifier already in the register (imported before, or earlier in this
+    file): one SELECT per batch."""
+    owner: dict[bytes, _Subject] = {}
+    for s in subjects:
+        for lookup, ident in s.idents.items():
+            first = owner.setdefault(lookup, s)
+            if first is not s and not s.refused:
+                report.errors.append(BadRow(s.line, ident.kind, f"{ident.kind} is also given for subject "
+                                            f"'{first.key}' (line {first.line})"))
+                s.refused = True
+    if not owner:
+        return
+    found = conn.execute(select(t.identifiers.c.lookup).where(t.identifiers.c.lookup.in_(list(owner)))).scalars()
+    for lookup in found:
+        s = owner[bytes(lookup)]
+        if not s.refused:
+            kind = s.idents[bytes(lookup)].kind
+            report.errors.append(BadRow(s.line, kind, f"{kind} already belongs to a subject in the "
+                                        "register (imported before?)"))
+            s.refused = True
 
 
 def _check_rows(reg: Register, s: _Subject, report: ImportReport) -> None:
@@ -328,58 +399,76 @@ def _insert(reg: Register, conn: Connection, chunk: list[_Subject], report: Impo
     now, today = reg.clock(), reg.today()
     # ids are read back by ref rather than by RETURNING: SQLite executes an ordered RETURNING row by row
     refs = [str(uuid.uuid4()) for _ in chunk]
-    conn.execute(insert(t.subjects), [{"ref": ref, "kind": s.kind, "linked_to": None, "created_at": now,
-                                       "last_activity": _last_activity(s, today)}
-                                      for ref, s in zip(refs, chunk, strict=True)])
+    activity = [_last_activity(s, today) for s in chunk]
+    insert_rows(reg, conn, t.subjects, ("ref", "kind", "created_at", "last_activity"),
+                [(ref, s.kind, now, on) for ref, s, on in zip(refs, chunk, activity, strict=True)])
     sc = t.subjects.c
     ids = dict(conn.execute(select(sc.ref, sc.id).where(sc.ref.in_(refs))).all())
     sids = [int(ids[ref]) for ref in refs]
     keys = reg.keys.create_subject_keys(conn, sids)
-    idents: list[Raw] = []
-    recs: list[Raw] = []
-    evs: list[Raw] = []
+    idents: list[tuple[Any, ...]] = []
+    recs: list[tuple[Any, ...]] = []
+    evs: list[tuple[Any, ...]] = []
     consents: dict[tuple[int, str, str, date], None] = {}
-    written: dict[int, list[int]] = {}
-    for sid, s in zip(sids, chunk, strict=True):
+    for sid, s, on in zip(sids, chunk, activity, strict=True):
         key = keys[sid]
-        idents += [{"subject_id": sid, "kind": i.kind, "lookup": lookup, "masked": i.masked,
-                    "value": encrypt(key, i.value.encode(), i.kind.encode()),
-                    "purpose": s.national_id_purpose if i.kind == "national_id" else None}
-                   for lookup, i in s.idents.items()]
-        recs += [{"subject_id": sid, "purpose": r.purpose, "categories": r.categories, "source": r.source,
-                  "payload": records.payload_blob(key, r.payload), "state": "active",
-                  "collected_at": r.collected, "ref": r.ref, "updated_at": now} for r in s.records]
-        evs += [{"subject_id": sid, "record_id": None, "event": n, "occurred_on": on, "recorded_at": now}
-                for n, on in s.events]
+        idents += [(sid, i.kind, lookup, encrypt(key, i.value.encode(), i.kind.encode()), i.masked,
+                    s.national_id_purpose if i.kind == "national_id" else None) for lookup, i in s.idents.items()]
+        lived = _latest(s.events)
+        recs += [(sid, r.purpose, r.categories, r.source, records.payload_blob(key, r.payload), "active",
+                  r.collected, _retention(reg, r, lived, on), r.ref, now) for r in s.records]
+        evs += [(sid, None, n, d, now) for n, d in s.events]
         consents.update({(sid, r.purpose, *r.consent): None for r in s.records if r.consent})
-    if recs:  # the subjects are new: their records' ids, in id order, are the rows just inserted, in order
-        conn.execute(insert(t.records), recs)
-        rids = conn.execute(select(t.records.c.id, t.records.c.subject_id).where(
-            t.records.c.subject_id.in_(sids)).order_by(t.records.c.subject_id, t.records.c.id)).all()
-        by_id = sorted(zip(sids, chunk, strict=True), key=lambda x: x[0])
-        in_id_order = (r for _, s in by_id for r in s.records)
-        evs += [{"subject_id": sid, "record_id": rid, "event": n, "occurred_on": on, "recorded_at": now}
-                for (rid, sid), r in zip(rids, in_id_order, strict=True) for n, on in r.events.items()]
-        for rid, sid in rids:
-            written.setdefault(sid, []).append(int(rid))
-    if idents:
-        conn.execute(insert(t.identifiers), idents)
-    if evs:
-        conn.execute(insert(t.events), evs)
+    written = _insert_records(reg, conn, sids, chunk, recs, evs, now)
+    insert_rows(reg, conn, t.identifiers, ("subject_id", "kind", "lookup", "value", "masked", "purpose"), idents)
+    insert_rows(reg, conn, t.events, ("subject_id", "record_id", "event", "occurred_on", "recorded_at"), evs)
     if consents:
         conn.execute(insert(t.consents), [
             {"subject_id": sid, "purpose": purpose, "channel": None, "method": method, "text_hash": None,
              "given_at": datetime.combine(given, time(), UTC), "policy_version": reg.policy.policy.version,
              "actor": "import"} for sid, purpose, method, given in consents])
-    records.recompute(reg, conn, subject_ids=sids)
     reg.audit(conn, *_import_events(refs, sids, chunk, written, len(recs), len(evs), len(consents)))
     # what record_event does for one event, for the batch: TZ6 deletion instructions and add-on hooks
-    run_event_hooks_many(reg, conn, [Occurred(e["event"], e["subject_id"], e["record_id"]) for e in evs])
+    run_event_hooks_many(reg, conn, [Occurred(e[2], e[0], e[1]) for e in evs])
     report.subjects += len(sids)
     report.records += len(recs)
     report.events += len(evs)
     report.consents += len(consents)
 
+
+def _insert_records(reg: Register, conn: Connection, sids: list[int], chunk: list[_Subject],
+                    recs: list[tuple[Any, ...]], evs: list[tuple[Any, ...]], now: datetime) -> dict[int, list[int]]:
+    """Insert the records; add their events to ``evs``; returns the record ids per subject."""
+    if not recs:
+        return {}
+    insert_rows(reg, conn, t.records, ("subject_id", "purpose", "categories", "source", "payload", "state",
+                                       "collected_at", "retention_until", "ref", "updated_at"), recs)
+    # the subjects are new: their records' ids, in id order, are the rows just inserted, in order
+    rids = conn.execute(select(t.records.c.id, t.records.c.subject_id).where(
+        t.records.c.subject_id.in_(sids)).order_by(t.records.c.subject_id, t.records.c.id)).all()
+    by_id = sorted(zip(sids, chunk, strict=True), key=lambda x: x[0])
+    in_id_order = (r for _, s in by_id for r in s.records)
+    evs += [(sid, rid, n, on, now) for (rid, sid), r in zip(rids, in_id_order, strict=True)
+            for n, on in r.events.items()]
+    written: dict[int, list[int]] = {}
+    for rid, sid in rids:
+        written.setdefault(sid, []).append(int(rid))
+    return written
+
+
+def _latest(events: list[tuple[str, date]]) -> dict[str, date]:
+    out: dict[str, date] = {}
+    for name, on in events:
+        out[name] = max(on, out.get(name, on))
+    return out
+
+
+def _retention(reg: Register, r: _Record, subject_events: dict[str, date], activity: date) -> date | None:
+    """``retention_until`` as ``records.recompute`` computes it, from the facts in the file (no reads)."""
+    purpose = reg.policy.purpose(r.purpose)
+    if purpose is None or purpose.retention is None:
+        return None
+    return retention_end(purpose.retention, Facts(r.collected, {**subject_events, **r.events}, activity))
 
 
 def _import_events(refs: list[str], sids: list[int], chunk: list[_Subject], written: dict[int, list[int]],

@@ -144,7 +144,7 @@ def read(reg: Register, subject: str, purpose: str | None = None, *, use: str = 
             q = q.where(not_restricted(t.records))
         rows = c.execute(q.order_by(t.records.c.id)).all()
         key = reg.keys.subject_key(c, sid) if rows else b""
-        reg.audit(c, RecordRead(subject_ref=subject, purpose=purpose or None,
+        reg.audit_read(c, RecordRead(subject_ref=subject, purpose=purpose or None,
                                 record_ids=tuple(int(r.id) for r in rows)))
     return [view(r, key) for r in rows]
 

@@ -4,7 +4,7 @@ Design, shaped by every open issue:
 - personal values are never stored in clear: identifiers and payloads are AES-GCM ciphertext under a
   per-subject data key (``subject_keys``); erasing a subject deletes its key (crypto-shredding, issue 8).
 - lookups go through keyed hashes (HMAC) in ``identifiers.lookup`` and ``records.seal_ref``, indexed.
-- ``records.retention_until`` is computed per record; the sweep is one indexed range scan.
+- ``records.retention_until`` is computed per record; the sweep walks ``(retention_until, id)`` by keyset.
 - holds, restrictions, disclosures, the outbox and the audit chain are tables of their own, so that the
   sweep can exclude held records with one NOT EXISTS and messages commit with the change that caused them.
 """
@@ -26,6 +26,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 
 metadata = MetaData(
@@ -101,8 +102,10 @@ records = Table(
     Column("ref", String(64)),  # the business's own reference (order number) — hashed into seal_ref on sealing
     _ts("updated_at", nullable=False),
     Index("ix_records_subject_purpose", "subject_id", "purpose"),
-    Index("ix_records_retention", "retention_until", "state"),
-    Index("ix_records_seal_ref", "seal_ref"),
+    Index("ix_records_retention", "retention_until", "id"),  # the sweep's keyset walk (issue 13)
+    # partial: nearly all seal_refs are NULL, and analysed SQLite abandons a full index on them (issue 13)
+    Index("ix_records_seal_ref", "seal_ref", sqlite_where=text("seal_ref IS NOT NULL"),
+          postgresql_where=text("seal_ref IS NOT NULL")),
 )
 
 events = Table(
@@ -146,7 +149,10 @@ holds = Table(
     Column("lifted_by", String(64)),
     _ts("lifted_at"),
     Index("ix_holds_subject", "subject_id", "lifted_at"),
-    Index("ix_holds_record", "record_id", "lifted_at"),
+    # partial: most holds are on a whole subject (record_id NULL); analysed SQLite otherwise judges the full index
+    # useless and scans every hold for every due record in the sweep (issue 13)
+    Index("ix_holds_record", "record_id", "lifted_at", sqlite_where=text("record_id IS NOT NULL"),
+          postgresql_where=text("record_id IS NOT NULL")),
 )
 
 restrictions = Table(
@@ -221,23 +227,6 @@ erasures = Table(
     # what the erasure did, to redo exactly that after a restore: record ids deleted, sealed and kept, whether
     # the subject went, the purposes it was limited to (NULL for rows written before issue 12: the whole subject)
     Column("records", JSON),
-)
-
-# Append-only, hash-chained audit trail (issue 8). Ids and actions only; no personal data.
-audit_log = Table(
-    "audit_log", metadata,
-    Column("seq", Id, primary_key=True, autoincrement=True),
-    _ts("at", nullable=False),
-    Column("actor", String(64), nullable=False),
-    Column("role", String(32), nullable=False),
-    Column("action", String(64), nullable=False),
-    Column("subject_ref", String(36)),
-    Column("purpose", String(64)),
-    Column("record_ids", JSON),
-    Column("details", JSON),
-    Column("prev_hash", String(64), nullable=False),
-    Column("hash", String(64), nullable=False),
-    Index("ix_audit_subject", "subject_ref"),
 )
 
 # -- data-subject requests (issue 5) ---------------------------------------------------------------------
@@ -452,3 +441,15 @@ meta = Table(
     Column("key", String(64), primary_key=True),
     Column("value", Text, nullable=False),
 )
+
+
+# The audit trail's tables are defined by the audit package (one owner per table). Importing it here makes them
+# join this MetaData whichever module is imported first; ``schema.audit_log`` still reads as before.
+import personvern.audit.tables as _audit_tables  # noqa: E402
+
+
+def __getattr__(name: str) -> Table:
+    if name in _audit_tables.__all__:
+        table: Table = getattr(_audit_tables, name)
+        return table
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

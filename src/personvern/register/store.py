@@ -148,6 +148,13 @@ class Register:
         for actor, role, batch in groups:
             audit.append_many(conn, batch, actor=actor, role=role, at=self.clock())
 
+    def audit_read(self, conn: Connection, *events: AuditEvent) -> None:
+        """Journal read events (lookups, views, decrypted records) inside the caller's transaction, without
+        the chain's append lock: reads never queue behind each other or a sweep. The worker seals them into
+        the chain within seconds (``personvern.audit.sealer``; issue 13)."""
+        if events:
+            audit.log_reads(conn, events, actor=self.actor, role=self.role, at=self.clock())
+
     # -- plumbing ---------------------------------------------------------------------------------------
 
     @property
@@ -250,7 +257,7 @@ class Register:
                 .where(t.identifiers.c.kind == kind, t.identifiers.c.lookup == self.keys.lookup(kind, ident.value))
                 .order_by(t.subjects.c.id)).scalars())
             found = [SubjectLookedUp(subject_ref=ref, purpose=purpose, by=kind, found=len(rows)) for ref in rows]
-            self.audit(c, *(found or [SubjectLookedUp(purpose=purpose, by=kind, found=0)]))
+            self.audit_read(c, *(found or [SubjectLookedUp(purpose=purpose, by=kind, found=0)]))
         return rows
 
     def identifiers(self, subject: str, *, masked: bool = True) -> dict[str, list[str]]:
@@ -262,7 +269,7 @@ class Register:
                              .order_by(t.identifiers.c.id)).all()
             key = None if masked else self.keys.subject_key(c, sid)
             if key is not None:
-                self.audit(c, IdentifiersShown(subject_ref=subject, kinds=_count_kinds(r.kind for r in rows)))
+                self.audit_read(c, IdentifiersShown(subject_ref=subject, kinds=_count_kinds(r.kind for r in rows)))
         out: dict[str, list[str]] = {}
         for r in rows:
             shown = r.masked if key is None else decrypt(key, r.value, r.kind.encode()).decode()

@@ -1,6 +1,7 @@
 """The retention sweep: every record whose time is up gets its rule's end action, set-based and in batches.
 
-- due: ``retention_until <= as_of`` (an indexed range scan) and no active hold on the record or its subject;
+- due: ``retention_until <= as_of`` and no active hold on the record or its subject, walked by keyset over the
+  index ``(retention_until, id)``: every batch starts where the last stopped, so no row is read twice;
 - delete: ``DELETE ... WHERE id IN (SELECT id ... LIMIT n) RETURNING subject_id, purpose`` per batch;
 - review: ``UPDATE ... SET state='review'`` per batch (a minimum with no maximum: the privacy officer decides);
 - reduce: keeps only the rule's ``keep`` categories, detached from the subject (needs decryption, so it is
@@ -23,14 +24,18 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import (
     ColumnElement,
     Connection,
+    Date,
+    Select,
     and_,
     bindparam,
     delete,
     exists,
     func,
     insert,
+    literal,
     or_,
     select,
+    tuple_,
     update,
 )
 
@@ -73,13 +78,17 @@ class SweepReport:
 def held_clause(as_of: date | None = None) -> ColumnElement[bool]:
     """A hold covers ``as_of`` while it stands and on the day it is lifted: the day the claim closes is still
     inside the hold, as the day of an event is inside a period counted from it (Regulation 1182/71 art. 3(1));
-    what it kept is due from the next day. Without ``as_of``: holds that still stand."""
+    what it kept is due from the next day. Without ``as_of``: holds that still stand.
+
+    Two EXISTS (on the record, on its whole subject), not one with an OR between them: each is then an indexed
+    (anti-)join of its own, where the OR made PostgreSQL compare every record with every hold (issue 13)."""
     h = t.holds
     standing: ColumnElement[bool] = h.c.lifted_at.is_(None)
     if as_of is not None:
         standing = or_(standing, h.c.lifted_at >= datetime.combine(as_of, time.min, tzinfo=UTC))
-    return exists().where(standing, or_(h.c.record_id == r.c.id,
-                                        and_(h.c.subject_id == r.c.subject_id, h.c.record_id.is_(None))))
+    on_record = exists().where(h.c.record_id == r.c.id, standing)
+    on_subject = exists().where(h.c.subject_id == r.c.subject_id, h.c.record_id.is_(None), standing)
+    return or_(on_record, on_subject)
 
 
 def due_clause(as_of: date, purposes: list[str], scope: ColumnElement[bool] | None = None) -> ColumnElement[bool]:
@@ -118,19 +127,22 @@ def _counter(report: SweepReport, action: str) -> Counter[str]:
 
 def _run_action(reg: Register, action: str, purposes: list[str], as_of: date, batch: int,
                 scope: ColumnElement[bool] | None, report: SweepReport, progress: Progress | None) -> None:
+    """Walk the due range of ``ix_records_retention`` by keyset ``(retention_until, id)``: each batch starts
+    where the last one stopped, so kept, held or other-purpose rows are passed once, never rescanned."""
     counter = _counter(report, action)
+    after: tuple[date, int] | None = None
     while True:
         with reg.transaction() as c:
-            ids = select(r.c.id).where(due_clause(as_of, purposes, scope)).order_by(r.c.id).limit(batch)
-            done: Sequence[Any]  # (subject_id, purpose, record id) per record acted on
+            ids = due_batch(as_of, purposes, scope, after, batch)
+            done: Sequence[Any]  # (subject_id, purpose, record id, retention_until) per record acted on
             if action == "delete":
                 done = c.execute(delete(r).where(r.c.id.in_(ids))
-                                 .returning(r.c.subject_id, r.c.purpose, r.c.id)).all()
+                                 .returning(r.c.subject_id, r.c.purpose, r.c.id, r.c.retention_until)).all()
             elif action == "review":
                 done = c.execute(update(r).where(r.c.id.in_(ids)).values(state="review")
-                                 .returning(r.c.subject_id, r.c.purpose, r.c.id)).all()
+                                 .returning(r.c.subject_id, r.c.purpose, r.c.id, r.c.retention_until)).all()
             else:
-                done = _transform(reg, c, action, list(c.execute(ids).scalars()))
+                done = _transform(reg, c, action, [int(x) for x in c.execute(ids).scalars()])
             counter.update(row[1] for row in done)
             reg.audit(c, *_batch_events(action, done))
             if action != "review":
@@ -139,6 +151,17 @@ def _run_action(reg: Register, action: str, purposes: list[str], as_of: date, ba
             progress(action, len(done))
         if len(done) < batch:
             return
+        after = max((row[3], int(row[2])) for row in done)
+
+
+def due_batch(as_of: date, purposes: list[str], scope: ColumnElement[bool] | None,
+              after: tuple[date, int] | None, batch: int) -> Select[Any]:
+    """The ids of the next ``batch`` due records after the keyset position ``after``, in index order."""
+    cond = due_clause(as_of, purposes, scope)
+    if after is not None:
+        cond = and_(cond, tuple_(r.c.retention_until, r.c.id) > tuple_(literal(after[0], Date()),
+                                                                        literal(after[1], r.c.id.type)))
+    return select(r.c.id).where(cond).order_by(r.c.retention_until, r.c.id).limit(batch)
 
 
 def _batch_events(action: str, done: Any) -> list[AuditEvent]:
@@ -154,7 +177,7 @@ def _batch_events(action: str, done: Any) -> list[AuditEvent]:
     return [RecordWritten(purpose=p, record_ids=tuple(ids), change=change) for p, ids in sorted(by_purpose.items())]
 
 
-def _transform(reg: Register, c: Connection, action: str, ids: list[int]) -> list[tuple[Any, str, int]]:
+def _transform(reg: Register, c: Connection, action: str, ids: list[int]) -> list[tuple[Any, str, int, date]]:
     """reduce or hand_over one batch: decrypt, keep or export, then detach or delete."""
     if not ids:
         return []
@@ -187,7 +210,7 @@ def _transform(reg: Register, c: Connection, action: str, ids: list[int]) -> lis
                              "next_attempt_at": now, "created_at": now})
         c.execute(insert(t.outbox), messages)
         c.execute(delete(r).where(r.c.id.in_(ids)))
-    return [(x.subject_id, x.purpose, x.id) for x in rows]
+    return [(x.subject_id, x.purpose, x.id, x.retention_until) for x in rows]
 
 
 def remove_empty_subjects(reg: Register, c: Connection, subject_ids: set[Any], reason: str, *,
@@ -200,8 +223,11 @@ def remove_empty_subjects(reg: Register, c: Connection, subject_ids: set[Any], r
     if not sids:
         return 0
     s, h = t.subjects, t.holds
+    # a correlated probe of the subject's first record, not NOT EXISTS: PostgreSQL planned that as a hash anti-join
+    # over the whole records table for every batch (issue 13)
+    first_record = select(r.c.id).where(r.c.subject_id == s.c.id).limit(1).scalar_subquery()
     empty = c.execute(select(s.c.id, s.c.ref).where(
-        s.c.id.in_(sids), ~exists().where(r.c.subject_id == s.c.id),
+        s.c.id.in_(sids), first_record.is_(None),
         ~exists().where(h.c.subject_id == s.c.id, h.c.lifted_at.is_(None)))).all()
     if not empty:
         return 0

@@ -38,10 +38,16 @@ def render(report: AccessReport, fmt: str, lang: str) -> bytes:
     if fmt == "html":
         return html(report, lang).encode()
     if fmt == "pdf":
-        from weasyprint import HTML
-
-        return bytes(HTML(string=html(report, lang)).write_pdf())
+        return pdf_from_html(html(report, lang).encode())
     raise RegisterError(f"the register copy comes as 'json', 'html' or 'pdf', not {fmt!r}", field="fmt")
+
+
+def pdf_from_html(page: bytes) -> bytes:
+    """The printable page as PDF (WeasyPrint). Slow (a third of a second) and heavy to import, so it runs on
+    the first download of a stored copy, never while a request is answered (issue 13)."""
+    from weasyprint import HTML
+
+    return bytes(HTML(string=page.decode()).write_pdf())
 
 
 # -- JSON ---------------------------------------------------------------------------------------------------
@@ -292,8 +298,10 @@ def _day_fn(lang: str) -> Any:
 
 
 def _moment(value: datetime, lang: str) -> str:
-    local = _local(value)
-    return f"{format_date(local.date(), 'medium', locale=babel_locale(lang))} {local:%H:%M}"
+    """The same words for a moment as the console and the portal (personvern.localtime)."""
+    from personvern.localtime import local_time
+
+    return local_time(_utc(value), lang)
 
 
 def _shown(kind: str, value: str) -> str:

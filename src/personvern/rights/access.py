@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Literal
@@ -169,15 +170,15 @@ class AccessReport:
 
 
 def access_report(reg: Register, subject: str, *, order_numbers: Sequence[str] = (),
-                  as_of: date | None = None) -> AccessReport:
+                  as_of: date | None = None, conn: Connection | None = None) -> AccessReport:
     """The register copy of ``subject`` (its public ref). Raises NotFound for an unknown subject.
 
     ``order_numbers`` reach sealed bookkeeping records (TZ4); numbers that find nothing are listed in
     ``sealed_not_found``. ``as_of`` (default today) is the day the copy speaks for: a record whose retention
     ended by then is shown as kept only until this request is answered (the sweep holds what an open access
-    request covers, issue 5)."""
+    request covers, issue 5). Given ``conn``, the report is read and audited in the caller's transaction."""
     policy = reg.policy
-    with reg.transaction() as c:
+    with nullcontext(conn) if conn is not None else reg.transaction() as c:
         row = c.execute(select(t.subjects).where(t.subjects.c.ref == subject)).first()
         if row is None:
             raise NotFound(f"no subject {subject}", field="subject")

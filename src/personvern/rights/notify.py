@@ -34,7 +34,7 @@ from personvern.policy import taxonomy
 from personvern.policy.model import Recipient
 from personvern.register import holds
 from personvern.register import schema as t
-from personvern.register.hooks import event_hook
+from personvern.register.hooks import Occurred, event_hook
 from personvern.register.identifiers import normalise
 from personvern.register.outbox import Email, enqueue
 
@@ -189,6 +189,21 @@ def on_event(reg: Register, conn: Connection, *, event: str, subject_id: int | N
     return sent
 
 
+def on_events(reg: Register, conn: Connection, occurred: Sequence[Occurred]) -> int:
+    """``on_event`` for a batch of events (an import, issue 13): one query finds the subjects that were
+    disclosed to a recipient deleting on one of the events; only their events go through ``on_event``."""
+    recipients = [r for r in reg.policy.recipients if r.deletes_on]
+    todo = [o for o in occurred if o.event in {r.deletes_on for r in recipients}]
+    subject_ids = {o.subject_id for o in todo if o.subject_id is not None}
+    d = t.disclosures
+    disclosed = set(conn.execute(select(d.c.subject_id).distinct().where(
+        d.c.subject_id.in_(subject_ids), d.c.recipient.in_([r.key for r in recipients]))).scalars()
+    ) if subject_ids else set()
+    return sum(on_event(reg, conn, event=o.event, subject_id=o.subject_id, record_id=o.record_id)
+               for o in todo if o.subject_id is None or o.subject_id in disclosed)
+
+
+on_event.many = on_events  # type: ignore[attr-defined]  # run_event_hooks_many calls it once per batch
 event_hook(on_event)
 
 

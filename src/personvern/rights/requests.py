@@ -560,14 +560,25 @@ def artifacts(reg: Register, ref: str) -> list[ArtifactInfo]:
 
 
 def artifact(reg: Register, ref: str, name: str) -> tuple[str, bytes]:
-    """``(media_type, body)`` of one artifact, decrypted."""
+    """``(media_type, body)`` of one artifact, decrypted.
+
+    ``<name>.pdf`` of a stored ``<name>.html`` (the register copy) is rendered on its first download and
+    stored, encrypted like every artifact, for the next (issue 13: no PDF while the request is answered)."""
     a = t.request_artifacts
+    html = name.removesuffix(".pdf") + ".html" if name.endswith(".pdf") else name
     with reg.engine.connect() as c:
         rid = load(c, ref).id
-        row = c.execute(select(a).where(a.c.request_id == rid, a.c.name == name)).first()
-    if row is None:
+        rows = {x.name: x for x in c.execute(select(a).where(a.c.request_id == rid, a.c.name.in_({name, html})))}
+    if name not in rows and html not in rows:
         raise NotFound(f"request {ref} has no artifact '{name}'", field="name")
-    return row.media_type, decrypt(reg.keys.requests_key, row.body, f"artifact:{rid}:{name}".encode())
+    if name in rows:
+        return rows[name].media_type, decrypt(reg.keys.requests_key, rows[name].body, f"artifact:{rid}:{name}".encode())
+    from personvern.rights._access_render import pdf_from_html
+
+    body = pdf_from_html(decrypt(reg.keys.requests_key, rows[html].body, f"artifact:{rid}:{html}".encode()))
+    with reg.transaction() as c:
+        put_artifact(reg, c, rid, name, "application/pdf", body)
+    return "application/pdf", body
 
 
 # -- retention of requests ----------------------------------------------------------------------------------

@@ -49,9 +49,10 @@ class CaseView:
 
 
 def open_case(reg: Register, *, subject: str | None = None, identifiers: Mapping[str, Any] | None = None,
-              kind: str, purpose: str, by: str) -> CaseView:
+              kind: str, purpose: str, by: str, description: str | None = None) -> CaseView:
     """Open a case on ``subject``, or on the profile the ``identifiers`` find — creating one if none does
-    (TZ8: "a service or complaint case that needs follow-up creates a profile if there is none")."""
+    (TZ8: "a service or complaint case that needs follow-up creates a profile if there is none").
+    ``description`` (what the case is about) is stored encrypted in the case's record, under its purpose."""
     check_choice(kind, CASE_KINDS, "kind")
     p = require_purpose(reg, purpose)
     created, subject_kind = False, ""
@@ -69,7 +70,7 @@ def open_case(reg: Register, *, subject: str | None = None, identifiers: Mapping
         if created:
             subject = actor.add_subject(subject_kind, identifiers, conn=c)  # audited as subject.created by `by`
         assert subject is not None
-        rid = actor.write(subject, purpose, [category], None, conn=c)
+        rid = actor.write(subject, purpose, [category], {category: description} if description else None, conn=c)
         sid = reg.subject_id(c, subject)
         ref = str(uuid.uuid4())
         case_id = int(c.execute(insert(t.cases).values(

@@ -18,18 +18,18 @@ import json
 import re
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, Integer, String, and_, literal, or_, select, union_all
 
 from personvern.audit.events import SubjectLookedUp, SubjectViewed
 from personvern.errors import InvalidIdentifier, NotFound
 from personvern.notice.wording import describe_basis
 from personvern.register import schema as t
 from personvern.register.crypto import decrypt
-from personvern.register.identifiers import KINDS
+from personvern.register.identifiers import KINDS, normalise
 from personvern.service._checks import require_purpose
 
 if TYPE_CHECKING:
@@ -45,10 +45,12 @@ __all__ = [
     "RequestLine",
     "RestrictionLine",
     "detect_kinds",
+    "display_name",
     "lookup",
     "profile",
 ]
 
+NAMED_HITS = 10  # a lookup shows the name of at most this many hits (a phone number rarely has more)
 LAST_CONTACTS = 10  # how many of the newest contacts the agent sees on the profile
 OPEN_REQUEST = ("received", "verified", "in_progress")
 _PHONE_CHARS = re.compile(r"^[\d\s().+-]+$")
@@ -63,6 +65,7 @@ class ProfileSummary:
     matched_by: str  # the identifier kind that matched: phone, email, customer_number, order_number
     identifiers: dict[str, list[str]] = field(default_factory=dict)  # masked
     sealed_records: tuple[int, ...] = ()
+    name: str | None = None  # so the agent knows whom the number belongs to; None if no record holds one
 
 
 @dataclass(frozen=True)
@@ -155,59 +158,103 @@ def detect_kinds(query: str) -> list[str]:
 
 def lookup(reg: Register, query: str, *, kind: str | None = None, purpose: str,
            by: str | None = None) -> list[ProfileSummary]:
-    """Subjects (and sealed records, by order number only) matching ``query``; audited per lookup (TZ10)."""
+    """Subjects (and sealed records, by order number only) matching ``query``; audited per lookup (TZ10).
+
+    Every kind the query may be is tried in ONE statement (subjects with their masked identifiers, and sealed
+    records by order number, as one UNION ALL over the keyed-hash indexes), and the lookup is ONE journal
+    insert: an entry per subject found (``by`` the kind that matched), one for sealed records (by record id,
+    TZ4), or one with ``found=0`` naming the kinds tried (issue 13, cause 4)."""
     require_purpose(reg, purpose)
     if kind is not None and kind not in KINDS:
         raise InvalidIdentifier(f"unknown identifier kind; known: {', '.join(KINDS)}", field="kind")
     kinds = [kind] if kind else detect_kinds(query)
     actor = reg.acting(by, reg.role) if by else reg
-    hits: dict[str, str] = {}  # subject ref -> the kind that matched
-    sealed: list[int] = []
+    hashes: dict[str, bytes] = {}  # kind -> keyed hash of the normalised value
     errors: list[InvalidIdentifier] = []
     for k in kinds:
         try:
-            refs = actor.find(k, query, purpose=purpose)  # audits the search: kind, purpose, actor; no value
+            hashes[k] = reg.keys.lookup(k, normalise(k, query).value)
         except InvalidIdentifier as exc:
             errors.append(exc)
-            continue
-        for ref in refs:
-            hits.setdefault(ref, k)
-        if k == "order_number":
-            sealed += _sealed(reg, query)
-    if len(errors) == len(kinds):
+    if not hashes:
         raise errors[0]  # the query is not any kind of identifier: say why
-    if sealed:  # a sealed record belongs to no subject: its finding is audited by record id (TZ4)
-        with reg.transaction() as c:
-            actor.audit(c, SubjectLookedUp(purpose=purpose, by="order_number", found=len(sealed),
-                                           record_ids=tuple(sealed)))
-    return _summaries(reg, hits, sealed)
-
-
-def _sealed(reg: Register, query: str) -> list[int]:
-    try:
-        return [r.id for r in reg.find_sealed(query)]
-    except NotFound:
-        return []
-
-
-def _summaries(reg: Register, hits: dict[str, str], sealed: list[int]) -> list[ProfileSummary]:
-    out: list[ProfileSummary] = []
-    if hits:
-        s, i = t.subjects, t.identifiers
-        with reg.engine.connect() as c:
-            rows = c.execute(select(s.c.ref, s.c.kind, i.c.kind.label("ikind"), i.c.masked)
-                             .select_from(s.outerjoin(i, i.c.subject_id == s.c.id))
-                             .where(s.c.ref.in_(list(hits))).order_by(s.c.id, i.c.id)).all()
-        kinds: dict[str, str] = {}
-        masked: dict[str, dict[str, list[str]]] = defaultdict(dict)
-        for r in rows:
-            kinds[r.ref] = r.kind
-            if r.ikind is not None:
-                masked[r.ref].setdefault(r.ikind, []).append(r.masked)
-        out += [ProfileSummary(ref, kinds[ref], hits[ref], masked.get(ref, {})) for ref in hits if ref in kinds]
+    with reg.transaction() as c:
+        rows = c.execute(_find_statement(hashes)).all()
+        hits, sealed, summaries = _collect(rows)
+        found = [SubjectLookedUp(subject_ref=ref, purpose=purpose, by=k, found=len(hits)) for ref, k in hits.items()]
+        if sealed:  # a sealed record belongs to no subject: its finding is audited by record id (TZ4)
+            found.append(SubjectLookedUp(purpose=purpose, by="order_number", found=len(sealed),
+                                         record_ids=tuple(sealed)))
+        actor.audit_read(c, *(found or [SubjectLookedUp(purpose=purpose, by="/".join(hashes), found=0)]))
+        if hits:  # the name on each of the first hits, read as the profile reads it (not restricted records)
+            names = {ref: _hit_name(reg, c, ref, purpose) for ref in list(hits)[:NAMED_HITS]}
+            summaries = [replace(x, name=names.get(x.subject or "")) for x in summaries]
     if sealed:
-        out.append(ProfileSummary(None, "sealed", "order_number", {}, tuple(sealed)))
-    return out
+        summaries.append(ProfileSummary(None, "sealed", "order_number", {}, tuple(sealed)))
+    return summaries
+
+
+def _find_statement(hashes: dict[str, bytes]) -> Any:
+    """Subjects matching any (kind, hash), each with every masked identifier, then sealed records by order number.
+
+    Columns: subject id (or record id), subject ref (NULL for a sealed record), subject kind, the kind that
+    matched, and one masked identifier per row."""
+    s, i, r = t.subjects, t.identifiers, t.records
+    matched = i.alias("matched")
+    cond = or_(*(and_(matched.c.kind == k, matched.c.lookup == h) for k, h in hashes.items()))
+    subjects = (select(s.c.id, s.c.ref, s.c.kind, matched.c.kind.label("by"), i.c.id.label("iid"),
+                       i.c.kind.label("ikind"), i.c.masked)
+                .select_from(matched.join(s, s.c.id == matched.c.subject_id)
+                             .outerjoin(i, i.c.subject_id == s.c.id))
+                .where(cond))
+    if "order_number" not in hashes:
+        return subjects.order_by(s.c.id, i.c.id)
+    sealed = (select(r.c.id, literal(None, String).label("ref"), literal("sealed", String).label("kind"),
+                     literal("order_number", String).label("by"), literal(None, Integer).label("iid"),
+                     literal(None, String).label("ikind"), literal(None, String).label("masked"))
+              .where(r.c.state == "sealed", r.c.seal_ref == hashes["order_number"]))
+    both = union_all(subjects, sealed).subquery()
+    return select(both).order_by(both.c.ref.is_(None), both.c.id, both.c.iid)
+
+
+def _collect(rows: Sequence[Any]) -> tuple[dict[str, str], list[int], list[ProfileSummary]]:
+    hits: dict[str, str] = {}  # subject ref -> the kind that matched (the most likely kind first)
+    order: list[str] = []
+    kinds: dict[str, str] = {}
+    masked: dict[str, dict[str, list[str]]] = defaultdict(dict)
+    seen: set[tuple[str, int]] = set()
+    sealed: list[int] = []
+    for row in rows:
+        if row.ref is None:
+            sealed.append(int(row.id))
+            continue
+        if row.ref not in kinds:
+            order.append(row.ref)
+            kinds[row.ref] = row.kind
+        hits.setdefault(row.ref, row.by)
+        if row.iid is not None and (row.ref, row.iid) not in seen:  # one row per matched kind: count once
+            seen.add((row.ref, row.iid))
+            masked[row.ref].setdefault(row.ikind, []).append(row.masked)
+    summaries = [ProfileSummary(ref, kinds[ref], hits[ref], masked.get(ref, {})) for ref in order]
+    return hits, sorted(set(sealed)), summaries
+
+
+def _hit_name(reg: Register, c: Connection, ref: str, purpose: str) -> str | None:
+    """The name on a hit, read as the profile reads it (not from records restricted for ``purpose``)."""
+    sid = reg.subject_id(c, ref)
+    hidden = _hidden(_restrictions(c, sid), purpose)
+    records = c.execute(select(t.records).where(t.records.c.subject_id == sid, t.records.c.state == "active")
+                        .order_by(t.records.c.id.desc())).all()
+    return _name(reg, c, sid, [r for r in records if not hidden(r)])[0]
+
+
+def display_name(reg: Register, subject: str) -> str | None:
+    """The subject's name for a greeting ("Hei, Kari!"): the newest active record holding ``user.name``."""
+    with reg.engine.connect() as c:
+        sid = reg.subject_id(c, subject)
+        records = c.execute(select(t.records).where(t.records.c.subject_id == sid, t.records.c.state == "active")
+                            .order_by(t.records.c.id.desc())).all()
+        return _name(reg, c, sid, list(records))[0]
 
 
 # -- profile --------------------------------------------------------------------------------------------
@@ -236,7 +283,7 @@ def profile(reg: Register, subject: str, *, purpose: str, by: str | None = None,
             open_requests=_requests(c, sid), linked_to=_ref(c, row.linked_to))
     actor = reg.acting(by, reg.role) if by else reg
     with reg.transaction() as c:
-        actor.audit(c, SubjectViewed(subject_ref=subject, purpose=purpose, record_ids=tuple(read_ids)))
+        actor.audit_read(c, SubjectViewed(subject_ref=subject, purpose=purpose, record_ids=tuple(read_ids)))
     return view
 
 

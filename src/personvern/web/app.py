@@ -97,20 +97,13 @@ def error_response(request: Request, status: int, message: str, field: str | Non
     return _error_page(request, status, message, headers)
 
 
-_HEADINGS = {400: "Bad request", 401: "Please log in", 403: "No access", 404: "Not found", 409: "Not possible now",
-             422: "Please check the input", 500: "Something went wrong"}
-
 
 def _error_page(request: Request, status: int, message: str, headers: dict[str, str] | None) -> Response:
     """The UI's templates/error.html (through web.i18n) when it renders, else plain text."""
     try:
-        from personvern.web.i18n import lang_of, page, translate
+        from personvern.web.error_pages import render_error
 
-        key = f"error.{status}"
-        heading = translate(lang_of(request), key)
-        heading = _HEADINGS.get(status, "Error") if heading == key else heading
-        response = page(request, "error.html", {"status": status, "heading": heading, "message": message},
-                        status=status)
+        response = render_error(request, status, message)
         if headers:
             response.headers.update(headers)
         return response

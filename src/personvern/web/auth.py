@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -44,6 +45,7 @@ __all__ = [
     "IDLE",
     "ROLES",
     "STAFF_ROLES",
+    "TOKEN_CACHE_SECONDS",
     "LoginRequired",
     "Principal",
     "StaffUser",
@@ -219,6 +221,7 @@ def revoke_token(reg: Register, token_id: int, *, by: str) -> None:
         if not done:
             raise NotFound(f"no active token {token_id}", field="token_id")
         reg.audit(c, TokenRevoked(token_id=token_id))
+    _token_cache.clear()  # this process trusts no cached token any more; others re-check within seconds
 
 
 def list_tokens(reg: Register) -> list[dict[str, Any]]:
@@ -230,17 +233,43 @@ def list_tokens(reg: Register) -> list[dict[str, Any]]:
     return [dict(r) for r in rows]
 
 
+TOKEN_CACHE_SECONDS = 5.0
+"""How long a verified API token is trusted without asking the database again (issue 13, cause 4). A revocation
+through :func:`revoke_token` empties this process's cache at once; one made by another process (a second
+``personvern serve``, the CLI) takes effect here within this many seconds."""
+_token_cache: dict[tuple[int, str], tuple[float, Principal]] = {}  # (engine id, token sha) -> (until, who)
+_TOKEN_CACHE_MAX = 4096
+
+
+def _monotonic() -> float:
+    return time.monotonic()
+
+
 def token_principal(reg: Register, token: str) -> Principal | None:
+    """The principal of an active token. Verified tokens are cached for ``TOKEN_CACHE_SECONDS``, so a busy API
+    client costs one indexed read (and a ``last_used_at`` write at most every 5 minutes) per few seconds, not
+    one per request. Unknown and revoked tokens are not cached: they are asked about every time."""
+    sha = _sha(token)
+    key = (id(reg.engine), sha)
+    hit = _token_cache.get(key)
+    now_m = _monotonic()
+    if hit is not None and hit[0] > now_m:
+        return hit[1]
     cols = t.api_tokens.c
     with reg.transaction() as c:
         row = c.execute(select(cols.id, cols.name, cols.role, cols.last_used_at)
-                        .where(cols.token_hash == _sha(token), cols.revoked_at.is_(None))).first()
+                        .where(cols.token_hash == sha, cols.revoked_at.is_(None))).first()
         if row is None:
+            _token_cache.pop(key, None)
             return None
         now = _now(reg)
         if row.last_used_at is None or now - _aware(row.last_used_at) > timedelta(minutes=5):
             c.execute(update(t.api_tokens).where(cols.id == row.id).values(last_used_at=now))
-    return Principal(actor=f"token:{row.name}", role=row.role, subject_ref=None, via="token")
+    who = Principal(actor=f"token:{row.name}", role=row.role, subject_ref=None, via="token")
+    if len(_token_cache) >= _TOKEN_CACHE_MAX:
+        _token_cache.clear()
+    _token_cache[key] = (now_m + TOKEN_CACHE_SECONDS, who)
+    return who
 
 
 # -- staff users ----------------------------------------------------------------------------------------

@@ -19,7 +19,6 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 from sqlalchemy import select
 
-from personvern import audit
 from personvern.errors import NotFound, PersonvernError, RegisterError
 from personvern.register import Register
 from personvern.register import schema as t
@@ -123,7 +122,8 @@ def home(who: Who) -> Response:
 # -- lookup and the subject view (agents) -----------------------------------------------------------------
 
 @router.get("/lookup", response_class=HTMLResponse)
-def lookup_page(request: Request, who: Annotated[Principal, Depends(AGENT)], q: str = "") -> Response:
+def lookup_page(request: Request, who: Who, q: str = "") -> Response:
+    """Find a customer: agents with a caller on the line, the privacy officer with a letter in hand."""
     reg = acting_register(request, who)
     return page(request, "console/lookup.html", ctx(who, q=q, active="lookup",
                                                    purpose=reg.policy.purpose(service_purpose(reg))),
@@ -131,7 +131,7 @@ def lookup_page(request: Request, who: Annotated[Principal, Depends(AGENT)], q: 
 
 
 @router.get("/lookup/results", response_class=HTMLResponse)
-def lookup_results(request: Request, who: Annotated[Principal, Depends(AGENT)], q: str = "") -> Response:
+def lookup_results(request: Request, who: Who, q: str = "") -> Response:
     """The fragment the lookup page fetches as the agent types (TZ10); audited per lookup."""
     reg = acting_register(request, who)
     hits, problem = [], None
@@ -166,11 +166,47 @@ def subject_page(request: Request, who: Principal, ref: str, *, done: str | None
                              .order_by(t.requests.c.received_at.desc())).all()
     return page(request, "console/subject.html",
                 ctx(who, view=view, disclosures=disclosures, requests=requests, today=reg.today(),
+                    waits_for=awaited_events(reg, lang), contact_now=contact_now(reg, ref, lang),
                     flash=translate(lang, done) if done else None, active="lookup", kind_name=kind_namer(reg, lang),
                     purpose_name=lambda key: _purpose_name(reg, key, lang), case_kinds=CASE_KINDS,
                     case_purposes=_case_purposes(reg, view.kind, lang),
                     problem=problem(lang, error) if error else None),
                 title=view.name or translate(lang, "subject.title"), status=status_of(error) if error else 200)
+
+
+def awaited_events(reg: Register, lang: str) -> dict[str, str]:
+    """Per purpose, the event(s) its retention waits for, in words ("kundeservicesaken er avsluttet")."""
+    from personvern.notice.wording import join
+    from personvern.policy.retention import anchors
+
+    named: dict[str, str] = {}
+    for p in reg.policy.purposes:
+        labels = [reg.policy.events[a] for a in sorted(anchors(p.retention)) if a in reg.policy.events] if (
+            p.retention) else []
+        if labels:
+            named[p.key] = join([getattr(x, lang if lang == "en" else "nb") for x in labels], lang, "or")
+    return named
+
+
+def contact_now(reg: Register, ref: str, lang: str) -> list[dict[str, Any]]:
+    """"May I send this customer an SMS / call them now?": the consent rules' answer (``may_contact``) for every
+    marketing purpose and channel of the policy, with the reason in the reader's language."""
+    from personvern.consent import may_contact
+
+    answers = []
+    for p in reg.policy.purposes:
+        if p.marketing is None:
+            continue
+        for channel in ("sms", "phone", "email", "post"):
+            if channel not in p.marketing.channels:
+                continue
+            try:
+                d = may_contact(reg, ref, p.key, channel)
+            except PersonvernError:
+                continue
+            answers.append({"purpose": p.name(lang), "channel": channel, "allowed": d.allowed,
+                            "reason": d.reason if lang == "en" else d.reason_nb})
+    return answers
 
 
 def _case_purposes(reg: Register, kind: str, lang: str) -> list[tuple[str, str]]:
@@ -193,23 +229,26 @@ def _act(request: Request, who: Principal, ref: str, done: str, action: Any, *ar
 
 @router.post("/subjects/{ref}/contact")
 def log_contact_action(request: Request, ref: str, who: Annotated[Principal, Depends(AGENT)],
-                       channel: Annotated[str, Form()] = "phone", direction: Annotated[str, Form()] = "in") -> Response:
+                       channel: Annotated[str, Form()] = "phone", direction: Annotated[str, Form()] = "in",
+                       note: Annotated[str, Form()] = "") -> Response:
+    """Log a contact with a note: the note of an e-mail, chat, SMS or letter is stored under the service
+    purpose; a phone call is logged as a fact only (the library refuses what was said, and says why)."""
     from personvern.service.contact import log_contact
 
     reg = acting_register(request, who)
     return _act(request, who, ref, "done.contact", log_contact, ref, channel=channel, direction=direction,
-                purpose=service_purpose(reg), by=who.actor)
+                purpose=service_purpose(reg), by=who.actor, text=note.strip() or None)
 
 
 @router.post("/subjects/{ref}/cases")
 def open_case_action(request: Request, ref: str, who: Who, kind: Annotated[str, Form()] = "",
-                     purpose: Annotated[str, Form()] = "") -> Response:
+                     purpose: Annotated[str, Form()] = "", description: Annotated[str, Form()] = "") -> Response:
     """Open a service or complaint case on the profile (TZ8); its record is kept until the case is closed,
     and at least 30 days after (TP3)."""
     from personvern.service.cases import open_case
 
     return _act(request, who, ref, "done.case_opened", open_case, subject=ref, kind=kind, purpose=purpose,
-                by=who.actor)
+                by=who.actor, description=description.strip() or None)
 
 
 @router.post("/subjects/{ref}/cases/{case}/close")
@@ -277,34 +316,28 @@ def sweep_preview(request: Request, who: Annotated[Principal, Depends(OFFICER)],
                 title=translate(lang_of(request), "nav.sweep"))
 
 
-@router.get("/audit", response_class=HTMLResponse)
-def audit_trail(request: Request, who: Annotated[Principal, Depends(OFFICER)], subject: str | None = None,
-                actor: str | None = None, limit: int = 200) -> Response:
-    reg = acting_register(request, who)
-    with reg.engine.connect() as c:
-        rows = audit.entries(c, subject or None, actor=actor or None, limit=max(1, min(limit, 1000)),
-                             newest_first=True)
-    return page(request, "console/audit.html", ctx(who, rows=rows, subject=subject or "", actor=actor or "",
-                                                  active="audit"),
-                title=translate(lang_of(request), "nav.audit"))
-
-
 @router.get("/policy", response_class=HTMLResponse)
 def policy_page(request: Request, who: Annotated[Principal, Depends(OFFICER)], show: str = "notice") -> Response:
-    from personvern.notice import render_notice, render_ropa
+    from personvern.notice import render_notice
     from personvern.web.public import _body_of
 
+    if show == "ropa":  # the Art. 30 record has its own page (console_ropa.py)
+        return RedirectResponse("/console/policy/ropa", 303)
     reg = acting_register(request, who)
     lang: Literal["nb", "en"] = "en" if lang_of(request) == "en" else "nb"
-    html = render_ropa(reg.policy, "html", lang) if show == "ropa" else render_notice(reg.policy, lang, "html")
+    html = render_notice(reg.policy, lang, "html")
     return page(request, "console/policy.html", ctx(who, document=Markup(_body_of(str(html))), show=show,
                                                    active="policy"),
                 title=translate(lang, "nav.policy"))
 
 
 # The request desk (verify, extend, refuse, carry out, rectify, decide) lives in its own module.
+from personvern.web.console_audit import router as _audit  # noqa: E402
 from personvern.web.console_destructive import router as _destructive  # noqa: E402
 from personvern.web.console_requests import router as _desk  # noqa: E402
+from personvern.web.console_ropa import router as _ropa  # noqa: E402
 
 router.include_router(_desk)
+router.include_router(_audit)
+router.include_router(_ropa)
 router.include_router(_destructive)

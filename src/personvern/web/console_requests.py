@@ -122,7 +122,7 @@ def rectification_records(reg: Register, row: rq.RequestView, lang: str) -> list
                     for x in rows}
         read = tuple(x.id for x in rows if x.payload is not None)
         if read:
-            reg.audit(c, RecordRead(subject_ref=row.subject_ref, purpose=reg.policy.settings.rights_purpose,
+            reg.audit_read(c, RecordRead(subject_ref=row.subject_ref, purpose=reg.policy.settings.rights_purpose,
                                     record_ids=read))
     labels = taxonomy.categories(reg.policy)
     out = []

@@ -12,10 +12,11 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from babel.dates import format_date, format_datetime
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
+
+from personvern.localtime import local_date, local_time
 
 LANGS = ("nb", "en")
 COOKIE = "lang"
@@ -36,19 +37,20 @@ def lang_of(request: Request) -> str:
 
 
 def translate(lang: str, key: str, **values: Any) -> str:
-    """The message ``key`` in ``lang`` (falling back to nb, then to the key itself), with ``{name}`` filled in."""
+    """The message ``key`` in ``lang`` (falling back to nb, then to the key itself), with ``{name}`` filled in;
+    with ``n == 1`` the singular ``key.one`` when there is one ("1 post", "2 poster")."""
+    if values.get("n") == 1 and f"{key}.one" in CATALOGUE["nb"]:
+        key = f"{key}.one"
     text = CATALOGUE.get(lang, {}).get(key) or CATALOGUE["nb"].get(key) or key
     return text.format(**values) if values else text
 
 
 def when(value: date | datetime | None, lang: str, fmt: str = "medium") -> str:
-    """A date or moment in the reader's language (``5. jan. 2026`` / ``Jan 5, 2026``)."""
-    if value is None:
-        return "—"
-    locale = "nb_NO" if lang == "nb" else "en_GB"
+    """A date (``5. jan. 2026`` / ``5 Jan 2026``) or a moment in Oslo, labelled (``5. jan. 2026 kl. 17:56
+    (norsk tid)``): one format per language, the same as the PDF and the e-mails (personvern.localtime)."""
     if isinstance(value, datetime):
-        return format_datetime(value, format="short" if fmt == "short" else "medium", locale=locale)
-    return format_date(value, format=fmt, locale=locale)
+        return local_time(value, lang)
+    return local_date(value, lang)
 
 
 def page(request: Request, template: str, context: dict[str, Any] | None = None, *, status: int = 200,
@@ -59,6 +61,7 @@ def page(request: Request, template: str, context: dict[str, Any] | None = None,
         "request": request, "lang": lang, "other_lang": "en" if lang == "nb" else "nb",
         "t": lambda key, **kw: translate(lang, key, **kw),
         "when": lambda value, fmt="medium": when(value, lang, fmt),
+        "size": lambda n: _words.human_size(int(n), lang),
         "csrf": _csrf(request), "me": getattr(request.state, "principal", None),
         "config": getattr(request.app.state, "config", None), "title": title,
         "policy": request.app.state.register.policy,
@@ -273,7 +276,7 @@ NB: dict[str, str] = {
     "case.kind": "Type sak", "case.purpose": "Formål", "case.close": "Avslutt",
     "case.close_on": "Avsluttet dato", "case.kind.service": "Service", "case.kind.complaint": "Reklamasjon",
     "case.kind.warranty": "Garanti",
-    "case.lead": "Saken lagres til den er avsluttet, og deretter så lenge formålet sier (TP3).",
+    "case.lead": "Saken lagres til den er avsluttet, og deretter så lenge formålet sier.",
     "portal.records_until": "mellom {first} og {last}",
     "portal.awaiting": "{n} venter på en hendelse", "portal.copy_note": "Kopien lages når du laster den ned.",
     "mail.login_subject": "Logg inn på Mine sider hos {name}",
@@ -457,7 +460,7 @@ EN: dict[str, str] = {
     "case.kind": "Kind of case", "case.purpose": "Purpose", "case.close": "Close",
     "case.close_on": "Closed on", "case.kind.service": "Service", "case.kind.complaint": "Complaint",
     "case.kind.warranty": "Warranty",
-    "case.lead": "The case is kept until it is closed, and then as long as the purpose says (TP3).",
+    "case.lead": "The case is kept until it is closed, and then as long as the purpose says.",
     "portal.records_until": "between {first} and {last}",
     "portal.awaiting": "{n} await an event", "portal.copy_note": "The copy is made when you download it.",
     "mail.login_subject": "Log in to My pages at {name}",
@@ -467,3 +470,9 @@ EN: dict[str, str] = {
 }
 
 CATALOGUE: dict[str, dict[str, str]] = {"nb": NB, "en": EN}
+
+# Words for daily use (issue 15): event and role names, error pages, plurals, corrections.
+from personvern.web import words as _words  # noqa: E402
+
+NB.update(_words.NB)
+EN.update(_words.EN)

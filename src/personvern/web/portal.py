@@ -29,7 +29,7 @@ from personvern.policy import taxonomy
 from personvern.register import Register
 from personvern.register import schema as t
 from personvern.register.outbox import Email, send_email
-from personvern.web.auth import Principal, end_session, require_page, start_session
+from personvern.web.auth import LoginRequired, Principal, end_session, require_page, start_session
 from personvern.web.console import _safe_next, login_form_ok, set_form_token
 from personvern.web.i18n import lang_of, page, problem, translate
 
@@ -140,14 +140,22 @@ def home_page(request: Request, me: Me, *, done: str | None = None, error: Perso
     """My data by purpose, my choices and my requests; a refused form is shown here with its 4xx status."""
     from personvern.consent.ledger import current
     from personvern.rights import requests as rq
+    from personvern.service.lookup import display_name
     from personvern.web.app import status_of
 
     reg = _acting(request, me)
     ref = str(me.subject_ref)
     lang = lang_of(request)
+    try:
+        objected = objection_since(reg, ref)
+        data, name = my_data(reg, ref, lang), display_name(reg, ref)
+        choices = _channel_choices(reg, current(reg, ref), off=_suppressed(reg, ref))
+        requests = rq.list_requests(reg, subject=ref)
+    except NotFound:  # the subject was removed while the request ran (a sweep, an erasure): its session is gone
+        raise LoginRequired("/mine-sider/login") from None
     return page(request, "portal/home.html",
-                ctx(me, data=my_data(reg, ref, lang), choices=_channel_choices(reg, current(reg, ref)),
-                    requests=rq.list_requests(reg, subject=ref), flash=translate(lang, done) if done else None,
+                ctx(me, data=data, name=name, objected=objected, choices=choices, requests=requests,
+                    flash=translate(lang, done) if done else None,
                     problem=problem(lang, error, detail=False) if error else None),
                 title=translate(lang, "portal.title"), status=status_of(error) if error else 200)
 
@@ -182,7 +190,9 @@ def my_data(reg: Register, ref: str, lang: str) -> MyData:
     r, x = t.records, t.restrictions
     with reg.engine.connect() as c:
         subject = c.execute(select(t.subjects.c.id, t.subjects.c.kind, t.subjects.c.created_at)
-                            .where(t.subjects.c.ref == ref)).one()
+                            .where(t.subjects.c.ref == ref)).first()
+        if subject is None:
+            raise NotFound(f"no subject {ref}", field="subject")
         rows = c.execute(select(r.c.purpose, func.count().label("n"), func.min(r.c.retention_until).label("first"),
                                 func.max(r.c.retention_until).label("last"),
                                 func.sum(case((r.c.retention_until.is_(None), 1), else_=0)).label("waiting"))
@@ -211,16 +221,37 @@ def my_data(reg: Register, ref: str, lang: str) -> MyData:
     return MyData(registered_since=subject.created_at, purposes=purposes)
 
 
-def _channel_choices(reg: Register, states: list[Any]) -> list[dict[str, Any]]:
+def objection_since(reg: Register, ref: str) -> datetime | None:
+    """When the subject objected to direct marketing (Art. 21(3)), if that objection stands."""
+    x = t.suppressions.c
+    with reg.engine.connect() as c:
+        sid = reg.subject_id(c, ref)
+        return c.execute(select(func.min(x.created_at)).where(x.subject_id == sid, x.reason == "objection")
+                         ).scalar()
+
+
+def _suppressed(reg: Register, ref: str) -> set[tuple[str | None, str | None]]:
+    """(purpose, channel) pairs the subject is opted out of; None is every purpose or channel."""
+    x = t.suppressions.c
+    with reg.engine.connect() as c:
+        sid = reg.subject_id(c, ref)
+        return {(r.purpose, r.channel) for r in c.execute(select(x.purpose, x.channel).where(x.subject_id == sid))}
+
+
+def _channel_choices(reg: Register, states: list[Any],
+                     off: set[tuple[str | None, str | None]] | None = None) -> list[dict[str, Any]]:
     """Per marketing purpose its channels and whether each is on. Under the existing-customer exception
-    (markedsføringsloven § 15) a channel is on until the subject turns it off; otherwise only with consent."""
+    (markedsføringsloven § 15) a channel is on until the subject turns it off; otherwise only with consent.
+    A channel the subject objected to or opted out of (``off``) is shown off, whatever the consent says."""
     out: dict[str, dict[str, Any]] = {}
+    blocked = off or set()
     for s in states:
         p = reg.policy.purpose(s.purpose)
         if p is None or p.marketing is None or s.channel is None:
             continue
         soft = p.marketing.soft_opt_in and p.legal_basis.article != "a"
-        on = s.state == "given" or (soft and s.state == "never")
+        stopped = any((bp in (None, p.key)) and (bc in (None, s.channel)) for bp, bc in blocked)
+        on = not stopped and (s.state == "given" or (soft and s.state == "never"))
         out.setdefault(p.key, {"purpose": p, "channels": []})["channels"].append({"channel": s.channel, "on": on})
     return list(out.values())
 

@@ -35,6 +35,13 @@ def privacy_notice(request: Request) -> Response:
     return page(request, "public/notice.html", {"notice": Markup(_body_of(html))})
 
 
+@router.get("/favicon.ico")
+def favicon() -> Response:
+    """Browsers ask for /favicon.ico whatever the page says: the same mark as <link rel=icon>."""
+    return FileResponse(STATIC / "favicon.svg", media_type=MEDIA[".svg"], headers={"Cache-Control": "public, "
+                                                                                   "max-age=86400"})
+
+
 @router.get("/static/{name}")
 def static(name: str) -> Response:
     """The stylesheet and script (served here so the routers need no mount; CSP stays 'self')."""
@@ -51,3 +58,9 @@ def _body_of(html: str) -> str:
     if start < 0 or end < 0:
         return html
     return html[low.find(">", start) + 1:end]
+
+
+# One-click unsubscribe from marketing (issue 15): public, no login.
+from personvern.web.unsubscribe import router as _unsubscribe  # noqa: E402
+
+router.include_router(_unsubscribe)

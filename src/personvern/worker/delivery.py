@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Row, update
 
+from personvern.audit.sealer import seal_all
 from personvern.register import schema as t
 from personvern.register.outbox import body_of
 from personvern.worker.transports import DeliveryFailed, Mailer, NotConfigured, WebhookSender, deliver_to_archive
@@ -102,9 +103,11 @@ class Worker:
                 return report
 
     def run_forever(self, stop: threading.Event, interval: float = 5.0) -> None:
-        """Deliver and run the scheduled jobs every ``interval`` seconds until ``stop`` is set."""
+        """Seal the journal of audited reads, deliver and run the scheduled jobs every ``interval`` seconds until
+        ``stop`` is set."""
         while not stop.is_set():
             try:
+                seal_all(self.reg.engine)  # audited reads join the hash chain within one interval (issue 13)
                 self.run_once()
                 if self.jobs is not None:
                     self.jobs.run_due()

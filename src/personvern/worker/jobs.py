@@ -115,17 +115,41 @@ class Jobs:
         horizon = today + timedelta(days=self.schedule.reminder_days)
         sent = 0
         with self.reg.transaction() as c:
-            rows = c.execute(select(r.c.id, r.c.ref, r.c.kind, r.c.status, due.label("due"))
+            rows = c.execute(select(r.c.id, r.c.ref, r.c.kind, r.c.status, r.c.received_at, due.label("due"))
                              .where(r.c.status.in_(OPEN), due <= horizon).order_by(due, r.c.id)).all()
             for row in rows:
-                days = (row.due - today).days
-                when = f"{abs(days)} dager på overtid / {abs(days)} days overdue" if days < 0 else (
-                    f"frist om {days} dager / due in {days} days")
-                email = Email(to=str(to), subject=f"Frist for forespørsel {row.ref[:8]}: {row.due.isoformat()}",
-                              text=(f"Forespørsel / request {row.ref} ({row.kind}, {row.status}): "
-                                    f"frist / deadline {row.due.isoformat()} — {when}.\n"
-                                    "Art. 12(3) GDPR: svar innen én måned / answer within one month."))
+                email = reminder_email(str(to), row.kind, row.status, row.received_at, row.due, today)
                 sent += send_email(self.reg, c, email, topic="request_reminder", request_id=row.id,
                                    idempotency_key=f"reminder:{row.id}:{today.isoformat()}",
                                    masked_to=normalise("email", to).masked) is not None
         return {"sent": sent, "open_due_soon": len(rows)}
+
+
+# Words of the reminder e-mail: Norwegian, as the office reads it; no ids or codes (the console finds the
+# request by its kind and dates). The English follows below the Norwegian, in its own words.
+_KIND = {"access": ("innsyn", "access"), "rectification": ("retting", "rectification"),
+         "erasure": ("sletting", "erasure"), "restriction": ("begrensning", "restriction"),
+         "objection": ("innsigelse", "objection"), "portability": ("dataportabilitet", "data portability")}
+_STATUS = {"received": ("mottatt", "received"), "verified": ("identitet bekreftet", "identity verified"),
+           "in_progress": ("under behandling", "in progress")}
+
+
+def reminder_email(to: str, kind: str, status: str, received_at: datetime, due: date, today: date) -> Email:
+    """A deadline reminder to the controller: which request (its kind and when it came), its state, and how
+    long is left, with dates as people write them."""
+    from personvern.localtime import local_date
+
+    days = (due - today).days
+    k_nb, k_en = _KIND.get(kind, (kind, kind))
+    s_nb, s_en = _STATUS.get(status, (status, status))
+    left_nb = (f"{abs(days)} {'dag' if abs(days) == 1 else 'dager'} på overtid" if days < 0
+               else f"frist om {days} {'dag' if days == 1 else 'dager'}")
+    left_en = f"{abs(days)} {'day' if abs(days) == 1 else 'days'} overdue" if days < 0 else (
+        f"due in {days} {'day' if days == 1 else 'days'}")
+    return Email(
+        to=to, subject=f"Frist for henvendelse om {k_nb}: {local_date(due, 'nb')}",
+        text=(f"Henvendelsen om {k_nb}, mottatt {local_date(received_at, 'nb')}, er {s_nb}: "
+              f"frist {local_date(due, 'nb')} – {left_nb}.\n"
+              "Personvernforordningen art. 12 nr. 3: svar innen én måned. Finn den under Henvendelser i konsollen."
+              f"\n\n(English) The {k_en} request received {local_date(received_at, 'en')} is {s_en}: deadline "
+              f"{local_date(due, 'en')} – {left_en}. GDPR Art. 12(3): answer within one month."))
