@@ -9,6 +9,8 @@
     │   ├── ConsentRequired         a consent-based purpose without a valid consent (Art. 6(1)(a), Art. 7)
     │   ├── NationalIdNotAllowed    national id under a purpose that does not collect it (TP14, PI4)
     │   ├── RestrictedProcessing    use of restricted data beyond Art. 18(2) (TP13d)
+    │   ├── StateConflict           valid, but not from the state it is in (a closed request, a lifted hold)
+    │   ├── Forbidden               not allowed at all as things stand (an unverified requester, Art. 12(6))
     │   ├── NotFound                no such subject, record or hold
     │   └── ImportError_            a bad row in an import file (line, reason)
     ├── DatastoreError              a business database refused, or its mapping does not fit it (issue 16)
@@ -81,6 +83,16 @@ class NationalIdNotAllowed(RegisterError):
 
 class RestrictedProcessing(RegisterError):
     """Use of restricted data for anything but storage, legal claims, others' rights or consent (Art. 18(2))."""
+
+
+class StateConflict(RegisterError):
+    """The input is valid, but the state of the request or data does not allow it now (HTTP 409): a request
+    already closed or extended, a hold already lifted, a contract that still needs the data."""
+
+
+class Forbidden(RegisterError):
+    """The action is not allowed as things stand (HTTP 403): acting on a request whose requester's identity is
+    not verified (Art. 12(6)), or verifying a request as another subject's."""
 
 
 class NotFound(RegisterError):

@@ -108,7 +108,7 @@ def test_holds_are_placed_listed_and_lifted(api: Api) -> None:
     assert [h["id"] for h in api.call("GET", f"/api/subjects/{ref}/holds", "privacy_officer").json()] == [hold]
     assert api.call("POST", f"/api/holds/{hold}/lift", "privacy_officer").json() == {"deleted": 0}
     res = api.call("POST", f"/api/holds/{hold}/lift", "privacy_officer")
-    assert res.status_code == 400 and res.json()["field"] == "hold"
+    assert res.status_code == 409 and res.json()["field"] == "hold"
 
 
 @pytest.mark.promise("TZ4")

@@ -42,7 +42,7 @@ def test_an_access_request_from_opening_to_the_register_copy(api: Api) -> None:
     queue = api.call("GET", "/api/requests?status=open", "privacy_officer").json()
     assert [r["ref"] for r in queue] == [ref]
     res = api.call("POST", f"/api/requests/{ref}/access", "privacy_officer", json={})
-    assert res.status_code == 400 and "verif" in res.json()["error"]  # nothing before identity (Art. 12(6))
+    assert res.status_code == 403 and "verif" in res.json()["error"]  # nothing before identity (Art. 12(6))
     res = api.call("POST", f"/api/requests/{ref}/verify", "privacy_officer", json={"method": "id_document"})
     assert res.json()["verified_by"] == "token:test-privacy_officer"
     done = api.call("POST", f"/api/requests/{ref}/access", "privacy_officer", json={"langs": ["nb"]}).json()

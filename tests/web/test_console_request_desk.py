@@ -147,7 +147,7 @@ def test_an_extension_needs_a_reason_and_is_announced_once(site: Site) -> None:
             t.outbox.c.request_id == view.id, t.outbox.c.topic == "request_extended")).all()
     assert [tuple(x) for x in letters] == [("manual", "manual")]
     again = client.post(f"/console/requests/{ref}/extend", data={"csrf": token, "reason": "igjen"})
-    assert again.status_code == 400 and "already extended" in again.text
+    assert again.status_code == 409 and "already extended" in again.text
 
 
 def test_a_refusal_needs_a_reason_which_the_request_keeps(site: Site) -> None:
@@ -172,7 +172,7 @@ def test_identity_is_verified_by_document_once(site: Site) -> None:
     assert view.status == "verified" and view.verification_method == "id_document"
     assert view.verified_by == "personvernombud"
     again = client.post(f"/console/requests/{ref}/verify", data={"csrf": token})
-    assert again.status_code == 400 and alert(again.text).startswith("Henvendelsen er ikke på et trinn")
+    assert again.status_code == 409 and alert(again.text).startswith("Henvendelsen er ikke på et trinn")
 
 
 # -- the Art. 21(1) objection ------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Literal
 from sqlalchemy import ColumnElement, Connection, Table, and_, exists, insert, or_, select, update
 
 from personvern.audit import HoldLifted, HoldPlaced, RestrictionLifted, RestrictionPlaced
-from personvern.errors import NotFound, RegisterError, RestrictedProcessing
+from personvern.errors import NotFound, RegisterError, RestrictedProcessing, StateConflict
 from personvern.policy.model import Purpose
 from personvern.register import schema as t
 from personvern.register.sweep import sweep
@@ -82,7 +82,7 @@ def lift_hold(reg: Register, hold_id: int, *, by: str, as_of: date | None = None
         if row is None:
             raise NotFound(f"no hold {hold_id}", field="hold")
         if row.lifted_at is not None:
-            raise RegisterError(f"hold {hold_id} was already lifted", field="hold")
+            raise StateConflict(f"hold {hold_id} was already lifted", field="hold")
         c.execute(update(t.holds).where(t.holds.c.id == hold_id).values(lifted_at=reg.clock(), lifted_by=by))
         ref = row.ref if row.record_id is None else _record_subject(c, row.record_id)
         reg.audit(c, HoldLifted(subject_ref=ref, record_ids=() if row.record_id is None else (row.record_id,),

@@ -117,7 +117,7 @@ def write(reg: Register, subject: str, purpose: str, categories: list[str], payl
 def consent_only(p: Purpose) -> bool:
     """Consent is the only basis: without it nothing may be written. With a second basis (PI1: consent plus
     legitimate interest) processing may go on after a withdrawal, on that other basis."""
-    return all(b.article == "a" for b in [p.legal_basis, *p.also_based_on])
+    return p.articles == {"a"}
 
 
 def check_source(reg: Register, p: Purpose, source: str) -> None:

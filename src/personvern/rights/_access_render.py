@@ -13,7 +13,6 @@ from datetime import UTC, date, datetime
 from functools import cache
 from importlib.resources import files
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo
 
 import phonenumbers
 from babel.dates import format_date
@@ -22,12 +21,12 @@ from markupsafe import Markup
 
 from personvern.errors import RegisterError
 from personvern.notice.wording import babel_locale, country_name, join
+from personvern.oslo import OSLO
 from personvern.rights._access_phrases import PHRASES
 
 if TYPE_CHECKING:
     from personvern.rights.access import AccessRecord, AccessReport, PurposeAccess, RecipientInfo, Words
 
-OSLO = ZoneInfo("Europe/Oslo")
 FORMAT = "personvern.access/1"
 
 

@@ -26,6 +26,7 @@ _NONE = {"nb": "Ingenting ble beholdt.", "en": "Nothing was kept."}
 _KEPT = {"nb": "Dette må vi beholde, og hvorfor:", "en": "What we must keep, and why:"}
 _UNTIL = {"nb": "til {d}", "en": "until {d}"}
 _OPEN = {"nb": "så lenge kravet står", "en": "for as long as the claim stands"}
+_LAW = {"nb": "så lenge loven krever", "en": "for as long as the law requires"}
 # Art. 12(4): when a request is not met in full, the subject is told of the right to complain (Art. 77, PI7, TP15)
 _COMPLAINT = {"nb": "Er du uenig i at vi beholder dette, kan du klage til {name} ({website}).",
               "en": "If you disagree with what we keep, you can complain to {name} ({website})."}
@@ -59,7 +60,8 @@ def explanation(policy: Policy, result: ErasureResult, ground: str) -> dict[str,
         lines.append(_KEPT[lang] if kept else _NONE[lang])
         for item in kept:
             name = item["purpose_name"][lang] if item["purpose_name"] else item["purpose"]
-            when = _UNTIL[lang].format(d=item["until"]) if item["until"] else _OPEN[lang]
+            when = (_UNTIL[lang].format(d=item["until"]) if item["until"]
+                    else _OPEN[lang] if item["outcome"] == "held" else _LAW[lang])
             why = item["citation"] or item["ground"]
             lines.append(f"- #{item['record']} {name}: {_OUTCOME[item['outcome']][lang]}; {why}; {when}.")
         if kept:

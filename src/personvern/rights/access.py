@@ -293,7 +293,7 @@ def _relevant(policy: Policy, kind: str, records: list[AccessRecord],
 def _purpose(policy: Policy, p: Purpose, records: list[AccessRecord]) -> PurposeAccess:
     cats, srcs = taxonomy.categories(policy), taxonomy.sources(policy)
     authority = policy.controller.supervisory_authority.name
-    bases = [p.legal_basis, *p.also_based_on]
+    bases = p.bases
     return PurposeAccess(
         key=p.key, name=Words(p.name.nb, p.name.en), description=Words(p.description.nb, p.description.en),
         article=p.legal_basis.article,
@@ -314,7 +314,7 @@ def rights_of(p: Purpose) -> tuple[str, ...]:
     only on public task or legitimate interest, and always against direct marketing (Art. 21(2));
     withdrawal (Art. 7(3)) on consent.
     """
-    articles = {b.article for b in [p.legal_basis, *p.also_based_on]}
+    articles = p.articles
     rights = ["15", "16", "17", "18", "19"]
     if p.legal_basis.article in PORTABLE_BASES:  # the same test as portability.py applies
         rights.append("20")

@@ -20,11 +20,10 @@ LEGAL.md also asks to "show the unshifted date as the target and the shifted dat
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from functools import lru_cache
-from zoneinfo import ZoneInfo
 
-import holidays
 from dateutil.relativedelta import relativedelta
+
+from personvern.oslo import OSLO, is_public_holiday  # the controller's calendar: one home
 
 __all__ = [
     "ANSWER_MONTHS",
@@ -41,17 +40,11 @@ __all__ = [
 
 ANSWER_MONTHS = 1  # Art. 12(3) GDPR: "within one month of receipt of the request"
 EXTENDED_MONTHS = 3  # Art. 12(3): "extended by two further months" -> three months from receipt
-OSLO = ZoneInfo("Europe/Oslo")  # the controller's calendar: a request received 23:30 UTC on 31 Jan is 1 Feb
-
-
-@lru_cache(maxsize=64)
-def _holidays(year: int) -> frozenset[date]:
-    return frozenset(holidays.country_holidays("NO", years=year))
 
 
 def is_working_day(day: date) -> bool:
     """Not a Saturday, Sunday or Norwegian public holiday (Regulation 1182/71 art. 3(4))."""
-    return day.weekday() < 5 and day not in _holidays(day.year)
+    return day.weekday() < 5 and not is_public_holiday(day)
 
 
 def next_working_day(day: date) -> date:

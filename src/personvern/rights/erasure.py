@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection, Row, select
 
 from personvern.consent import suppress_subject
-from personvern.errors import RegisterError
+from personvern.errors import RegisterError, StateConflict
 from personvern.register import schema as t
 from personvern.register.erasure import ErasureResult, Kept, erase_records
 from personvern.register.erasure import preview as _preview
@@ -171,7 +171,7 @@ def _refuse_while_contract_runs(reg: Register, c: Connection, sid: int) -> None:
         .scalars())
     running = sorted(k for k in held if waiting[k] not in happened)
     if running:
-        raise RegisterError(
+        raise StateConflict(
             "ground a (Art. 17(1)(a): no longer necessary) does not apply yet: the data of "
             + ", ".join(f"'{k}' is needed until {waiting[k]}" for k in running)
             + " (the contract still runs); erase after that, or give another ground", field="ground")

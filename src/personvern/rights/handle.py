@@ -27,7 +27,7 @@ from sqlalchemy import Connection, Row, bindparam, insert, select, update
 
 from personvern.audit import RecordWritten, RequestStep, RestrictionPlaced
 from personvern.consent import object_to_marketing
-from personvern.errors import CategoryNotAllowed, NotFound, RegisterError
+from personvern.errors import CategoryNotAllowed, NotFound, RegisterError, StateConflict
 from personvern.policy import taxonomy
 from personvern.policy.model import Purpose
 from personvern.register import holds as register_holds
@@ -328,7 +328,7 @@ def decide_objection(reg: Register, ref: str, upheld: bool, reason: str, *, by: 
         info = dict(row.details or {})
         key = info.get("objection_purpose")
         if row.kind != "objection" or not key:
-            raise RegisterError(f"request {ref} is not an objection awaiting a decision", field="request")
+            raise StateConflict(f"request {ref} is not an objection awaiting a decision", field="request")
         x, rec = t.restrictions, t.records
         keep_restricted: list[int] = []
         if upheld and row.subject_id is not None:

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 from sqlalchemy import Connection, Row, delete, func, insert, select, update
 
 from personvern.audit import Access, AuditEvent, HoldPlaced, RequestStep, check_no_personal_data, register_event
-from personvern.errors import NotFound, RegisterError
+from personvern.errors import Forbidden, NotFound, RegisterError, StateConflict
 from personvern.policy import taxonomy
 from personvern.policy.retention import Facts, retention_end
 from personvern.register import holds as register_holds
@@ -47,23 +47,36 @@ __all__ = [
     "KINDS",
     "METHODS",
     "OPEN",
+    "STAFF_METHOD",
+    "SUBJECT_CHANNELS",
     "ArtifactInfo",
     "RequestView",
     "RequestsSwept",
     "add_artifact",
     "artifact",
     "artifacts",
+    "close",
+    "close_row",
     "complete",
     "extend",
     "get_request",
+    "lift",
     "list_requests",
+    "load",
+    "load_id",
     "mark_identity_received",
     "mark_identity_requested",
+    "open_by_staff",
     "open_request",
+    "put_artifact",
+    "put_artifacts",
     "refuse",
+    "require",
     "start",
+    "subject_email",
     "sweep_requests",
     "verify",
+    "view",
 ]
 
 Kind = Literal["access", "rectification", "erasure", "restriction", "objection", "portability"]
@@ -313,14 +326,14 @@ def _step(reg: Register, ref: str, allowed: tuple[str, ...], step: str, **values
 def require(row: Row[Any], allowed: tuple[str, ...], step: str) -> None:
     """Refuse a step the status machine does not allow from where the request is, saying why."""
     if row.linked_to is not None:
-        raise RegisterError(f"request {row.ref} repeats an open request (id {row.linked_to}) and is answered "
+        raise StateConflict(f"request {row.ref} repeats an open request (id {row.linked_to}) and is answered "
                             "with it; handle that one", field="request")
     if row.status in allowed:
         return
     if row.status == "received" and "verified" in allowed:
-        raise RegisterError(f"request {row.ref} is not verified: nothing is disclosed or changed before the "
+        raise Forbidden(f"request {row.ref} is not verified: nothing is disclosed or changed before the "
                             "subject's identity is verified (Art. 12(6))", field="status")
-    raise RegisterError(f"cannot {step.replace('_', ' ')} request {row.ref}: it is {row.status} "
+    raise StateConflict(f"cannot {step.replace('_', ' ')} request {row.ref}: it is {row.status} "
                         f"(allowed from {', '.join(allowed)})", field="status")
 
 
@@ -332,7 +345,7 @@ def mark_identity_requested(reg: Register, ref: str, *, by: str) -> RequestView:
 def mark_identity_received(reg: Register, ref: str, *, by: str) -> RequestView:
     with reg.transaction() as c:
         if load(c, ref).identity_requested_at is None:
-            raise RegisterError("identity information was never asked for on this request", field="status")
+            raise StateConflict("identity information was never asked for on this request", field="status")
     return _step(reg, ref, ("received",), "identity_received", identity_received_at=reg.clock(), handled_by=by)
 
 
@@ -356,7 +369,7 @@ def verify(reg: Register, ref: str, *, method: str, by: str, subject: str | None
         if subject is not None:
             new = reg.subject_id(c, subject)
             if sid is not None and new != sid:
-                raise RegisterError("the request belongs to another subject", field="subject")
+                raise Forbidden("the request belongs to another subject", field="subject")
             if sid is None:
                 sid = new
                 c.execute(update(r).where(r.c.id == row.id).values(subject_id=sid, subject_ref=subject))
@@ -399,9 +412,9 @@ def extend(reg: Register, ref: str, *, reason: str, by: str) -> RequestView:
         row = load(c, ref)
         require(row, OPEN, "extend")
         if row.extended_to is not None:
-            raise RegisterError(f"request {ref} was already extended to {row.extended_to}", field="status")
+            raise StateConflict(f"request {ref} was already extended to {row.extended_to}", field="status")
         if today(reg) > row.due_on:
-            raise RegisterError(f"the first month ended on {row.due_on}: an extension must be announced within "
+            raise StateConflict(f"the first month ended on {row.due_on}: an extension must be announced within "
                                 "it (Art. 12(3))", field="status")
         until = deadlines.extended_due(deadlines.received_on(row.received_at))
         from personvern.rights.outcome import tell

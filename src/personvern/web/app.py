@@ -77,6 +77,10 @@ def status_of(exc: errors.PersonvernError) -> int:
     """The HTTP status of a domain error: the one table of the mapping."""
     if isinstance(exc, errors.NotFound):
         return 404
+    if isinstance(exc, errors.Forbidden):
+        return 403  # not allowed as things stand (an unverified requester, Art. 12(6))
+    if isinstance(exc, errors.StateConflict):
+        return 409  # valid, but not from the state the request or data is in
     if isinstance(exc, errors.ConsentRequired | errors.RestrictedProcessing | errors.CryptoError
                   | errors.AuditChainBroken | errors.DatastoreError):
         return 409  # the request is valid but the data's state forbids it (Art. 7, Art. 18(2), shredded keys)

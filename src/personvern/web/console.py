@@ -22,6 +22,7 @@ from sqlalchemy import select
 from personvern.errors import NotFound, PersonvernError, RegisterError
 from personvern.register import Register
 from personvern.register import schema as t
+from personvern.rights.requests import OPEN as OPEN_STATES
 from personvern.service.lookup import lookup, profile
 from personvern.web import lockout
 from personvern.web.auth import (
@@ -40,7 +41,7 @@ AGENT = require_page("agent")
 OFFICER = require_page("privacy_officer")
 STAFF = require_page("agent", "privacy_officer")
 Who = Annotated[Principal, Depends(STAFF)]
-OPEN = ("received", "verified", "in_progress")
+OPEN = OPEN_STATES  # the open request states have one home: rights.requests
 SERVICE_PURPOSES = ("customer_service", "customer_support", "support", "customer_profile", "customers")
 
 

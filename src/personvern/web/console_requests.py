@@ -42,7 +42,7 @@ from personvern.web.i18n import lang_of, page, problem, translate
 router = APIRouter(include_in_schema=False)
 OFFICER = require_page("privacy_officer")
 Officer = Annotated[Principal, Depends(OFFICER)]
-OPEN = ("received", "verified", "in_progress")
+OPEN = rq.OPEN  # the open request states have one home: rights.requests
 ACTIONABLE = ("verified", "in_progress")
 CHANGE_TOPICS = ("art19.rectification", "art19.erasure", "art19.restriction")
 
@@ -101,7 +101,7 @@ def _notices(reg: Register, request_id: int) -> Sequence[Any]:
 def _objectable(reg: Register, lang: str) -> list[tuple[str, str]]:
     """Purposes open to an Art. 21(1) objection: legitimate interest (f) or public task (e), not marketing."""
     return [(p.key, p.name(lang)) for p in reg.policy.purposes if p.marketing is None
-            and not {b.article for b in [p.legal_basis, *p.also_based_on]}.isdisjoint({"e", "f"})]
+            and not p.articles.isdisjoint({"e", "f"})]
 
 
 def rectification_records(reg: Register, row: rq.RequestView, lang: str) -> list[EditableRecord]:

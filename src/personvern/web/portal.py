@@ -219,7 +219,7 @@ def my_data(reg: Register, ref: str, lang: str) -> MyData:
         row = counts.get(p.key)
         if row is None:
             continue
-        bases = [p.legal_basis, *p.also_based_on]
+        bases = p.bases
         purposes.append(MyPurpose(
             key=p.key, name=p.name(lang), description=p.description(lang),
             legal_basis="; ".join(describe_basis(b, lang) for b in bases),

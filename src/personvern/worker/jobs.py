@@ -32,13 +32,14 @@ from sqlalchemy.exc import IntegrityError
 from personvern.register import schema as t
 from personvern.register.identifiers import normalise
 from personvern.register.outbox import Email, send_email
+from personvern.rights.requests import OPEN as OPEN_STATES
 
 if TYPE_CHECKING:
     from personvern.register.store import Register
 
 log = logging.getLogger("personvern.worker")
 j = t.job_runs
-OPEN = ("received", "verified", "in_progress")
+OPEN = OPEN_STATES  # the open request states have one home: rights.requests
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,91 @@
+"""The subject hears the outcome (Art. 12(1), (3), (4); issue 12): a receipt when a request opens, a message
+when it is completed, extended or refused — in the subject's language, through the request's channel."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from personvern.register import Register
+from personvern.register import schema as t
+from personvern.register.outbox import body_of
+from personvern.rights import handle
+from personvern.rights import requests as rq
+from personvern.rights.outcome import outcome_text
+
+
+def _mail(reg: Register, request_id: int, topic: str) -> tuple[Any, dict[str, Any]]:
+    with reg.engine.connect() as c:
+        [row] = c.execute(select(t.outbox).where(t.outbox.c.request_id == request_id,
+                                                 t.outbox.c.topic == topic)).all()
+    return row, body_of(reg, row)
+
+
+def _kari(reg: Register) -> str:
+    return reg.add_subject("customer", {"email": "kari@example.no"})
+
+
+def test_a_receipt_says_what_was_asked_and_the_deadline(reg: Register) -> None:
+    v = rq.open_request(reg, "erasure", subject=_kari(reg), channel="email")
+    row, body = _mail(reg, v.id, "request_received")
+    assert row.kind == "email" and body["to"] == "kari@example.no"
+    assert "sletting" in body["text"] and "2026-02-05" in body["text"] and v.ref in body["text"]
+
+
+def test_the_receipt_is_in_the_subjects_language(reg: Register) -> None:
+    v = rq.open_request(reg, "access", subject=_kari(reg), channel="portal", lang="en")
+    _, body = _mail(reg, v.id, "request_received")
+    assert "We received your request for access" in body["text"] and "2026-02-05" in body["text"]
+
+
+def test_a_letter_request_puts_a_printable_letter_in_the_officers_queue(reg: Register) -> None:
+    v = rq.open_request(reg, "access", subject=_kari(reg), channel="letter")
+    row, body = _mail(reg, v.id, "request_received")
+    assert (row.kind, row.status) == ("manual", "manual") and "Vi har mottatt" in body["text"]
+    assert "kari@example.no" not in str(body)
+
+
+def test_a_refusal_gives_the_reason_and_the_right_to_complain_to_datatilsynet(reg: Register) -> None:
+    v = rq.open_request(reg, "erasure", subject=_kari(reg), channel="email")
+    done = rq.refuse(reg, v.ref, reason="the contract still runs", by="po")
+    _, body = _mail(reg, v.id, "request_refused")
+    assert "the contract still runs" in body["text"] and "Datatilsynet" in body["text"]
+    assert "www.datatilsynet.no" in body["text"] and "artikkel 12 nr. 4" in body["text"]
+    assert outcome_text(reg, done) is not None and "Datatilsynet" in str(outcome_text(reg, done))
+
+
+def test_an_extension_gives_the_reason_and_the_new_date(reg: Register, clock: Any) -> None:
+    v = rq.open_request(reg, "access", subject=_kari(reg), channel="email")
+    clock.set(date(2026, 1, 20))
+    rq.extend(reg, v.ref, reason="three archives to search", by="po")
+    _, body = _mail(reg, v.id, "request_extended")
+    assert "three archives to search" in body["text"] and "2026-04-07" in body["text"]
+
+
+def test_a_completed_access_request_points_to_the_copy_in_the_portal(reg: Register) -> None:
+    ref = _kari(reg)
+    v = rq.open_request(reg, "access", subject=ref, channel="email")
+    rq.verify(reg, v.ref, method="email_code", by="subject")
+    done = handle.answer_access(reg, v.ref, by="po")
+    _, body = _mail(reg, v.id, "request_completed")
+    assert "Mine sider" in body["text"] and "registerkopi" in body["text"]
+    assert outcome_text(reg, done) == body["text"]  # the portal shows the same words
+
+
+@pytest.mark.promise("TZ4")
+def test_a_completed_erasure_explains_what_was_kept_why_and_until_when(reg: Register) -> None:
+    ref = _kari(reg)
+    reg.write(ref, "customer_profile", ["user.name"], {"user.name": "Kari"})
+    reg.write(ref, "bookkeeping", ["custom.order"], {"custom.order": "ordre 5521"}, ref="5521",
+              events={"purchase.made": date(2026, 1, 5)})
+    v = rq.open_request(reg, "erasure", subject=ref, channel="email")
+    rq.verify(reg, v.ref, method="email_code", by="subject")
+    done = handle.erase(reg, v.ref, ground="a", by="po")
+    assert done.details["subject_removed"] is True  # the address was read before the key was shredded ...
+    row, body = _mail(reg, v.id, "request_completed")
+    assert body["to"] == "kari@example.no" and row.destination == "k***@example.no"  # ... and the answer went
+    assert "bokføringsloven" in body["text"] and "2032-01-01" in body["text"]
+    assert "Datatilsynet" in body["text"]  # something was kept: where to complain (Art. 12(4))

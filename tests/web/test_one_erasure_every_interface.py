@@ -1,0 +1,120 @@
+"""The same erasure through every interface — console, REST API, CLI, portal (with the officer's desk) — leaves
+the same audit entries, ledger row, suppression and Art. 19 outbox rows (issue 12: one path per action)."""
+
+from __future__ import annotations
+
+import base64
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+from typer.testing import CliRunner
+from web_ui_support import Site, form_token, make_site, portal_login, staff_login
+
+from personvern import rights
+from personvern.cli import app as cli
+from personvern.register import Register
+from personvern.register import schema as t
+from personvern.rights.notify import record_disclosure
+from personvern.web import auth
+
+POLICY = Path(__file__).resolve().parents[2] / "examples" / "policies" / "tek-zence.yaml"
+ERASURE_ACTIONS = ("record.deleted", "record.written", "erasure.completed", "subject.removed", "suppression.added",
+                   "recipient.notified")
+
+
+def _console(site: Site, ref: str) -> None:
+    officer = site.client()
+    staff_login(officer, "privacy_officer")
+    token = form_token(officer.get(f"/console/subjects/{ref}/erase").text)
+    done = officer.post(f"/console/subjects/{ref}/erase", data={"csrf": token, "ground": "b", "confirm": "yes"})
+    assert done.status_code == 200, done.text
+
+
+def _api(site: Site, ref: str) -> None:
+    token = auth.create_token(site.reg, "test-po", "privacy_officer", by="test")
+    res = site.client().post(f"/api/subjects/{ref}/erase", json={"ground": "b"},
+                             headers={"Authorization": f"Bearer {token}"})
+    assert res.status_code == 200, res.text
+
+
+def _cli(site: Site, ref: str) -> None:
+    url = str(site.reg.engine.url.render_as_string(hide_password=False))
+    env = {"PERSONVERN_MASTER_KEY": base64.b64encode(bytes(range(32))).decode()}  # the suite's test key
+    res = CliRunner().invoke(cli, ["erase", ref, "--policy", str(POLICY), "--db", url,
+                                   "--ground", "b", "--by", "personvernombud", "--yes"], env=env)
+    assert res.exit_code == 0, res.output
+
+
+def _portal(site: Site, ref: str) -> None:
+    subject = site.client()
+    home = portal_login(subject, site.reg)
+    asked = subject.post("/mine-sider/foresporsler", data={"csrf": form_token(home.text), "kind": "erasure"})
+    request_ref = asked.url.path.rsplit("/", 1)[1]
+    officer = site.client()
+    staff_login(officer, "privacy_officer")
+    token = form_token(officer.get(f"/console/requests/{request_ref}").text)
+    done = officer.post(f"/console/requests/{request_ref}/complete",
+                        data={"csrf": token, "ground": "b", "confirm": "yes"})
+    assert done.status_code == 200, done.text
+
+
+def _outcome(reg: Register, ref: str, mark: int) -> dict[str, Any]:
+    a, e, s, o = t.audit_log, t.erasures, t.suppressions, t.outbox
+    with reg.engine.connect() as c:
+        trail = [(x.action, tuple(x.record_ids or ())) for x in c.execute(
+            select(a).where(a.c.seq > mark, a.c.subject_ref == ref).order_by(a.c.seq)) if x.action in ERASURE_ACTIONS]
+        ledger = [(x.subject_ref == ref, json.dumps(x.records, sort_keys=True)) for x in c.execute(select(e))]
+        suppressed = sorted((x.kind, x.reason) for x in c.execute(select(s)))
+        notices = sorted((x.topic, x.recipient, x.kind) for x in c.execute(select(o).where(o.c.topic.like("art19.%"))))
+    return {"audit": trail, "ledger": ledger, "suppression": suppressed, "art19": notices}
+
+
+@pytest.mark.promise("TZ4")
+@pytest.mark.promise("TZ6")
+@pytest.mark.parametrize("interface", ["console", "api", "cli", "portal"])
+def test_the_same_erasure_leaves_the_same_trace_whatever_the_interface(
+        interface: str, reg: Register, monkeypatch: pytest.MonkeyPatch) -> None:
+    site = make_site(reg, monkeypatch, customers=2)
+    ref = site.demo.demo_subject
+    record_disclosure(reg, ref, "delivery_partners", "delivery_installation", ["user.contact.address"])
+    with reg.engine.connect() as c:
+        mark = int(c.execute(select(t.audit_log.c.seq).order_by(t.audit_log.c.seq.desc()).limit(1)).scalar() or 0)
+        sid = reg.subject_id(c, ref)
+        records = sorted(c.execute(select(t.records.c.id).where(t.records.c.subject_id == sid)).scalars())
+    preview = rights.preview_erasure(reg, ref)  # what every interface must do, from the core
+    sealed = [k.record for k in preview.kept if k.outcome == "sealed"]
+    kept = [k.record for k in preview.kept if k.outcome != "sealed"]
+    deleted = [r for r in records if r not in sealed and r not in kept]
+    {"console": _console, "api": _api, "cli": _cli, "portal": _portal}[interface](site, ref)
+    got = _outcome(reg, ref, mark)
+    assert got["ledger"] and got["ledger"][0][0] is True  # the subject's stable reference first
+    assert got["art19"] == [("art19.erasure", "delivery_partners", "email")]
+    assert ("suppression.added", ()) in got["audit"] and any(x[0] == "erasure.completed" for x in got["audit"])
+    assert got == {
+        "audit": [("suppression.added", ()), ("recipient.notified", ()), ("record.deleted", tuple(deleted)),
+                  ("record.written", tuple(sealed)), ("erasure.completed", ())],
+        "ledger": [(True, json.dumps({"deleted": deleted, "kept": kept, "purposes": None, "sealed": sealed,
+                                      "subject_removed": False, "suppression": "opt_out"}, sort_keys=True))],
+        "suppression": [("email", "opt_out"), ("phone", "opt_out"), ("subject", "opt_out")],
+        "art19": [("art19.erasure", "delivery_partners", "email")],
+    }
+    assert deleted and sealed and kept  # the case has all three: a partial erasure, the customer stays
+
+
+def test_officer_screens_show_the_outcome_in_words_not_internals(reg: Register,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    site = make_site(reg, monkeypatch, customers=2)
+    ref = site.demo.demo_subject
+    _portal(site, ref)  # an erasure request carried out at the desk, with a kept record and a sealed receipt
+    officer = site.client()
+    staff_login(officer, "privacy_officer")
+    with reg.engine.connect() as c:
+        request_ref = c.execute(select(t.requests.c.ref).where(t.requests.c.kind == "erasure")).scalar_one()
+    page = officer.get(f"/console/requests/{request_ref}").text
+    for internal in ("subject_removed", "kept_records", "hold_id", "recipients_notified", "ground a", "False",
+                     "True", "suppression_entries"):
+        assert internal not in page, internal
+    assert "b) Samtykket er trukket" in page and "Kunden kan fortsatt gjenkjennes" in page
