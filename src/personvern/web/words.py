@@ -130,6 +130,9 @@ EVENTS_NB: dict[str, str] = {
     "web.token_created": "API-nøkkel laget", "web.token_revoked": "API-nøkkel trukket tilbake",
     "outbox.acknowledged": "Utsending kvittert ut", "outbox.retried": "Utsending prøvd på nytt",
     "event.cancelled": "Hendelse fjernet", "event.moved": "Hendelse flyttet til en annen dato",
+    "web.login_failed": "Mislykket innlogging", "web.login_succeeded": "Innlogget",
+    "web.token_refused": "Ukjent API-nøkkel avvist", "web.lockout_lifted": "Innloggingssperre opphevet",
+    "datastore.erased": "Slettet i eget system",
 }
 EVENTS_EN: dict[str, str] = {
     "alarm_contact.added": "Alarm contact added", "audit.pruned": "Old log entries deleted",
@@ -153,6 +156,9 @@ EVENTS_EN: dict[str, str] = {
     "web.token_created": "API token created", "web.token_revoked": "API token revoked",
     "outbox.acknowledged": "Message acknowledged", "outbox.retried": "Message retried",
     "event.cancelled": "Event removed", "event.moved": "Event moved to another date",
+    "web.login_failed": "Failed login", "web.login_succeeded": "Logged in",
+    "web.token_refused": "Unknown API token refused", "web.lockout_lifted": "Login lockout lifted",
+    "datastore.erased": "Erased in a business system",
 }
 EVENTS = {"nb": EVENTS_NB, "en": EVENTS_EN}
 
