@@ -112,6 +112,7 @@ EVENTS_NB: dict[str, str] = {
     "breach.assessed": "Avvik vurdert", "campaign.filtered": "Kampanjeliste filtrert",
     "case.closed": "Sak avsluttet", "case.opened": "Sak opprettet", "consent.given": "Samtykke gitt",
     "consent.withdrawn": "Samtykke trukket", "contact.logged": "Kontakt logget",
+    "datastore.erased": "Slettet i butikkens database",
     "disclosure.recorded": "Utlevert til mottaker", "erasure.completed": "Kunde slettet",
     "erasure.replayed": "Sletting gjentatt etter gjenoppretting", "event.recorded": "Hendelse registrert",
     "export.created": "Kopi av data laget", "hold.lifted": "Sletteforbud opphevet",
@@ -128,6 +129,8 @@ EVENTS_NB: dict[str, str] = {
     "suppression.added": "Lagt på sperreliste", "sweep.completed": "Slettejobben kjørt",
     "web.staff_user_changed": "Ansattbruker endret", "web.staff_user_created": "Ansattbruker opprettet",
     "web.token_created": "API-nøkkel laget", "web.token_revoked": "API-nøkkel trukket tilbake",
+    "web.lockout_lifted": "Innloggingssperre opphevet", "web.login_failed": "Mislykket innlogging",
+    "web.login_succeeded": "Innlogget", "web.token_refused": "API-nøkkel avvist",
     "outbox.acknowledged": "Utsending kvittert ut", "outbox.retried": "Utsending prøvd på nytt",
     "event.cancelled": "Hendelse fjernet", "event.moved": "Hendelse flyttet til en annen dato",
 }
@@ -136,6 +139,7 @@ EVENTS_EN: dict[str, str] = {
     "breach.assessed": "Breach assessed", "campaign.filtered": "Campaign list filtered",
     "case.closed": "Case closed", "case.opened": "Case opened", "consent.given": "Consent given",
     "consent.withdrawn": "Consent withdrawn", "contact.logged": "Contact logged",
+    "datastore.erased": "Erased in the business's own database",
     "disclosure.recorded": "Disclosed to a recipient", "erasure.completed": "Customer erased",
     "erasure.replayed": "Erasure replayed after a restore", "event.recorded": "Event recorded",
     "export.created": "Copy of data made", "hold.lifted": "Hold lifted", "hold.placed": "Hold placed",
@@ -151,6 +155,8 @@ EVENTS_EN: dict[str, str] = {
     "suppression.added": "Added to the suppression list", "sweep.completed": "Deletion job ran",
     "web.staff_user_changed": "Staff user changed", "web.staff_user_created": "Staff user created",
     "web.token_created": "API token created", "web.token_revoked": "API token revoked",
+    "web.lockout_lifted": "Login lockout lifted", "web.login_failed": "Failed login",
+    "web.login_succeeded": "Logged in", "web.token_refused": "API token refused",
     "outbox.acknowledged": "Message acknowledged", "outbox.retried": "Message retried",
     "event.cancelled": "Event removed", "event.moved": "Event moved to another date",
 }
