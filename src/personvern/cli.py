@@ -132,7 +132,7 @@ def ropa(
     if fmt is RopaFormat.xlsx and output is None:
         err.print("ropa: --format xlsx needs --output FILE", markup=False, highlight=False)
         raise typer.Exit(2)
-    _emit(render_ropa(_load(policy), fmt.value, lang.value, csv_style=csv_style.value), output)  # type: ignore[arg-type]
+    _emit(render_ropa(_load(policy), fmt.value, lang.value, csv_style=csv_style.value), output)
 
 
 @app.command()
@@ -342,7 +342,7 @@ def audit_verify(db: AuditDb = None, head: Annotated[Path | None, typer.Option(
 
 def _read_head(path: Path) -> Any:
     """A head file: ``{"seq": N, "hash": "<64 hex>"}`` as ``personvern audit head`` prints it."""
-    from personvern.audit.chain import ChainPoint
+    from personvern.audit import ChainPoint
 
     try:
         data = json.loads(path.read_text(encoding="utf-8"))

@@ -60,7 +60,9 @@ def test_the_register_copy_shows_the_shops_rows(tp_reg: Register, customers: Cus
     tables = {t["table"]: t for d in copy["datastores"] for t in d["tables"]}
     assert {r["number"] for r in tables["order_order"]["rows"]} == set(ola.orders)
     assert [r["email"] for r in tables["auth_user"]["rows"]] == [ola.email]
-    assert "registerkopi.nb.pdf" in body
+    assert "registerkopi.nb.html" in body and "registerkopi.nb.pdf" not in body  # the PDF waits for a download
+    media, pdf = rq.artifact(tp_reg, done.ref, "registerkopi.nb.pdf")
+    assert media == "application/pdf" and pdf.startswith(b"%PDF")
 
 
 def test_an_erasure_with_the_shop_unreachable_says_so(open_register: Callable[[str], Register],

@@ -153,11 +153,14 @@ def test_norwegian_plurals_and_the_deletion_job() -> None:
 
 
 def test_every_built_in_audit_event_has_words_in_both_languages() -> None:
-    import personvern.consent
-    import personvern.rights.handle
-    import personvern.service
-    import personvern.web.auth
-    import personvern.worker  # noqa: F401  (each registers its events)
+    import importlib
+    import pkgutil
+
+    import personvern
+
+    for module in pkgutil.walk_packages(personvern.__path__, "personvern."):  # each registers its events
+        if ".migrations" not in module.name:
+            importlib.import_module(module.name)
     from personvern.audit._registry import EVENTS
     from personvern.web.words import EVENTS_EN, EVENTS_NB
 
