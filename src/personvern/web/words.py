@@ -133,9 +133,6 @@ EVENTS_NB: dict[str, str] = {
     "web.login_succeeded": "Innlogget", "web.token_refused": "API-nøkkel avvist",
     "outbox.acknowledged": "Utsending kvittert ut", "outbox.retried": "Utsending prøvd på nytt",
     "event.cancelled": "Hendelse fjernet", "event.moved": "Hendelse flyttet til en annen dato",
-    "web.login_failed": "Mislykket innlogging", "web.login_succeeded": "Innlogget",
-    "web.token_refused": "Ukjent API-nøkkel avvist", "web.lockout_lifted": "Innloggingssperre opphevet",
-    "datastore.erased": "Slettet i eget system",
 }
 EVENTS_EN: dict[str, str] = {
     "alarm_contact.added": "Alarm contact added", "audit.pruned": "Old log entries deleted",
@@ -162,9 +159,6 @@ EVENTS_EN: dict[str, str] = {
     "web.login_succeeded": "Logged in", "web.token_refused": "API token refused",
     "outbox.acknowledged": "Message acknowledged", "outbox.retried": "Message retried",
     "event.cancelled": "Event removed", "event.moved": "Event moved to another date",
-    "web.login_failed": "Failed login", "web.login_succeeded": "Logged in",
-    "web.token_refused": "Unknown API token refused", "web.lockout_lifted": "Login lockout lifted",
-    "datastore.erased": "Erased in a business system",
 }
 EVENTS = {"nb": EVENTS_NB, "en": EVENTS_EN}
 
