@@ -98,3 +98,15 @@ def test_calling_hours_edges(local: datetime, ok: bool) -> None:
 def test_summer_time_is_oslo_time() -> None:
     assert permitted_calling_time(datetime(2026, 6, 15, 7, 0, tzinfo=UTC))  # 09:00 CEST
     assert not permitted_calling_time(datetime(2026, 6, 15, 6, 59, tzinfo=UTC) + timedelta(seconds=59))
+
+
+def test_the_calling_hours_count_the_controllers_one_holiday_calendar(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 12 item 8: the Oslo calendar has one home (``personvern.oslo``); markedsføringsloven § 14 counts the
+    same holidays as the request deadlines, so a day the calendar lists is a day without telemarketing."""
+    import personvern.oslo
+
+    workday = date(2026, 12, 2)  # a Wednesday, no public holiday
+    at = datetime(2026, 12, 2, 12, 0, tzinfo=ZoneInfo("Europe/Oslo"))
+    assert permitted_calling_time(at)
+    monkeypatch.setattr(personvern.oslo, "public_holidays", lambda year: frozenset({workday}))
+    assert not permitted_calling_time(at)

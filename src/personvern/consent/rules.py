@@ -37,17 +37,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from functools import lru_cache
 from typing import Any, Protocol
-from zoneinfo import ZoneInfo
 
-import holidays
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import and_, not_
 
+from personvern.oslo import OSLO, is_public_holiday  # the controller's calendar: one home
 from personvern.policy.model import Policy, Purpose
 
-OSLO = ZoneInfo("Europe/Oslo")
 CALLS_FROM, CALLS_UNTIL = time(9, 0), time(21, 0)  # markedsføringsloven § 14
 NOT_CONSUMERS = frozenset({"business_contact", "partner"})  # businesses cannot reserve (mfl. § 12)
 TRAINED = "alarm_contact.trained"  # the event that records an alarm contact's one-time training (SN2d)
@@ -133,18 +130,12 @@ CODES: dict[str, tuple[bool, str | None, str, str]] = {
 ALLOWED = frozenset(code for code, (ok, *_rest) in CODES.items() if ok)
 
 
-@lru_cache(maxsize=64)
-def _norway(year: int) -> holidays.HolidayBase:
-    # pinned holidays==0.109; Sundays are tested separately with weekday() (its include_sundays default moved)
-    return holidays.country_holidays("NO", years=year, include_sundays=False)
-
-
 def permitted_calling_time(at: datetime) -> bool:
     """May telemarketing reach a consumer at ``at`` (markedsføringsloven § 14)? A naive datetime is taken as
     Europe/Oslo wall time."""
     local = at.replace(tzinfo=OSLO) if at.tzinfo is None else at.astimezone(OSLO)
     day = local.date()
-    if day.weekday() >= 5 or day in _norway(day.year):
+    if day.weekday() >= 5 or is_public_holiday(day):
         return False
     return CALLS_FROM <= local.time().replace(tzinfo=None) <= CALLS_UNTIL
 

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any, Literal
 
-from sqlalchemy import Connection, Row, and_, bindparam, delete, exists, insert, or_, select, update
+from sqlalchemy import Connection, Row, and_, bindparam, delete, insert, or_, select, update
 
 from personvern.audit import AuditEvent, ErasureCompleted, RecordDeleted, RecordWritten
 from personvern.errors import NotFound
@@ -216,17 +216,6 @@ def _seal(reg: Register, c: Connection, rows: list[Row[Any]], key: bytes) -> Non
         payload=bindparam("payload"), seal_ref=bindparam("seal_ref"), subject_id=None, ref=None,
         state="sealed", updated_at=reg.clock()), changes)
     c.execute(delete(t.events).where(t.events.c.record_id.in_([x.id for x in rows])))
-
-
-def held(c: Connection, record_ids: Sequence[int]) -> set[int]:
-    """Of ``record_ids``, those an active hold covers (on the record or on its subject): one query."""
-    if not record_ids:
-        return set()
-    r, h = t.records, t.holds
-    cover = exists().where(h.c.lifted_at.is_(None), or_(h.c.record_id == r.c.id,
-                                                        and_(h.c.subject_id == r.c.subject_id,
-                                                             h.c.record_id.is_(None))))
-    return set(c.execute(select(r.c.id).where(r.c.id.in_(list(record_ids)), cover)).scalars())
 
 
 def find_sealed(reg: Register, order_number: str) -> list[RecordView]:
