@@ -89,3 +89,24 @@ def test_a_completed_erasure_explains_what_was_kept_why_and_until_when(reg: Regi
     assert body["to"] == "kari@example.no" and row.destination == "k***@example.no"  # ... and the answer went
     assert "bokføringsloven" in body["text"] and "2032-01-01" in body["text"]
     assert "Datatilsynet" in body["text"]  # something was kept: where to complain (Art. 12(4))
+
+
+def test_the_erasure_explanation_names_what_was_kept_in_words_never_record_numbers(reg: Register) -> None:
+    """Issue 12: the subject reads what was kept as purpose, data, why and until when — never '#38'."""
+    import re
+
+    ref = _kari(reg)
+    reg.write(ref, "customer_profile", ["user.name"], {"user.name": "Kari"})
+    kept = reg.write(ref, "complaints", ["custom.correspondence"], {"custom.correspondence": "klage"})
+    sealed = reg.write(ref, "bookkeeping", ["custom.order"], {"custom.order": "ordre 5521"}, ref="5521",
+                       events={"purchase.made": date(2026, 1, 5)})
+    v = rq.open_request(reg, "erasure", subject=ref, channel="email", lang="en")
+    rq.verify(reg, v.ref, method="email_code", by="subject")
+    done = handle.erase(reg, v.ref, ground="a", by="po")
+    _, body = _mail(reg, v.id, "request_completed")
+    for text in (body["text"], outcome_text(reg, done) or ""):
+        assert not re.search(r"#\s?\d", text), text
+        for rid in (kept, sealed):
+            assert not re.search(rf"\b{rid}\b", text.replace(v.ref, "")), text
+        assert "2032-01-01" in text and "Bookkeeping" in text.title()  # until when, which purpose
+        assert "correspondence" in text.lower() or "complaint" in text.lower()

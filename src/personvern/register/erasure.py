@@ -51,6 +51,7 @@ class Kept:
     ground: str
     until: date | None
     hold_kind: str | None = None  # for held records: legal_claim or access_request
+    categories: tuple[str, ...] = ()  # what the record holds, for the subject's explanation in words
 
 
 @dataclass
@@ -105,12 +106,15 @@ def _plan(reg: Register, c: Connection, sid: int, subject: str, *, purposes: Col
         purpose = reg.policy.purpose(x.purpose)
         hold = record_holds.get(x.id) or subject_hold
         if hold is not None:
-            plan.result.kept.append(Kept(x.id, x.purpose, "held", f"{hold.kind}: {hold.reason}", None, hold.kind))
+            plan.result.kept.append(Kept(x.id, x.purpose, "held", f"{hold.kind}: {hold.reason}", None, hold.kind,
+                                             tuple(x.categories)))
         elif purpose is not None and purpose.on_erasure == "seal" and x.ref:
             plan.seal.append(x)
-            plan.result.kept.append(Kept(x.id, x.purpose, "sealed", ground_of(purpose), x.retention_until))
+            plan.result.kept.append(Kept(x.id, x.purpose, "sealed", ground_of(purpose), x.retention_until,
+                                             categories=tuple(x.categories)))
         elif purpose is not None and purpose.on_erasure == "keep":
-            plan.result.kept.append(Kept(x.id, x.purpose, "kept", ground_of(purpose), x.retention_until))
+            plan.result.kept.append(Kept(x.id, x.purpose, "kept", ground_of(purpose), x.retention_until,
+                                             categories=tuple(x.categories)))
         else:
             plan.delete.append(x.id)
             plan.result.erased[x.purpose] = plan.result.erased.get(x.purpose, 0) + 1
