@@ -110,3 +110,47 @@ def test_the_erasure_explanation_names_what_was_kept_in_words_never_record_numbe
             assert not re.search(rf"\b{rid}\b", text.replace(v.ref, "")), text
         assert "2032-01-01" in text and "Bookkeeping" in text.title()  # until when, which purpose
         assert "correspondence" in text.lower() or "complaint" in text.lower()
+
+
+def _restricted(reg: Register, ref: str, channel: str, lang: str | None = None) -> Any:
+    v = rq.open_request(reg, "restriction", subject=ref, channel=channel, lang=lang)
+    rq.verify(reg, v.ref, method="email_code", by="subject")
+    return handle.restrict(reg, v.ref, ground="accuracy", reason="the address is disputed", by="po")
+
+
+@pytest.mark.promise("TP13d")
+def test_the_subject_is_told_before_a_restriction_they_obtained_is_lifted(reg: Register) -> None:
+    """Art. 18(3): 'A data subject who has obtained restriction of processing pursuant to paragraph 1 shall be
+    informed by the controller before the restriction of processing is lifted.' The notice is written first, in
+    the lift's transaction, and the lift's audit entry names it."""
+    from personvern import rights
+
+    ref = _kari(reg)
+    reg.write(ref, "customer_profile", ["user.name"], {"user.name": "Kari"})
+    done = _restricted(reg, ref, "email", lang="en")
+    [rid] = done.details["restriction_ids"]
+    rights.lift_restriction(reg, rid, by="po")
+    row, body = _mail(reg, done.id, "request_restriction_lifted")
+    assert row.kind == "email" and body["to"] == "kari@example.no"
+    assert "lift" in body["text"] and "Article 18(3)" in body["text"] and done.ref in body["text"]
+    with reg.engine.connect() as c:
+        lifted = c.execute(select(t.restrictions.c.lifted_at).where(t.restrictions.c.id == rid)).scalar_one()
+        audit = c.execute(select(t.audit_log).where(t.audit_log.c.action == "restriction.lifted")).one()
+    assert lifted is not None and row.created_at <= lifted
+    assert audit.details["subject_told"] == row.id
+    assert reg.read(ref)  # the restriction is gone
+
+
+def test_a_letter_request_gets_its_lifting_notice_as_a_letter_and_staff_restrictions_stay_silent(
+        reg: Register) -> None:
+    from personvern import rights
+
+    ref = _kari(reg)
+    done = _restricted(reg, ref, "letter")
+    rights.lift_restriction(reg, done.details["restriction_ids"][0], by="po")
+    row, body = _mail(reg, done.id, "request_restriction_lifted")
+    assert (row.kind, row.status) == ("manual", "manual") and "artikkel 18 nr. 3" in body["text"]
+    staff = rights.restrict_subject(reg, ref, ground="legal_claims", reason="claim 26-1", by="po")
+    rights.lift_restriction(reg, staff.details["restriction_ids"][0], by="po")
+    with reg.engine.connect() as c:
+        assert not c.execute(select(t.outbox).where(t.outbox.c.request_id == staff.id)).all()

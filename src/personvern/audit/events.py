@@ -181,6 +181,7 @@ class RestrictionLifted(AuditEvent):
 
     name: ClassVar[str] = "restriction.lifted"
     restriction_id: int
+    subject_told: int | None = None  # the outbox id of the Art. 18(3) notice sent before the lift
 
 
 @register_event

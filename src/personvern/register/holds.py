@@ -130,16 +130,20 @@ def restrict(reg: Register, subject: str, *, ground: Ground, reason: str, by: st
         return rid
 
 
-def lift_restriction(reg: Register, restriction_id: int) -> None:
+def lift_restriction(reg: Register, restriction_id: int, *, conn: Connection | None = None,
+                     subject_told: int | None = None) -> None:
+    """Lift an active restriction (in ``conn``'s transaction when given). Internal: interfaces call
+    ``personvern.rights.lift_restriction``, which first tells the subject (Art. 18(3)); ``subject_told`` is
+    the outbox id of that notice, named in the audit entry."""
     x = t.restrictions
-    with reg.transaction() as c:
+    with nullcontext(conn) if conn is not None else reg.transaction() as c:
         done = c.execute(update(x).where(x.c.id == restriction_id, x.c.lifted_at.is_(None))
                          .values(lifted_at=reg.clock()))
         if done.rowcount == 0:
             raise NotFound(f"no active restriction {restriction_id}", field="restriction")
         ref = c.execute(select(t.subjects.c.ref).join(x, x.c.subject_id == t.subjects.c.id)
                         .where(x.c.id == restriction_id)).scalar()
-        reg.audit(c, RestrictionLifted(subject_ref=ref, restriction_id=restriction_id))
+        reg.audit(c, RestrictionLifted(subject_ref=ref, restriction_id=restriction_id, subject_told=subject_told))
 
 
 def restrictions(reg: Register, subject: str) -> list[Restriction]:

@@ -39,6 +39,7 @@ from personvern.rights import requests
 from personvern.rights.access import access_report, render_access_report
 from personvern.rights.erasure import ERASURE_GROUNDS, erase, erase_subject, ready
 from personvern.rights.notify import notify_recipients
+from personvern.rights.outcome import tell
 from personvern.rights.portability import portable_data
 from personvern.rights.requests import RequestView
 
@@ -201,9 +202,25 @@ def _restrict_in(reg: Register, c: Connection, row: Row[Any], ground: str, reaso
     return handled[0]
 
 
-def lift_restriction(reg: Register, restriction_id: int, *, by: str) -> None:
-    """Lift a restriction (Art. 18(3)); the register's primitive, as the one entry interfaces call."""
-    register_holds.lift_restriction(reg, restriction_id)
+def lift_restriction(reg: Register, restriction_id: int, *, by: str) -> int | None:
+    """Lift a restriction (Art. 18(3)): 'A data subject who has obtained restriction of processing ... shall be
+    informed by the controller before the restriction of processing is lifted.' When the restriction came from
+    the subject's own request, the notice is written first — to the request's channel (e-mail via the outbox,
+    a letter in the officer's queue), in the subject's language — then the restriction is lifted, in one
+    transaction: no lift without its notice; the lift's audit entry names the notice. A restriction the
+    controller placed on its own (channel ``staff``, or one an erasure placed on what a law keeps) tells
+    nobody. Returns the notice's outbox id, or None."""
+    x, r = t.restrictions, t.requests
+    with reg.transaction() as c:
+        sid = c.execute(select(x.c.subject_id).where(x.c.id == restriction_id, x.c.lifted_at.is_(None))).scalar()
+        if sid is None:
+            raise NotFound(f"no active restriction {restriction_id}", field="restriction")
+        asked = [row for row in c.execute(select(r).where(r.c.subject_id == sid, r.c.kind.in_(
+            ("restriction", "objection"))).order_by(r.c.id.desc())) if restriction_id in
+            (row.details or {}).get("restriction_ids", [])]
+        told = tell(reg, c, asked[0], "restriction_lifted", part=str(restriction_id)) if asked else None
+        register_holds.lift_restriction(reg, restriction_id, conn=c, subject_told=told)
+    return told
 
 
 def _own_records(c: Connection, row: Row[Any], record_ids: Sequence[int]) -> list[int | None]:

@@ -7,6 +7,8 @@ a message when it is completed, extended or refused, in the subject's language, 
 - ``extended``: the new deadline and the reason (Art. 12(3)).
 - ``refused``: the reason, and the right to complain to the supervisory authority (Datatilsynet) and to seek
   a judicial remedy (Art. 12(4), Art. 77, Art. 79).
+- ``restriction_lifted``: a restriction the subject obtained is about to be lifted (Art. 18(3): they are
+  informed *before* it is lifted — ``rights.lift_restriction`` queues this first, in the lift's transaction).
 
 Channel: an e-mail through the outbox when the register has the subject's address (portal, e-mail, phone and
 API requests); a request that came by letter — or a subject with no address — puts a printable letter in the
@@ -32,8 +34,8 @@ if TYPE_CHECKING:
 
 __all__ = ["EVENTS", "Event", "message_text", "outcome_text", "tell"]
 
-Event = Literal["received", "completed", "extended", "refused"]
-EVENTS: tuple[Event, ...] = ("received", "completed", "extended", "refused")
+Event = Literal["received", "completed", "extended", "refused", "restriction_lifted"]
+EVENTS: tuple[Event, ...] = ("received", "completed", "extended", "refused", "restriction_lifted")
 SILENT_CHANNELS = ("staff",)  # the controller acted on its own: there is no request of the subject's to answer
 
 _WHAT = {
@@ -50,6 +52,7 @@ _SUBJECT = {
     "completed": ("Henvendelsen din er behandlet", "Your request has been handled"),
     "extended": ("Vi trenger mer tid til henvendelsen din", "We need more time for your request"),
     "refused": ("Svar på henvendelsen din", "Reply to your request"),
+    "restriction_lifted": ("Begrensningen av behandlingen oppheves", "The restriction of processing is lifted"),
 }
 _DONE = {
     "access": ("Kopien av opplysningene vi har om deg (registerkopien) er klar. Logg inn på Mine sider{where} "
@@ -87,6 +90,12 @@ _REFUSED = ("Vi kan ikke imøtekomme henvendelsen din om {what} (referanse {ref}
             "We cannot grant your request for {what} (reference {ref}). The reason: {reason}\n\n"
             "If you disagree, you can complain to {authority} ({website}), and you can take the matter to "
             "court (Articles 12(4), 77 and 79 GDPR).")
+_LIFTED = ("Begrensningen av behandlingen av opplysningene dine, som du fikk etter henvendelsen din (referanse "
+           "{ref}), oppheves nå. Etter dette kan vi igjen behandle opplysningene slik personvernerklæringen "
+           "beskriver. Du får denne beskjeden før begrensningen oppheves (personvernforordningen artikkel 18 nr. 3).",
+           "We are lifting the restriction of processing of your data that you obtained with your request "
+           "(reference {ref}). After this we may process the data again as our privacy notice describes. You get "
+           "this message before the restriction is lifted (Article 18(3) GDPR).")
 _ABOUT = ("Dette gjelder henvendelsen din om {what} (referanse {ref}).",
           "This concerns your request for {what} (reference {ref}).")
 
@@ -109,6 +118,8 @@ def message_text(reg: Register, row: Row[Any], event: Event, *, reason: str | No
         body = _RECEIVED[i].format(what=what, on=deadlines.received_on(row.received_at), ref=ref, due=due)
     elif event == "extended":
         body = _EXTENDED[i].format(what=what, ref=ref, due=until, reason=reason or "")
+    elif event == "restriction_lifted":
+        body = _LIFTED[i].format(ref=ref)
     elif event == "refused":
         authority = controller.supervisory_authority
         body = _REFUSED[i].format(what=what, ref=ref, reason=reason or "", authority=authority.name,
@@ -126,17 +137,18 @@ def message_text(reg: Register, row: Row[Any], event: Event, *, reason: str | No
 
 def tell(reg: Register, c: Connection, row: Row[Any], event: Event, *, email: Identifier | None = None,
          reason: str | None = None, until: date | None = None, explanation: dict[str, Any] | None = None,
-         marketing: bool = False) -> int | None:
+         marketing: bool = False, part: str | None = None) -> int | None:
     """Queue the message for ``event`` on the request ``row`` in the caller's transaction; returns the outbox id
     (None when the channel is silent, or the message was already queued). ``email`` is the subject's address
-    when the caller read it already (an erasure reads it before the key is shredded)."""
+    when the caller read it already (an erasure reads it before the key is shredded). ``part`` tells apart
+    messages of one event that can happen more than once per request (each restriction it placed, lifted)."""
     if row.channel in SILENT_CHANNELS:
         return None
     from personvern.rights.requests import subject_email
 
     subject, text = message_text(reg, row, event, reason=reason, until=until, explanation=explanation,
                                  marketing=marketing)
-    key = f"request:{row.ref}:{event}"
+    key = f"request:{row.ref}:{event}" + (f":{part}" if part else "")
     if email is None and row.channel != "letter":
         email = subject_email(reg, c, row.subject_id)
     if email is not None and row.channel != "letter":
