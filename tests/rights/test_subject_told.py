@@ -130,7 +130,7 @@ def test_the_subject_is_told_before_a_restriction_they_obtained_is_lifted(reg: R
     done = _restricted(reg, ref, "email", lang="en")
     [rid] = done.details["restriction_ids"]
     rights.lift_restriction(reg, rid, by="po")
-    row, body = _mail(reg, done.id, "request_restriction_lifted")
+    row, body = _mail(reg, done.id, "request_lifted")
     assert row.kind == "email" and body["to"] == "kari@example.no"
     assert "lift" in body["text"] and "Article 18(3)" in body["text"] and done.ref in body["text"]
     with reg.engine.connect() as c:
@@ -148,7 +148,7 @@ def test_a_letter_request_gets_its_lifting_notice_as_a_letter_and_staff_restrict
     ref = _kari(reg)
     done = _restricted(reg, ref, "letter")
     rights.lift_restriction(reg, done.details["restriction_ids"][0], by="po")
-    row, body = _mail(reg, done.id, "request_restriction_lifted")
+    row, body = _mail(reg, done.id, "request_lifted")
     assert (row.kind, row.status) == ("manual", "manual") and "artikkel 18 nr. 3" in body["text"]
     staff = rights.restrict_subject(reg, ref, ground="legal_claims", reason="claim 26-1", by="po")
     rights.lift_restriction(reg, staff.details["restriction_ids"][0], by="po")

@@ -10,6 +10,7 @@ the record restricted to the purpose that blocks it (TP13c).
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -206,18 +207,54 @@ def check_objection(c: Connection, subject_id: int, purpose: str, use: str) -> N
             f"objection is weighed (restriction {row.id}: {row.reason}; Art. 18(1)(d))", field="purpose")
 
 
+# The rule of Art. 21(3) in one place: which objections bar a marketing purpose, and what the refusal says.
+# A person is the subject's own entry or an e-mail address of it; a phone number alone is not the person (a
+# household shares one), so it stops calls and texts (``consent.decision``) but does not refuse writes.
+OBJECTED_KINDS = ("email",)
+
+
+def marketing_refusal(purpose: str) -> str:
+    """The reason every write path gives for refusing data under a marketing purpose after an objection."""
+    return (f"the subject has objected to direct marketing (Art. 21(3)): data may no longer be processed for "
+            f"'{purpose}'")
+
+
+def _objection_to(purpose: str) -> ColumnElement[bool]:
+    x = t.suppressions.c
+    return and_(x.reason == "objection", or_(x.purpose.is_(None), x.purpose == purpose))
+
+
 def check_marketing_objection(c: Connection, subject_id: int, purpose: Purpose, use: str) -> None:
     """Refuse new processing under a direct-marketing purpose once the subject has objected to direct marketing
     (Art. 21(3): the data 'shall no longer be processed for such purposes'; TP13e, KL7). The objection is the
-    subject's own entry on the suppression list (``personvern.consent.object_to_marketing``). One query, and
-    only for marketing purposes."""
+    subject's own entry on the suppression list (``personvern.consent.object_to_marketing``) or one on one of
+    its e-mail addresses (the same person, registered again after an erasure). One query, and only for
+    marketing purposes."""
     if purpose.marketing is None or use in ALLOWED_WHILE_RESTRICTED:
         return
-    x = t.suppressions
-    row = c.execute(select(x.c.id).where(x.c.subject_id == subject_id, x.c.kind == "subject",
-                                         x.c.reason == "objection",
-                                         or_(x.c.purpose.is_(None), x.c.purpose == purpose.key)).limit(1)).first()
+    x, i = t.suppressions.c, t.identifiers.c
+    mine = exists().where(i.subject_id == subject_id, i.kind == x.kind, i.lookup == x.lookup,
+                          i.kind.in_(OBJECTED_KINDS))
+    row = c.execute(select(x.id).where(_objection_to(purpose.key), or_(
+        and_(x.subject_id == subject_id, x.kind == "subject"), mine)).limit(1)).first()
     if row is not None:
-        raise RestrictedProcessing(
-            f"the subject has objected to direct marketing (Art. 21(3)): data may no longer be processed for "
-            f"'{purpose.key}'", field="purpose")
+        raise RestrictedProcessing(marketing_refusal(purpose.key), field="purpose")
+
+
+def marketing_objections(c: Connection, lookups: Collection[bytes]) -> dict[bytes, set[str | None]]:
+    """For a batch of e-mail lookups (keyed hashes), the marketing purposes each has objected to (None: all):
+    the rule of :func:`check_marketing_objection` for subjects not yet in the register (the import), one query
+    per chunk of lookups."""
+    x = t.suppressions.c
+    out: dict[bytes, set[str | None]] = {}
+    wanted = list(lookups)
+    for n in range(0, len(wanted), 500):
+        for lookup, purpose in c.execute(select(x.lookup, x.purpose).where(
+                x.reason == "objection", x.kind.in_(OBJECTED_KINDS), x.lookup.in_(wanted[n:n + 500]))):
+            out.setdefault(bytes(lookup), set()).add(purpose)
+    return out
+
+
+def objected(purposes: set[str | None], purpose: str) -> bool:
+    """Do the objected ``purposes`` (from :func:`marketing_objections`) bar ``purpose``?"""
+    return None in purposes or purpose in purposes

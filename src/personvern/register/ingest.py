@@ -35,7 +35,7 @@ from personvern.audit.register_events import RecordsImported
 from personvern.errors import ConsentRequired, RegisterError
 from personvern.policy import taxonomy
 from personvern.policy.retention import Facts, retention_end
-from personvern.register import records
+from personvern.register import holds, records
 from personvern.register import schema as t
 from personvern.register._bulk import insert_rows
 from personvern.register._import_read import check_row, delimiter_of, encoding_of, lines, parse_json
@@ -83,6 +83,7 @@ class _Record:
     ref: str | None
     events: dict[str, date]
     consent: tuple[str, date] | None
+    line: int = 0
 
 
 @dataclass
@@ -314,6 +315,7 @@ def _load(reg: Register, conn: Connection, chunk: list[_Subject], report: Import
             continue
         _check_rows(reg, s, report)
         good.append(s)
+    _refuse_objected(reg, conn, good, report)
     if good and insert_rows:
         _insert(reg, conn, good, report)
 
@@ -356,12 +358,29 @@ def _refuse_known(reg: Register, conn: Connection, subjects: list[_Subject], rep
             s.refused = True
 
 
+def _refuse_objected(reg: Register, conn: Connection, subjects: list[_Subject], report: ImportReport) -> None:
+    """Art. 21(3): records under a marketing purpose of a person who objected to direct marketing are refused
+    with the single write's reason (``register.holds``, the rule's one home): one SELECT per batch, for the
+    e-mail addresses of subjects that bring marketing records."""
+    marketing = {p.key for p in reg.policy.purposes if p.marketing is not None}
+    asking = [s for s in subjects if any(r.purpose in marketing for r in s.records)]
+    wanted = {lookup for s in asking for lookup, i in s.idents.items() if i.kind in holds.OBJECTED_KINDS}
+    found = holds.marketing_objections(conn, wanted) if wanted else {}
+    for s in asking:
+        barred: set[str | None] = set().union(*(found.get(lookup, set()) for lookup in s.idents))
+        if not barred:
+            continue
+        refused = [r for r in s.records if r.purpose in marketing and holds.objected(barred, r.purpose)]
+        report.errors += [BadRow(r.line, "purpose", holds.marketing_refusal(r.purpose)) for r in refused]
+        s.records = [r for r in s.records if r not in refused]
+
+
 def _check_rows(reg: Register, s: _Subject, report: ImportReport) -> None:
     assert s.kind is not None
     consented = {row.get("purpose") for _, row in s.record_rows if row.get("consent")}
     for line, row in s.record_rows:
         try:
-            s.records.append(_record(reg, s.kind, row, consented))
+            s.records.append(_record(reg, s.kind, row, consented, line))
         except RegisterError as exc:
             report.errors.append(_bad(line, exc, "record"))
     for line, row in s.event_rows:
@@ -371,7 +390,7 @@ def _check_rows(reg: Register, s: _Subject, report: ImportReport) -> None:
             report.errors.append(_bad(line, exc, "event"))
 
 
-def _record(reg: Register, kind: str, row: Raw, consented: set[Any]) -> _Record:
+def _record(reg: Register, kind: str, row: Raw, consented: set[Any], line: int = 0) -> _Record:
     payload = row.get("payload") or None
     if payload is not None and not isinstance(payload, dict):
         raise RegisterError("an object of category: value", field="payload")
@@ -398,7 +417,7 @@ def _record(reg: Register, kind: str, row: Raw, consented: set[Any]) -> _Record:
     on = {_event(reg, k, f"events.{k}"): _date(v, f"events.{k}") for k, v in events.items()}
     collected = _date(row.get("collected"), "collected", reg.today())
     ref = str(row["ref"]) if row.get("ref") else None
-    return _Record(purpose, sorted(cats), payload, collected, source, ref, on, consent)
+    return _Record(purpose, sorted(cats), payload, collected, source, ref, on, consent, line)
 
 
 def _consent(raw: Any) -> tuple[str, date] | None:

@@ -218,7 +218,7 @@ def lift_restriction(reg: Register, restriction_id: int, *, by: str) -> int | No
         asked = [row for row in c.execute(select(r).where(r.c.subject_id == sid, r.c.kind.in_(
             ("restriction", "objection"))).order_by(r.c.id.desc())) if restriction_id in
             (row.details or {}).get("restriction_ids", [])]
-        told = tell(reg, c, asked[0], "restriction_lifted", part=str(restriction_id)) if asked else None
+        told = tell(reg, c, asked[0], "lifted", part=str(restriction_id)) if asked else None
         register_holds.lift_restriction(reg, restriction_id, conn=c, subject_told=told)
     return told
 

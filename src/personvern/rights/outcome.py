@@ -7,7 +7,7 @@ a message when it is completed, extended or refused, in the subject's language, 
 - ``extended``: the new deadline and the reason (Art. 12(3)).
 - ``refused``: the reason, and the right to complain to the supervisory authority (Datatilsynet) and to seek
   a judicial remedy (Art. 12(4), Art. 77, Art. 79).
-- ``restriction_lifted``: a restriction the subject obtained is about to be lifted (Art. 18(3): they are
+- ``lifted``: a restriction the subject obtained is about to be lifted (Art. 18(3): they are
   informed *before* it is lifted — ``rights.lift_restriction`` queues this first, in the lift's transaction).
 
 Channel: an e-mail through the outbox when the register has the subject's address (portal, e-mail, phone and
@@ -34,8 +34,8 @@ if TYPE_CHECKING:
 
 __all__ = ["EVENTS", "Event", "message_text", "outcome_text", "tell"]
 
-Event = Literal["received", "completed", "extended", "refused", "restriction_lifted"]
-EVENTS: tuple[Event, ...] = ("received", "completed", "extended", "refused", "restriction_lifted")
+Event = Literal["received", "completed", "extended", "refused", "lifted"]
+EVENTS: tuple[Event, ...] = ("received", "completed", "extended", "refused", "lifted")
 SILENT_CHANNELS = ("staff",)  # the controller acted on its own: there is no request of the subject's to answer
 
 _WHAT = {
@@ -52,7 +52,7 @@ _SUBJECT = {
     "completed": ("Henvendelsen din er behandlet", "Your request has been handled"),
     "extended": ("Vi trenger mer tid til henvendelsen din", "We need more time for your request"),
     "refused": ("Svar på henvendelsen din", "Reply to your request"),
-    "restriction_lifted": ("Begrensningen av behandlingen oppheves", "The restriction of processing is lifted"),
+    "lifted": ("Begrensningen av behandlingen oppheves", "The restriction of processing is lifted"),
 }
 _DONE = {
     "access": ("Kopien av opplysningene vi har om deg (registerkopien) er klar. Logg inn på Mine sider{where} "
@@ -118,7 +118,7 @@ def message_text(reg: Register, row: Row[Any], event: Event, *, reason: str | No
         body = _RECEIVED[i].format(what=what, on=deadlines.received_on(row.received_at), ref=ref, due=due)
     elif event == "extended":
         body = _EXTENDED[i].format(what=what, ref=ref, due=until, reason=reason or "")
-    elif event == "restriction_lifted":
+    elif event == "lifted":
         body = _LIFTED[i].format(ref=ref)
     elif event == "refused":
         authority = controller.supervisory_authority
