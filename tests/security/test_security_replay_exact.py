@@ -4,7 +4,7 @@ records deleted, sealed and kept, for the same subjects and no other (issue 12; 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -14,6 +14,7 @@ from security_helpers import EMAIL, PHONE, Backup
 from sqlalchemy import select
 
 from personvern import audit, rights
+from personvern.consent import may_contact
 from personvern.register import Register
 from personvern.register import schema as t
 from personvern.register.ledger import export_ledger, read_ledger
@@ -81,3 +82,68 @@ def test_replay_after_a_restore_redoes_full_and_partial_erasures_exactly(
         assert [e.details["counts"]["entries"] for e in audit.entries(c, actions=["erasure.replayed"])] == [2]
     again = rights.replay_erasures(reg, entries=read_ledger(ledger_file))  # idempotent
     assert _state(reg) == after and again.by_ref == 1 and again.already_gone == 1  # Kari stays: complaint kept
+
+
+def _consents(reg: Register) -> list[tuple[Any, ...]]:
+    k = t.consents
+    with reg.engine.connect() as c:
+        return sorted((row.id, row.subject_id, row.purpose, row.channel, row.withdrawn_at is not None,
+                       row.withdrawn_by) for row in c.execute(select(k)))
+
+
+@pytest.mark.promise("TP13e")
+@pytest.mark.promise("KL7")
+def test_replay_withdraws_again_the_consents_an_objection_withdrew(
+        open_register: Callable[[str], Register], tmp_path: Path, backups: list[Backup]) -> None:
+    """An objection to direct marketing withdraws the marketing consents (Art. 21(3)); a restore brings them back
+    as given — the replay must withdraw them again, as before, also when the objection erased no record."""
+    from personvern.consent import give
+
+    reg = open_register("tp-ecommerce")
+    kari = reg.add_subject("customer", {"email": EMAIL, "phone": PHONE})
+    reg.write(kari, "customer_service", ["user.name"], {"user.name": "Kari"})  # stays: not marketing
+    reg.write(kari, "marketing", ["user.behavior.purchase_history"], {"user.behavior.purchase_history": "x"})
+    per = reg.add_subject("customer", {"email": "per@example.no"})
+    reg.write(per, "customer_service", ["user.name"], {"user.name": "Per"})  # no marketing record at all
+    for ref in (kari, per):
+        for channel in ("email", "sms"):
+            give(reg, ref, "marketing", channel=channel, method="checkbox", text=None)
+    backups.append(backup := Backup(reg.engine, tmp_path))
+    rights.object_for_subject(reg, kari, by="po")
+    rights.object_for_subject(reg, per, by="po")
+    before, state = _consents(reg), _state(reg)
+    assert sum(1 for x in before if x[4]) == 4  # every marketing consent withdrawn
+    ledger_file = tmp_path / "erasures.jsonl"
+    with ledger_file.open("w") as f:
+        assert export_ledger(reg, f) == 2  # both objections, Per's with nothing erased
+    backup.restore()
+    assert not any(x[4] for x in _consents(reg))  # the restore brought them back as given
+    rights.replay_erasures(reg, entries=read_ledger(ledger_file))
+    assert _consents(reg) == before and _state(reg) == state
+    assert not may_contact(reg, per, "marketing", "email").allowed
+
+
+def test_a_partially_erased_subject_imported_again_is_found_by_its_identifier_hashes(
+        reg: Register, tmp_path: Path, backups: list[Backup]) -> None:
+    """The ledger row of a partial erasure carries the identifier hashes too: when the ref is gone (a backup
+    from before the customer, who came back under a new ref), the replay finds the person by *all* of their
+    identifiers — and a household member sharing the phone is never touched."""
+    backups.append(backup := Backup(reg.engine, tmp_path))
+    kari = reg.add_subject("customer", {"email": EMAIL, "phone": PHONE})
+    reg.write(kari, "customer_profile", ["user.name"], {"user.name": "Kari"})
+    reg.write(kari, "complaints", ["custom.correspondence"], {"custom.correspondence": "reklamasjon"})
+    assert not rights.erase_subject(reg, kari, ground="b", by="po").subject_removed  # the complaint is kept
+    ledger_file = tmp_path / "erasures.jsonl"
+    with ledger_file.open("w") as f:
+        export_ledger(reg, f)
+    backup.restore()  # from before Kari: her ref is gone
+    again = reg.add_subject("customer", {"email": EMAIL, "phone": PHONE})
+    profile = reg.write(again, "customer_profile", ["user.name"], {"user.name": "Kari"})
+    complaint = reg.write(again, "complaints", ["custom.correspondence"], {"custom.correspondence": "reklamasjon"})
+    household = reg.add_subject("customer", {"phone": PHONE})
+    theirs = reg.write(household, "customer_profile", ["user.name"], {"user.name": "Ola"})
+    report = rights.replay_erasures(reg, entries=read_ledger(ledger_file))
+    assert (report.by_ref, report.by_identifier, report.erased) == (0, 1, [again])
+    with reg.engine.connect() as c:
+        left = set(c.execute(select(t.records.c.id)).scalars())
+    assert profile not in left and complaint in left and theirs in left  # as the policy says; Ola untouched

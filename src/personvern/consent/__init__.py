@@ -8,6 +8,7 @@
     campaign(reg, "marketing", "phone").counts       # {'legitimate_interest': 812_331, 'reservasjonsregisteret': ...}
 """
 
+from personvern.consent._rows import withdraw_as_before
 from personvern.consent.campaign import CampaignResult, campaign, iter_allowed
 from personvern.consent.decision import Decision, may_contact
 from personvern.consent.ledger import ConsentEvent, ConsentState, current, give, history, withdraw
@@ -43,4 +44,5 @@ __all__ = [
     "suppress",
     "suppress_subject",
     "withdraw",
+    "withdraw_as_before",
 ]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, select, update
 
@@ -14,8 +16,9 @@ if TYPE_CHECKING:
 
 
 def withdraw_rows(reg: Register, c: Connection, sid: int, subject: str, *, purposes: list[str],
-                  channel: str | None, by: str) -> list[int]:
-    """Stamp the withdrawal on every active consent of these purposes (and channel); audit each."""
+                  channel: str | None, by: str, at: datetime | None = None) -> list[int]:
+    """Stamp the withdrawal (at ``at``, default now) on every active consent of these purposes (and channel);
+    audit each."""
     k = t.consents.c
     cond = [k.subject_id == sid, k.purpose.in_(purposes), k.withdrawn_at.is_(None)]
     if channel is not None:
@@ -23,6 +26,28 @@ def withdraw_rows(reg: Register, c: Connection, sid: int, subject: str, *, purpo
     rows = c.execute(select(k.id, k.purpose).where(*cond).order_by(k.id)).all()
     if rows:
         c.execute(update(t.consents).where(k.id.in_([r.id for r in rows]))
-                  .values(withdrawn_at=reg.clock(), withdrawn_by=by[:64]))
+                  .values(withdrawn_at=at or reg.clock(), withdrawn_by=by[:64]))
+        reg.audit(c, *(ConsentWithdrawn(subject_ref=subject, purpose=r.purpose, consent_id=r.id) for r in rows))
+    return [int(r.id) for r in rows]
+
+
+def withdraw_as_before(reg: Register, c: Connection, sid: int, subject: str, done: Mapping[str, Any], *,
+                       same_rows: bool = True) -> list[int]:
+    """Redo withdrawals a restore undid (``rights.replay_erasures``): ``done`` is what the erasure ledger kept of
+    them — ``{"withdrawn": [consent ids], "purposes": [...], "at": ISO time, "by": who}``. ``same_rows``: the
+    restored subject's own rows, stamped with the same time and actor while still active; else (the person
+    registered again under a new ref) every active consent of those purposes is withdrawn now."""
+    at = datetime.fromisoformat(str(done["at"])) if done.get("at") else None
+    by = str(done.get("by") or reg.actor)
+    if not same_rows:
+        return withdraw_rows(reg, c, sid, subject, purposes=[str(p) for p in done.get("purposes") or []],
+                             channel=None, by=by)
+    k = t.consents.c
+    ids = [int(x) for x in done.get("withdrawn") or []]
+    rows = c.execute(select(k.id, k.purpose).where(k.id.in_(ids), k.subject_id == sid, k.withdrawn_at.is_(None))
+                     .order_by(k.id)).all() if ids else []
+    if rows:
+        c.execute(update(t.consents).where(k.id.in_([r.id for r in rows]))
+                  .values(withdrawn_at=at or reg.clock(), withdrawn_by=by[:64]))
         reg.audit(c, *(ConsentWithdrawn(subject_ref=subject, purpose=r.purpose, consent_id=r.id) for r in rows))
     return [int(r.id) for r in rows]

@@ -17,6 +17,7 @@ is lifted only by removing the entry.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TYPE_CHECKING, Literal
 
 from sqlalchemy import Connection, and_, exists, insert, literal, or_, select, union_all
@@ -44,6 +45,7 @@ class ObjectionResult:
     purposes: list[str]  # the marketing purposes that no longer reach the subject
     consents_withdrawn: list[int] = field(default_factory=list)
     suppressed: int = 0  # suppression entries added (addresses and the subject itself)
+    at: datetime | None = None  # when the consents were withdrawn (a replay of the erasure ledger stamps the same)
 
 
 def normalised(kind: str, value: str) -> str:
@@ -131,11 +133,13 @@ def object_to_marketing(reg: Register, subject: str, *, by: str, purpose: str | 
         marketing = [purpose]
     with reg._conn(conn) as c:
         sid = reg.subject_id(c, subject)
-        withdrawn = withdraw_rows(reg, c, sid, subject, purposes=marketing, channel=None, by=by) if marketing else []
+        now = reg.clock()
+        withdrawn = withdraw_rows(reg, c, sid, subject, purposes=marketing, channel=None, by=by, at=now) \
+            if marketing else []
         added = suppress_subject(reg, c, subject, reason="objection", purpose=purpose, subject_id=sid)
         reg.audit(c, MarketingObjected(subject_ref=subject, purpose=purpose, consents=len(withdrawn),
                                        suppressed=added))
-    return ObjectionResult(marketing, withdrawn, added)
+    return ObjectionResult(marketing, withdrawn, added, now)
 
 
 def matching(subject_id: ColumnElement[int] | int, purpose: str, channel: str) -> ColumnElement[bool]:

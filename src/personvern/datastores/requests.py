@@ -102,10 +102,12 @@ def datastore_access(reg: Register, conn: Connection, *, subject_ref: str, subje
 
 def replay_datastores(reg: Register, entries: list[Any], *, dry_run: bool = False) -> dict[str, Any]:
     """After restoring a datastore: erase again everyone of the ledger ``entries`` found in it (by the keyed
-    hashes of their identifiers). Per datastore: people found and rows per outcome, or why not reached."""
+    hashes of their identifiers). Per datastore: people found and rows per outcome, or why not reached. Only
+    erasures of the whole subject reached the datastores (``rights.erase``): an entry limited to purposes (an
+    objection, Art. 21) did not, and is not redone there."""
     from personvern.datastores.ledger import replay
 
-    lookups = {bytes.fromhex(h) for e in entries for h in e.lookups}
+    lookups = {bytes.fromhex(h) for e in entries if (e.records or {}).get("purposes") is None for h in e.lookups}
     out: dict[str, Any] = {}
     for declared, unreachable in _reachable(reg):
         if unreachable:

@@ -20,7 +20,7 @@ erasure-ledger row naming the subject's ref first and the records deleted, seale
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any, Literal
@@ -136,14 +136,17 @@ def erase_records(reg: Register, c: Connection, subject: str, *, by: str, reason
                   purposes: Collection[str] | None = None, only: Collection[int] | None = None,
                   subject_id: int | None = None, events: list[AuditEvent] | None = None,
                   ledger_row: dict[str, Any] | None = None, suppression: str | None = None,
-                  key: bytes | None = None) -> ErasureResult:
+                  key: bytes | None = None, ledger_extra: Mapping[str, Any] | None = None,
+                  lookups: Sequence[str] | None = None) -> ErasureResult:
     """Erase a subject's records (all, those of ``purposes``, or the record ids ``only``) in the caller's
     transaction ``c``; the subject goes too when nothing of it is left. Writes the erasure-ledger row.
 
     Internal: call ``personvern.rights`` (``erase_subject``, ``handle.erase``) instead. Audit entries go to
     ``events`` when given (the caller appends them once), else they are appended here. ``suppression`` is the
     reason the caller put the subject on the suppression list with (recorded so a replay does it again);
-    ``ledger_row`` replaces the ledger row written (a replay writes back the original entry)."""
+    ``ledger_row`` replaces the ledger row written (a replay writes back the original entry); ``ledger_extra``
+    adds what the caller did around the erasure that a replay must redo (consents withdrawn by an objection);
+    ``lookups``: the subject's identifier hashes (hex) when the caller read them already."""
     sid = subject_id if subject_id is not None else reg.subject_id(c, subject)
     plan = _plan(reg, c, sid, subject, purposes=purposes, only=only)
     result = plan.result
@@ -163,21 +166,33 @@ def erase_records(reg: Register, c: Connection, subject: str, *, by: str, reason
             {"subject_id": sid, "record_id": None, "purpose": purpose, "ground": "erasure_blocked",
              "reason": f"erasure requested; kept under {ground}", "placed_by": by, "placed_at": reg.clock()}
             for purpose, ground in sorted({(k.purpose, k.ground) for k in kept})])
-    lookups = _lookups(c, sid) if result.subject_removed else []
+    ledger = ledger_row is None and bool(plan.delete or plan.seal or result.subject_removed or ledger_extra)
+    if ledger and lookups is None:  # read before the subject goes: a replay may need them
+        lookups = _lookups(c, sid)
     out = _erasure_events(subject, reason, plan.delete, [x.id for x in plan.seal])
     if result.subject_removed:
         result.subject_removed = remove_empty_subjects(reg, c, {sid}, reason, ledger=False, events=out) > 0
     if ledger_row is not None:
         c.execute(insert(t.erasures).values(**ledger_row))
-    elif plan.delete or plan.seal or result.subject_removed:
-        c.execute(insert(t.erasures).values(
-            subject_ref=subject, lookups=lookups, erased_at=reg.clock(), reason=reason[:64],
-            records={**ledger_records(result, purposes), "suppression": suppression}))
+    elif ledger:
+        write_ledger(reg, c, subject, reason, lookups,
+                     {**ledger_records(result, purposes), "suppression": suppression, **(ledger_extra or {})})
     if events is not None:
         events.extend(out)
     else:
         reg.audit(c, *out)
     return result
+
+
+def write_ledger(reg: Register, c: Connection, subject: str, reason: str, lookups: Sequence[str] | None,
+                 records: Mapping[str, Any], *, subject_id: int | None = None) -> None:
+    """One erasure-ledger row: the subject's ref first, the keyed hashes of its identifiers (read now from
+    ``subject_id`` when ``lookups`` is None) — for partial erasures too, so a replay finds the person when the
+    ref is gone — and what was done (``records``)."""
+    if lookups is None:
+        lookups = _lookups(c, subject_id) if subject_id is not None else []
+    c.execute(insert(t.erasures).values(subject_ref=subject, lookups=list(lookups), erased_at=reg.clock(),
+                                        reason=reason[:64], records=dict(records)))
 
 
 def ledger_records(result: ErasureResult, purposes: Collection[str] | None) -> dict[str, Any]:

@@ -26,8 +26,10 @@ from sqlalchemy import Connection, Row, select
 from personvern.consent import suppress_subject
 from personvern.errors import RegisterError, StateConflict
 from personvern.register import schema as t
+from personvern.register.crypto import decrypt
 from personvern.register.erasure import ErasureResult, Kept, erase_records
 from personvern.register.erasure import preview as _preview
+from personvern.register.identifiers import Identifier
 from personvern.rights import hooks, requests
 from personvern.rights._erasure_text import explanation
 from personvern.rights.notify import notify_recipients, recipients_of
@@ -127,15 +129,13 @@ def erase_in(reg: Register, c: Connection, row: Row[Any], *, ground: str, by: st
     if ground == "a":
         _refuse_while_contract_runs(reg, c, sid)
     key = reg.keys.subject_key(c, sid)
-    email = None
-    if row.channel not in (*SILENT_CHANNELS, "letter"):  # read before the key is shredded: the outcome goes there
-        email = requests.subject_email(reg, c, sid, key=key)
+    lookups, email = _identifiers(c, sid, key, row.channel not in (*SILENT_CHANNELS, "letter"))
     suppressed = suppress_subject(reg, c, subject, reason="opt_out", subject_id=sid)
     notified = notify_recipients(reg, c, subject_ref=subject, change="erasure", request_id=row.id, subject_id=sid)
     reached = hooks.run_erasure(reg, c, subject_ref=subject, subject_id=sid, request_id=row.id,
                                 ground=ground)  # the business's own databases, before the identifiers go (issue 16)
     result = erase_records(reg, c, subject, subject_id=sid, by=by, reason=f"art17_1_{ground}",
-                           suppression="opt_out", key=key)
+                           suppression="opt_out", key=key, lookups=lookups)
     result.request = row.ref
     text = explanation(reg.policy, result, ground)
     requests.put_artifacts(reg, c, row.id, [
@@ -151,6 +151,17 @@ def erase_in(reg: Register, c: Connection, row: Row[Any], *, ground: str, by: st
     closed, _ = requests.close_row(reg, c, row, status="completed", by=by, outcome=outcome,
                                    message={"email": email, "explanation": text})
     return requests.view(reg, closed), result
+
+
+def _identifiers(c: Connection, sid: int, key: bytes, want_email: bool) -> tuple[list[str], Identifier | None]:
+    """One read of the subject's identifiers, before the key is shredded: their hashes for the erasure ledger,
+    and the first e-mail address when the outcome goes there."""
+    x = t.identifiers
+    rows = c.execute(select(x.c.kind, x.c.lookup, x.c.value, x.c.masked).where(x.c.subject_id == sid)
+                     .order_by(x.c.id)).all()
+    first = next((r for r in rows if r.kind == "email"), None) if want_email else None
+    email = Identifier("email", decrypt(key, first.value, b"email").decode(), first.masked) if first else None
+    return sorted(bytes(r.lookup).hex() for r in rows), email
 
 
 def _refuse_while_contract_runs(reg: Register, c: Connection, sid: int) -> None:

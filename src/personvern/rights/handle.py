@@ -26,14 +26,14 @@ from typing import TYPE_CHECKING, Any, Literal
 from sqlalchemy import Connection, Row, bindparam, insert, select, update
 
 from personvern.audit import RecordWritten, RequestStep, RestrictionPlaced
-from personvern.consent import object_to_marketing
+from personvern.consent import ObjectionResult, object_to_marketing
 from personvern.errors import CategoryNotAllowed, NotFound, RegisterError, StateConflict
 from personvern.policy import taxonomy
 from personvern.policy.model import Purpose
 from personvern.register import holds as register_holds
 from personvern.register import schema as t
 from personvern.register.crypto import decrypt
-from personvern.register.erasure import erase_records
+from personvern.register.erasure import erase_records, write_ledger
 from personvern.register.records import payload_blob
 from personvern.rights import requests
 from personvern.rights.access import access_report, render_access_report
@@ -317,8 +317,13 @@ def _object_to_marketing(reg: Register, c: Connection, row: Row[Any], purpose: s
                              .order_by(rec.c.id)).scalars()) if stopped.purposes else []
     notified = notify_recipients(reg, c, subject_ref=subject, change="erasure", request_id=row.id,
                                  record_ids=targets, subject_id=sid) if targets else 0
+    redo = _ledger_extra(stopped, purpose, by)  # what a replay after a restore must do again (issue 12)
     result = erase_records(reg, c, subject, subject_id=sid, by=by, reason="art21_3", purposes=stopped.purposes,
-                           suppression="objection") if targets else None
+                           suppression="objection", ledger_extra=redo) if targets else None
+    if result is None and (stopped.suppressed or stopped.consents_withdrawn):  # nothing erased: still a ledger row
+        write_ledger(reg, c, subject, "art21_3", None, {
+            "deleted": [], "sealed": [], "kept": [], "subject_removed": False,
+            "purposes": sorted(stopped.purposes), "suppression": "objection", **redo}, subject_id=sid)
     survivors = [k.record for k in result.kept if k.outcome != "sealed"] if result else []
     restricted = _restrict(reg, c, row, survivors, "objection", "objection to direct marketing (Art. 21(3))", by)
     view, _ = _finish(reg, c, row, by, outcome={
@@ -328,6 +333,14 @@ def _object_to_marketing(reg: Register, c: Connection, row: Row[Any], purpose: s
         "restriction_ids": restricted, "recipients_notified": notified,
         "subject_removed": bool(result and result.subject_removed)}, message={"marketing": True})
     return view
+
+
+def _ledger_extra(stopped: ObjectionResult, purpose: str | None, by: str) -> dict[str, Any]:
+    extra: dict[str, Any] = {"suppression_purpose": purpose} if purpose else {}
+    if stopped.consents_withdrawn:
+        extra["consents"] = {"withdrawn": list(stopped.consents_withdrawn), "purposes": sorted(stopped.purposes),
+                             "at": stopped.at.isoformat() if stopped.at else None, "by": by}
+    return extra
 
 
 def decide_objection(reg: Register, ref: str, upheld: bool, reason: str, *, by: str) -> RequestView:
