@@ -10,7 +10,7 @@ import pytest
 from bench.shop.fill import Customers, fill
 from sqlalchemy import select
 
-from personvern import audit
+from personvern import audit, rights
 from personvern.datastores import Bound, access, open_datastore
 from personvern.datastores.requests import replay_datastores
 from personvern.policy import LoadedPolicy
@@ -107,3 +107,35 @@ def test_erasures_replay_erases_again_in_a_restored_shop(open_register: Callable
     assert done["shop"]["people"] == 1 and done["shop"]["rows"]["deleted"] >= 3
     assert access(restored, {"email": [kari.email]}).tables == ()
     assert replay_datastores(reg, ledger(reg))["shop"]["people"] == 0  # idempotent
+
+
+@pytest.mark.promise("TP13c")
+def test_every_deleting_path_keeps_a_held_customers_shop_rows(open_register: Callable[[str], Register],
+                                                               new_shop_url: Callable[[], str], tp: LoadedPolicy,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """Holds win over every path that deletes or reduces data (issue 12 item 2; Art. 17(3)(e)) — in the shop's
+    database too: the retention sweep (held people computed once per sweep from the register, excluded in SQL)
+    and the erasure, staff or requested. The register side is ``tests/rights/test_one_path.py``."""
+    from datetime import date
+
+    from personvern.datastores.requests import sweep_datastore
+
+    shop = fill(new_shop_url(), 12, seed=5)
+    monkeypatch.setenv("SHOP_DATABASE_URL", shop.url)
+    store = open_datastore(tp.datastores[0], shop.url)
+    reg = open_register("tp-ecommerce")
+    liv, per = [c for c in shop.registered() if c.orders][:2]
+    ref = reg.add_subject("customer", {"email": liv.email, "phone": liv.phone})
+    reg.place_hold(subject=ref, reason="tvist om kjøpet", by="ola")
+    before = access(store, {"email": [liv.email]})
+    assert before.tables != () and access(store, {"email": [per.email]}).tables != ()
+    dry = sweep_datastore(reg, "shop", date(2040, 1, 1), dry_run=True)
+    done = sweep_datastore(reg, "shop", date(2040, 1, 1), batch=3)  # long after every rule has run out
+    assert sum(t.done for t in done.tables) > 0 and [t.due for t in dry.tables] == [t.due for t in done.tables]
+    assert access(store, {"email": [liv.email]}) == before  # held: every row stays
+    assert {r["number"] for t in access(store, {"order_number": liv.orders}).tables if t.table == "order_order"
+            for r in t.rows} == set(liv.orders)
+    gone = access(store, {"email": [per.email], "order_number": per.orders}).tables
+    assert all(t.table in ("auth_user", "address_useraddress", "basket_basket") for t in gone)  # not held: swept
+    rights.erase_subject(reg, ref, ground="d", by="ola")
+    assert access(store, {"email": [liv.email]}) == before

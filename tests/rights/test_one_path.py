@@ -86,7 +86,9 @@ def test_a_staff_initiated_restriction_is_a_request_and_tells_the_recipients(reg
 @pytest.mark.promise("TP13c")
 def test_every_deleting_path_leaves_a_record_under_an_active_hold(reg: Register) -> None:
     """Sweep, erasure (request and staff), an upheld objection, and a replay of the ledger: each finds the held
-    record still there (Art. 17(3)(e))."""
+    record still there (Art. 17(3)(e)). The shop's database — its retention sweep and the erasure reaching it —
+    is walked the same way on three engines in ``tests/datastores/test_datastore_requests.py``
+    (``test_every_deleting_path_keeps_a_held_customers_shop_rows``)."""
     paths: list[tuple[str, Callable[[str, int], None]]] = []
 
     def sweep(ref: str, rid: int) -> None:

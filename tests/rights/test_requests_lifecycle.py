@@ -213,3 +213,31 @@ def test_cli_lists_requests_by_deadline_and_carries_out_steps(tmp_path: Any, mon
         assert result.exit_code == 0, result.output
     table = runner.invoke(app, ["requests", "--policy", policy, "--db", db])
     assert table.exit_code == 0 and "restriction" in table.output and "completed" in table.output
+
+
+def test_cli_complete_of_an_erasure_previews_and_asks_for_yes(tmp_path: Any, monkeypatch: Any) -> None:
+    """``requests complete`` on an erasure shows what ``personvern erase`` shows — deleted, sealed, kept and why,
+    who is told — and changes nothing without ``--yes`` (issue 12: destructive actions are confirmed)."""
+    db = f"sqlite:///{tmp_path / 'pv.db'}"
+    monkeypatch.setenv("PERSONVERN_MASTER_KEY", "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=")
+    policy = str(Path(__file__).resolve().parents[2] / "examples" / "policies" / "tek-zence.yaml")
+    with Register.open(policy, db) as reg:
+        ref = reg.add_subject("customer", {"email": "kari@example.no"})
+        reg.write(ref, "customer_profile", ["user.name"], {"user.name": "Kari"})
+        reg.write(ref, "complaints", ["custom.correspondence"], {"custom.correspondence": "klage"})
+        reg.write(ref, "bookkeeping", ["custom.order"], {"custom.order": "ordre 5521"}, ref="5521")
+        v = rq.open_request(reg, "erasure", subject=ref, channel="email")
+        rq.verify(reg, v.ref, method="id_document", by="ola")
+    runner = CliRunner()
+    base = ["requests", "--policy", policy, "--db", db, "complete", v.ref, "--by", "ola", "--ground", "b"]
+    shown = runner.invoke(app, base)
+    assert shown.exit_code == 0, shown.output
+    for words in ("would erase 1 records", "customer_profile 1", "bookkeeping: sealed", "complaints: kept",
+                  "stays identifiable", "recipients told (Art. 19)", "--yes"):
+        assert words in shown.output, words
+    with Register.open(policy, db) as reg:
+        assert rq.get_request(reg, v.ref).status == "verified" and len(reg.read(ref, use="legal_claims")) == 3
+    done = runner.invoke(app, [*base, "--yes"])
+    assert done.exit_code == 0 and "completed" in done.output, done.output
+    with Register.open(policy, db) as reg:
+        assert rq.get_request(reg, v.ref).status == "completed"

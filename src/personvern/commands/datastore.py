@@ -119,27 +119,36 @@ def erase(policy: PolicyOpt, db: DbOpt = None, datastore: StoreOpt = None, url: 
 
 
 @app.command()
-def sweep(policy: PolicyOpt, datastore: StoreOpt = None, url: UrlOpt = None,
+def sweep(policy: PolicyOpt, db: DbOpt = None, datastore: StoreOpt = None, url: UrlOpt = None,
           as_of: Annotated[str | None, typer.Option("--as-of", help="the day to sweep for (YYYY-MM-DD)")] = None,
           dry_run: Annotated[bool, typer.Option("--dry-run", help="count due rows per table and rule")] = False,
           plan: Annotated[bool, typer.Option("--plan", help="print the SQL that finds due rows")] = False,
           batch: Annotated[int, typer.Option(help="rows per transaction (keyset batches)")] = 5000) -> None:
-    """Delete the rows whose retention has ended, per the purposes' rules and the mapped event columns."""
+    """Delete the rows whose retention has ended, per the purposes' rules and the mapped event columns. The
+    rows of people under an active hold in the register (``--db``) stay (Art. 17(3)(e)); ``--plan`` prints the
+    SQL that finds due rows (the held people's keys are added to it at run time) and needs no register."""
     from personvern.datastores import open_datastore
-    from personvern.datastores import sweep as run_sweep
+    from personvern.datastores import sweep as plan_sweep
 
     loaded = load_loaded(policy)
     day = _day(as_of)
-    try:
-        for d in _stores(loaded, datastore):
-            done = run_sweep(open_datastore(d, url), loaded.policy, day, dry_run=dry_run, plan=plan, batch=batch)
-            if plan:
+    if plan:
+        try:
+            for d in _stores(loaded, datastore):
+                done = plan_sweep(open_datastore(d, url), loaded.policy, day, plan=True, batch=batch)
                 say(f"-- datastore {d.store.name}: due rows on {day}, deleted in keyset batches of {batch}")
                 say("\n".join(done.statements))
-            else:
-                _print(done.as_json())
-    except PersonvernError as exc:
-        fail(str(exc))
+        except PersonvernError as exc:
+            fail(str(exc))
+        return
+    from personvern.datastores.requests import sweep_datastore
+
+    with register(policy, db) as reg:
+        try:
+            for d in _stores(loaded, datastore):
+                _print(sweep_datastore(reg, d.store.name, day, dry_run=dry_run, batch=batch, url=url).as_json())
+        except PersonvernError as exc:
+            fail(str(exc))
 
 
 @app.command(name="plan")
@@ -151,7 +160,7 @@ def plan_(policy: PolicyOpt, db: DbOpt = None, datastore: StoreOpt = None, url: 
         erase(policy, db=db, datastore=datastore, url=url, email=email, phone=phone, national_id=None,
               customer_number=None, plan=True)
     else:
-        sweep(policy, datastore=datastore, url=url, as_of=as_of, dry_run=False, plan=True, batch=5000)
+        sweep(policy, db=db, datastore=datastore, url=url, as_of=as_of, dry_run=False, plan=True, batch=5000)
 
 
 def _day(text: str | None) -> date:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from personvern.commands._common import DbOpt, fail, out, register, say
+from personvern.commands._erasure import show_preview
 
 if TYPE_CHECKING:
     from personvern.rights import requests as rq
@@ -155,13 +156,24 @@ def complete(ctx: typer.Context, ref: str, by: ByOpt,
              purpose: Annotated[str | None, typer.Option(help="objection: the purpose objected to "
                                                               "(none: direct marketing)")] = None,
              age: Annotated[int | None, typer.Option(help="erasure ground f: age when data was collected")] = None,
-             lang: Annotated[list[str] | None, typer.Option(help="access: nb and/or en")] = None) -> None:
-    """Carry out a verified request by its kind and complete it (rectification: use the Python API or web)."""
-    from personvern.rights import handle
+             lang: Annotated[list[str] | None, typer.Option(help="access: nb and/or en")] = None,
+             yes: Annotated[bool, typer.Option("--yes", help="erasure: carry it out (without: only the "
+                                                             "preview)")] = False) -> None:
+    """Carry out a verified request by its kind and complete it (rectification: use the Python API or web). An
+    erasure first shows its preview — what is deleted, sealed, kept and why, who is told — and runs with
+    ``--yes``."""
+    from personvern.rights import handle, preview_erasure
     from personvern.rights import requests as rq
 
     with register(*_opened(ctx)) as reg:
         v = rq.get_request(reg, ref)
+        if v.kind == "erasure" and not yes:
+            ground or fail("erasure needs --ground (Art. 17(1) a-f)")
+            if v.status not in ("verified", "in_progress") or v.subject_ref is None:
+                fail(f"request {ref} is {v.status}: only a verified request of a subject in the register is "
+                     "carried out")
+            show_preview(preview_erasure(reg, str(v.subject_ref)), "run again with --yes to erase and complete")
+            return
         if v.kind == "access":
             v = handle.answer_access(reg, ref, by=by, langs=lang or ["nb"])  # type: ignore[arg-type]
         elif v.kind == "portability":

@@ -13,17 +13,11 @@ from typing import Annotated
 import typer
 
 from personvern.commands._common import DbOpt, PolicyOpt, fail, register, say
+from personvern.commands._erasure import kept_line, show_preview
 from personvern.commands.requests import RESTRICTION_GROUNDS
 from personvern.errors import PersonvernError
 
 ByOpt = Annotated[str, typer.Option("--by", help="who does this (staff username)")]
-
-
-def _kept_line(k: object) -> str:
-    kept = k  # a register.Kept
-    until = getattr(kept, "until", None)
-    return (f"  {getattr(kept, 'purpose', '')}: {getattr(kept, 'outcome', '')} — {getattr(kept, 'ground', '')}"
-            + (f", until {until}" if until else ""))
 
 
 def erase(policy: PolicyOpt, subject: Annotated[str, typer.Argument(help="the subject's reference")], by: ByOpt,
@@ -38,21 +32,14 @@ def erase(policy: PolicyOpt, subject: Annotated[str, typer.Argument(help="the su
 
         try:
             if not yes:
-                pv = rights.preview_erasure(reg, subject)
-                say(f"would erase {pv.total_erased} records: "
-                    + (", ".join(f"{k} {n}" for k, n in sorted(pv.erased.items())) or "none"))
-                for k in pv.kept:
-                    say(_kept_line(k))
-                say("the subject " + ("goes" if pv.subject_removed else "stays identifiable (something is kept)"))
-                say("recipients told (Art. 19): " + (", ".join(pv.recipients) or "none"))
-                say("run again with --yes to erase")
+                show_preview(rights.preview_erasure(reg, subject), "run again with --yes to erase")
                 return
             result = rights.erase_subject(reg, subject, ground=ground, by=by, age_at_collection=age)
         except PersonvernError as exc:
             fail(str(exc))
     say(f"erased {sum(result.erased.values())} records (request {result.request})")
     for k in result.kept:
-        say(_kept_line(k))
+        say(kept_line(k))
     say("the subject is gone" if result.subject_removed else "the subject stays: something is kept")
 
 

@@ -13,12 +13,14 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from sqlalchemy import Connection, select
 
 from personvern.audit.events import AuditEvent, register_event
-from personvern.datastores import DatastoreCopy, DatastoreErasure, access, erase, open_datastore
+from personvern.datastores import DatastoreCopy, DatastoreErasure, SweepResult, access, erase, open_datastore, sweep
+from personvern.errors import NotFound
 from personvern.register import schema as t
 from personvern.register.crypto import decrypt
 from personvern.rights.hooks import access_hook, erasure_hook
@@ -26,8 +28,8 @@ from personvern.rights.hooks import access_hook, erasure_hook
 if TYPE_CHECKING:
     from personvern.register.store import Register
 
-__all__ = ["DatastoreErased", "datastore_access", "datastore_erasure", "hash_key", "replay_datastores",
-           "subject_identifiers"]
+__all__ = ["DatastoreErased", "datastore_access", "datastore_erasure", "hash_key", "held_identifiers",
+           "replay_datastores", "subject_identifiers", "sweep_datastore"]
 
 
 @register_event
@@ -60,6 +62,35 @@ def _held(conn: Connection, subject_id: int) -> str | None:
     hold = conn.execute(select(h.c.kind, h.c.reason).where(
         h.c.subject_id == subject_id, h.c.record_id.is_(None), h.c.lifted_at.is_(None)).order_by(h.c.id)).first()
     return f"{hold.kind}: {hold.reason}" if hold is not None else None
+
+
+def held_identifiers(reg: Register, conn: Connection) -> dict[str, list[str]]:
+    """The identifiers of every subject under an active hold of its own (the hold the erasure hook honours),
+    decrypted: three queries (the held subjects' identifiers, their keys), whatever their number."""
+    h, i = t.holds, t.identifiers
+    held = select(h.c.subject_id).where(h.c.lifted_at.is_(None), h.c.record_id.is_(None),
+                                        h.c.subject_id.is_not(None))
+    rows = conn.execute(select(i.c.subject_id, i.c.kind, i.c.value).where(i.c.subject_id.in_(held))
+                        .order_by(i.c.id)).all()
+    keys = reg.keys.subject_keys(conn, {int(r.subject_id) for r in rows}) if rows else {}
+    out: dict[str, list[str]] = {}
+    for r in rows:
+        out.setdefault(r.kind, []).append(decrypt(keys[int(r.subject_id)], r.value, r.kind.encode()).decode())
+    return out
+
+
+def sweep_datastore(reg: Register, name: str, as_of: date, *, dry_run: bool = False, plan: bool = False,
+                    batch: int = 5000, url: str | None = None) -> SweepResult:
+    """The retention sweep of the declared datastore ``name`` with the register's holds (Art. 17(3)(e)): the
+    one entry the CLI and the REST API call. The held people are read once, before the sweep."""
+    declared = next((d for d in reg.datastores if d.store.name == name), None)
+    if declared is None:
+        known = ", ".join(d.store.name for d in reg.datastores) or "none"
+        raise NotFound(f"no datastore '{name}' in the policy (declared: {known})", field="datastore")
+    with reg.engine.connect() as c:
+        held = held_identifiers(reg, c)
+    return sweep(open_datastore(declared, url), reg.policy, as_of, dry_run=dry_run, plan=plan, batch=batch,
+                 held=held)
 
 
 def _reachable(reg: Register) -> list[tuple[Any, str | None]]:

@@ -26,7 +26,8 @@ from sqlalchemy import DateTime, and_, delete, func, or_, select, true, update
 from sqlalchemy.sql.elements import ColumnElement
 
 from personvern.datastores._graph import Bound
-from personvern.datastores.access import link_order
+from personvern.datastores._match import Identifiers
+from personvern.datastores.access import link_order, locate, snapshot
 from personvern.datastores.erasure import clear_value
 from personvern.errors import DatastoreError
 from personvern.policy.datastores import TableMap
@@ -207,11 +208,17 @@ def rule_text(rule: Any) -> str:
 
 
 def sweep(b: Bound, policy: Policy, as_of: date, *, dry_run: bool = False, plan: bool = False,
-          batch: int = 5000) -> SweepResult:
-    """Delete (or reduce) every due row; ``dry_run`` counts per table and rule; ``plan`` returns the SQL."""
+          batch: int = 5000, held: Identifiers | None = None) -> SweepResult:
+    """Delete (or reduce) every due row; ``dry_run`` counts per table and rule; ``plan`` returns the SQL.
+
+    ``held``: the identifiers of the people under an active hold in the register (Art. 17(3)(e): holds win over
+    every deleting path) — their rows are located once for the whole sweep (``access.locate``: one SELECT per
+    table) and excluded from every table's due rows by key. ``datastores.requests.sweep_datastore`` passes
+    them; the shop's database is not the register's, so the exclusion is by key, not by a join."""
     if b.store.read_only and not (dry_run or plan):
         raise DatastoreError(f"datastore '{b.store.name}' is declared read_only: access only", field="read_only")
     result = SweepResult(b.store.name, as_of, dry_run or plan)
+    kept = _held_keys(b, held) if held else {}
     for name in reversed(link_order(b)):
         t = b.maps[name]
         purpose = policy.purpose(t.purpose)
@@ -222,6 +229,8 @@ def sweep(b: Bound, policy: Policy, as_of: date, *, dry_run: bool = False, plan:
         if clause is None:
             continue
         key = b.key(name)
+        if kept.get(name):
+            clause = and_(clause, key.not_in(sorted(kept[name])))
         if plan:
             result.statements.append(str(select(key).where(clause).compile(
                 dialect=b.engine.dialect, compile_kwargs={"literal_binds": True})) + ";")
@@ -234,6 +243,13 @@ def sweep(b: Bound, policy: Policy, as_of: date, *, dry_run: bool = False, plan:
         entry.done = entry.due = _run(b, t, clause, action, batch,
                                       purpose.retention.keep if purpose and purpose.retention else [])
     return result
+
+
+def _held_keys(b: Bound, held: Identifiers) -> dict[str, set[Any]]:
+    """Per table, the keys of the held people's rows (found as an access request finds them)."""
+    with snapshot(b) as c:
+        found = locate(b, c, {k: list(v) for k, v in held.items()})
+    return {name: set(rows) for name, rows in found.items() if rows}
 
 
 def _run(b: Bound, t: TableMap, clause: Clause, action: str, batch: int, keep: list[str]) -> int:
@@ -263,8 +279,6 @@ def _run(b: Bound, t: TableMap, clause: Clause, action: str, batch: int, keep: l
         last = keys[-1]
         if len(keys) < batch:
             return done
-
-
 
 
 def _delete_in_place(b: Bound, t: TableMap, clause: Clause, batch: int) -> int:

@@ -81,16 +81,17 @@ def erasure_plan(name: str, person: Person, reg: Register = Depends(acting(*OFFI
 
 @router.post("/datastores/{name}/sweep/preview")
 def sweep_preview(name: str, body: SweepIn, reg: Register = Depends(acting(*OFFICER))) -> dict[str, Any]:
-    """Due rows per table and rule on ``as_of`` (default today); nothing changes."""
-    from personvern.datastores import open_datastore, sweep
+    """Due rows per table and rule on ``as_of`` (default today); nothing changes. Held people's rows are not
+    due (Art. 17(3)(e))."""
+    from personvern.datastores.requests import sweep_datastore
 
-    return sweep(open_datastore(_declared(reg, name)), reg.policy, body.as_of or reg.today(), dry_run=True).as_json()
+    return sweep_datastore(reg, _declared(reg, name).store.name, body.as_of or reg.today(), dry_run=True).as_json()
 
 
 @router.post("/datastores/{name}/sweep/run")
 def sweep_run(name: str, body: SweepIn, reg: Register = Depends(acting(*ADMIN))) -> dict[str, Any]:
-    """Delete the due rows (keyset batches, one transaction each)."""
-    from personvern.datastores import open_datastore, sweep
+    """Delete the due rows (keyset batches, one transaction each); an active hold keeps the person's rows."""
+    from personvern.datastores.requests import sweep_datastore
 
-    return sweep(open_datastore(_declared(reg, name)), reg.policy, body.as_of or reg.today(),
-                 dry_run=body.dry_run).as_json()
+    return sweep_datastore(reg, _declared(reg, name).store.name, body.as_of or reg.today(),
+                           dry_run=body.dry_run).as_json()
