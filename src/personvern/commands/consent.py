@@ -75,13 +75,15 @@ def consent_withdraw(subject: SubjectArg, purpose: PurposeArg, policy: PolicyOpt
 def consent_object(subject: SubjectArg, policy: PolicyOpt, db: DbOpt = None, by: ByOpt = "subject",
                    purpose: Annotated[str | None, typer.Option(help="one marketing purpose; default: all")] = None,
                    ) -> None:
-    """Object to direct marketing (Art. 21(3)): every channel stops at once."""
-    from personvern.consent import object_to_marketing
+    """Object to direct marketing (Art. 21(3)): every channel stops at once, and the data used for it is erased
+    or restricted — as an objection request (channel 'staff') through ``rights.object_for_subject``."""
+    from personvern.rights import object_for_subject
 
     with register(policy, db, actor=by) as reg:
-        result = object_to_marketing(reg, subject, by=by, purpose=purpose)
-    say(f"stopped: {', '.join(result.purposes) or 'no marketing purposes'}; {len(result.consents_withdrawn)} "
-        f"consent(s) withdrawn, {result.suppressed} suppression entries")
+        done = object_for_subject(reg, subject, by=by, purpose=purpose).details
+    say(f"stopped: {', '.join(done.get('marketing_purposes', [])) or 'no marketing purposes'}; "
+        f"{len(done.get('consents_withdrawn', []))} consent(s) withdrawn, {done.get('suppression_entries', 0)} "
+        f"suppression entries, {len(done.get('deleted_records', []))} record(s) erased")
 
 
 @consent_app.command("show")

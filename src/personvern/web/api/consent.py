@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 from personvern import consent
 from personvern.consent import ConsentEvent, ConsentState, Decision
 from personvern.register import Register
-from personvern.web.api._common import OFFICER, STAFF, acting, plain
+from personvern.web.api._common import OFFICER, STAFF, acting
 from personvern.web.limits import Body
 
 router = APIRouter(tags=["consent"])
@@ -86,9 +86,15 @@ def may_contact(ref: str, body: ContactQuestion, reg: Register = Depends(acting(
 
 @router.post("/subjects/{ref}/object-to-marketing", response_model=ObjectionOut)
 def object_to_marketing(ref: str, reg: Register = Depends(acting(*OFFICER))) -> ObjectionOut:
-    """Stop all direct marketing at once (Art. 21(2)-(3)): consents withdrawn, addresses suppressed."""
-    result = plain(consent.object_to_marketing(reg, ref, by=reg.actor))
-    return ObjectionOut(**{k: v for k, v in result.items() if k in ObjectionOut.model_fields})
+    """Stop all direct marketing at once (Art. 21(2)-(3)) through the rights workflow's one entry
+    (``rights.object_for_subject``, a request with channel ``staff``): consents withdrawn, addresses suppressed,
+    the marketing records erased or restricted, the erasure ledger written."""
+    from personvern.rights import object_for_subject
+
+    done = object_for_subject(reg, ref, by=reg.actor).details
+    return ObjectionOut(purposes=list(done.get("marketing_purposes", [])),
+                        consents_withdrawn=list(done.get("consents_withdrawn", [])),
+                        suppressed=int(done.get("suppression_entries", 0)))
 
 
 class CampaignQuestion(Body):
