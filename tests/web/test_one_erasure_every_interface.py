@@ -3,21 +3,25 @@ the same audit entries, ledger row, suppression and Art. 19 outbox rows (issue 1
 
 from __future__ import annotations
 
-import base64
 import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import select
-from typer.testing import CliRunner
-from web_ui_support import Site, form_token, make_site, portal_login, staff_login
+from web_ui_support import (
+    Site,
+    asked_and_done_at_the_desk,
+    disclosed_demo,
+    form_token,
+    make_site,
+    run_cli,
+    staff_login,
+)
 
 from personvern import rights
-from personvern.cli import app as cli
 from personvern.register import Register
 from personvern.register import schema as t
-from personvern.rights.notify import record_disclosure
 from personvern.web import auth
 
 POLICY = Path(__file__).resolve().parents[2] / "examples" / "policies" / "tek-zence.yaml"
@@ -41,24 +45,11 @@ def _api(site: Site, ref: str) -> None:
 
 
 def _cli(site: Site, ref: str) -> None:
-    url = str(site.reg.engine.url.render_as_string(hide_password=False))
-    env = {"PERSONVERN_MASTER_KEY": base64.b64encode(bytes(range(32))).decode()}  # the suite's test key
-    res = CliRunner().invoke(cli, ["erase", ref, "--policy", str(POLICY), "--db", url,
-                                   "--ground", "b", "--by", "personvernombud", "--yes"], env=env)
-    assert res.exit_code == 0, res.output
+    run_cli(site, POLICY, "erase", ref, "--ground", "b", "--by", "personvernombud", "--yes")
 
 
 def _portal(site: Site, ref: str) -> None:
-    subject = site.client()
-    home = portal_login(subject, site.reg)
-    asked = subject.post("/mine-sider/foresporsler", data={"csrf": form_token(home.text), "kind": "erasure"})
-    request_ref = asked.url.path.rsplit("/", 1)[1]
-    officer = site.client()
-    staff_login(officer, "privacy_officer")
-    token = form_token(officer.get(f"/console/requests/{request_ref}").text)
-    done = officer.post(f"/console/requests/{request_ref}/complete",
-                        data={"csrf": token, "ground": "b", "confirm": "yes"})
-    assert done.status_code == 200, done.text
+    asked_and_done_at_the_desk(site, "erasure", ground="b")
 
 
 def _outcome(reg: Register, ref: str, mark: int) -> dict[str, Any]:
@@ -77,11 +68,8 @@ def _outcome(reg: Register, ref: str, mark: int) -> dict[str, Any]:
 @pytest.mark.parametrize("interface", ["console", "api", "cli", "portal"])
 def test_the_same_erasure_leaves_the_same_trace_whatever_the_interface(
         interface: str, reg: Register, monkeypatch: pytest.MonkeyPatch) -> None:
-    site = make_site(reg, monkeypatch, customers=2)
-    ref = site.demo.demo_subject
-    record_disclosure(reg, ref, "delivery_partners", "delivery_installation", ["user.contact.address"])
+    site, ref, mark = disclosed_demo(reg, monkeypatch)
     with reg.engine.connect() as c:
-        mark = int(c.execute(select(t.audit_log.c.seq).order_by(t.audit_log.c.seq.desc()).limit(1)).scalar() or 0)
         sid = reg.subject_id(c, ref)
         records = sorted(c.execute(select(t.records.c.id).where(t.records.c.subject_id == sid)).scalars())
     preview = rights.preview_erasure(reg, ref)  # what every interface must do, from the core

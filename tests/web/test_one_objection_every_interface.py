@@ -4,17 +4,14 @@ portal — leaves the same records erased, ledger row, suppression entries, with
 
 from __future__ import annotations
 
-import base64
 import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import select
-from typer.testing import CliRunner
-from web_ui_support import Site, form_token, make_site, portal_login, staff_login
+from web_ui_support import Site, form_token, make_site, portal_login, run_cli, staff_login
 
-from personvern.cli import app as cli
 from personvern.consent import give
 from personvern.register import Register
 from personvern.register import schema as t
@@ -44,11 +41,7 @@ def _api(site: Site, ref: str) -> None:
 
 
 def _cli(site: Site, ref: str) -> None:
-    url = str(site.reg.engine.url.render_as_string(hide_password=False))
-    env = {"PERSONVERN_MASTER_KEY": base64.b64encode(bytes(range(32))).decode()}  # the suite's test key
-    res = CliRunner().invoke(cli, ["consent", "object", ref, "--policy", str(POLICY), "--db", url, "--by", "po"],
-                             env=env)
-    assert res.exit_code == 0, res.output
+    run_cli(site, POLICY, "consent", "object", ref, "--by", "po")
 
 
 def _portal(site: Site, ref: str) -> None:

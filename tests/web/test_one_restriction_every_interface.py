@@ -4,19 +4,22 @@ API, CLI, portal with the officer's desk — leaves the same restriction, audit 
 
 from __future__ import annotations
 
-import base64
 from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import select
-from typer.testing import CliRunner
-from web_ui_support import Site, form_token, make_site, portal_login, staff_login
+from web_ui_support import (
+    Site,
+    asked_and_done_at_the_desk,
+    disclosed_demo,
+    form_token,
+    run_cli,
+    staff_login,
+)
 
-from personvern.cli import app as cli
 from personvern.register import Register
 from personvern.register import schema as t
-from personvern.rights.notify import record_disclosure
 from personvern.web import auth
 
 POLICY = Path(__file__).resolve().parents[2] / "examples" / "policies" / "tek-zence.yaml"
@@ -41,24 +44,11 @@ def _api(site: Site, ref: str) -> None:
 
 
 def _cli(site: Site, ref: str) -> None:
-    url = str(site.reg.engine.url.render_as_string(hide_password=False))
-    env = {"PERSONVERN_MASTER_KEY": base64.b64encode(bytes(range(32))).decode()}  # the suite's test key
-    res = CliRunner().invoke(cli, ["restrict", ref, "--policy", str(POLICY), "--db", url, "--ground", "accuracy",
-                                   "--reason", REASON, "--by", "personvernombud"], env=env)
-    assert res.exit_code == 0, res.output
+    run_cli(site, POLICY, "restrict", ref, "--ground", "accuracy", "--reason", REASON, "--by", "personvernombud")
 
 
 def _portal(site: Site, ref: str) -> None:
-    subject = site.client()
-    home = portal_login(subject, site.reg)
-    asked = subject.post("/mine-sider/foresporsler", data={"csrf": form_token(home.text), "kind": "restriction"})
-    request_ref = asked.url.path.rsplit("/", 1)[1]
-    officer = site.client()
-    staff_login(officer, "privacy_officer")
-    token = form_token(officer.get(f"/console/requests/{request_ref}").text)
-    done = officer.post(f"/console/requests/{request_ref}/complete",
-                        data={"csrf": token, "ground": "accuracy", "reason": REASON, "confirm": "yes"})
-    assert done.status_code == 200, done.text
+    asked_and_done_at_the_desk(site, "restriction", ground="accuracy", reason=REASON)
 
 
 def _outcome(reg: Register, ref: str, mark: int) -> dict[str, Any]:
@@ -79,11 +69,7 @@ def _outcome(reg: Register, ref: str, mark: int) -> dict[str, Any]:
 @pytest.mark.parametrize("interface", ["console", "api", "cli", "portal"])
 def test_the_same_restriction_leaves_the_same_trace_whatever_the_interface(
         interface: str, reg: Register, monkeypatch: pytest.MonkeyPatch) -> None:
-    site = make_site(reg, monkeypatch, customers=2)
-    ref = site.demo.demo_subject
-    record_disclosure(reg, ref, "delivery_partners", "delivery_installation", ["user.contact.address"])
-    with reg.engine.connect() as c:
-        mark = int(c.execute(select(t.audit_log.c.seq).order_by(t.audit_log.c.seq.desc()).limit(1)).scalar() or 0)
+    site, ref, mark = disclosed_demo(reg, monkeypatch)
     {"console": _console, "api": _api, "cli": _cli, "portal": _portal}[interface](site, ref)
     assert _outcome(reg, ref, mark) == {
         "audit": ["restriction.placed", "recipient.notified"],

@@ -3,9 +3,11 @@ and the two ways in — a staff login through the form, a portal login through t
 
 from __future__ import annotations
 
+import base64
 import re
 import warnings
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -88,3 +90,45 @@ def portal_login(client: TestClient, reg: Register, email: str = DEMO_EMAIL) -> 
 def outbox_count(reg: Register) -> int:
     with reg.engine.connect() as c:
         return len(c.execute(t.outbox.select()).all())
+
+
+def run_cli(site: Site, policy: Path, *args: str) -> str:
+    """Run a ``personvern`` command on the site's database with the suite's test key; returns its output."""
+    from typer.testing import CliRunner
+
+    from personvern.cli import app as cli
+
+    url = str(site.reg.engine.url.render_as_string(hide_password=False))
+    env = {"PERSONVERN_MASTER_KEY": base64.b64encode(bytes(range(32))).decode()}
+    res = CliRunner().invoke(cli, [*args, "--policy", str(policy), "--db", url], env=env)
+    assert res.exit_code == 0, res.output
+    return str(res.output)
+
+
+def asked_and_done_at_the_desk(site: Site, kind: str, **form: str) -> str:
+    """The demo subject asks for ``kind`` in the portal; the privacy officer carries it out at the request desk,
+    confirming the preview. Returns the request's ref."""
+    subject = site.client()
+    home = portal_login(subject, site.reg)
+    asked = subject.post("/mine-sider/foresporsler", data={"csrf": form_token(home.text), "kind": kind})
+    request_ref = str(asked.url.path.rsplit("/", 1)[1])
+    officer = site.client()
+    staff_login(officer, "privacy_officer")
+    token = form_token(officer.get(f"/console/requests/{request_ref}").text)
+    done = officer.post(f"/console/requests/{request_ref}/complete", data={"csrf": token, **form, "confirm": "yes"})
+    assert done.status_code == 200, done.text
+    return request_ref
+
+
+def disclosed_demo(reg: Register, monkeypatch: pytest.MonkeyPatch) -> tuple[Site, str, int]:
+    """A small demo site whose demo subject's address went to the delivery partners (so an Art. 19 notice is
+    due), with the audit sequence number to compare from: ``(site, subject ref, last audit seq)``."""
+    from personvern.rights.notify import record_disclosure
+
+    site = make_site(reg, monkeypatch, customers=2)
+    ref = site.demo.demo_subject
+    record_disclosure(reg, ref, "delivery_partners", "delivery_installation", ["user.contact.address"])
+    with reg.engine.connect() as c:
+        mark = int(c.execute(t.audit_log.select().with_only_columns(t.audit_log.c.seq)
+                             .order_by(t.audit_log.c.seq.desc()).limit(1)).scalar() or 0)
+    return site, ref, mark
