@@ -143,7 +143,9 @@ def test_sweep_preview_lists_records_with_no_due_date(api: Api) -> None:
                    json={"purpose": "customer_service", "categories": ["custom.call_log"], "payload": {}})
     assert res.status_code == 201, res.text
     preview = api.call("GET", "/api/sweep/preview?as_of=2040-01-01", "privacy_officer").json()
-    assert preview["waiting"] == {"customer_service": {"records": 1, "events": ["case.closed"]}}
+    assert preview["waiting"] == {  # TZ3: an active customer's profile waits for the relationship to end
+        "customer_profile": {"records": 1, "events": ["customer.relationship_ended"]},
+        "customer_service": {"records": 1, "events": ["case.closed"]}}
 
 
 def test_the_audit_trail_verifies_and_names_the_token(api: Api) -> None:

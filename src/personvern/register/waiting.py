@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ColumnElement, and_, func, select
 
-from personvern.policy.retention import BUILTIN_ANCHORS, anchors
+from personvern.policy.retention import BUILTIN_ANCHORS, EarlierOf, LaterOf, Retention, anchors
 from personvern.register import schema as t
 
 if TYPE_CHECKING:
@@ -45,6 +45,18 @@ def waiting(reg: Register, scope: ColumnElement[bool] | None = None) -> list[Wai
     found = []
     for purpose_key, n in sorted(counts):
         purpose = reg.policy.purpose(purpose_key)
-        events = sorted(anchors(purpose.retention) - set(BUILTIN_ANCHORS)) if purpose and purpose.retention else []
+        events = sorted(awaited(purpose.retention) - set(BUILTIN_ANCHORS)) if purpose and purpose.retention else []
         found.append(Waiting(purpose_key, int(n), tuple(events)))
     return found
+
+
+def awaited(rule: Any) -> set[str]:
+    """The anchors a rule can wait for: an optional part of ``later_of`` waits for nothing, and a part with a
+    ``default`` waits only if the default is an event too."""
+    if isinstance(rule, Retention):
+        rule = rule.rule
+    if isinstance(rule, LaterOf):
+        return set().union(*(awaited(r) for r in rule.later_of if not getattr(r, "optional", False)))
+    if isinstance(rule, EarlierOf):
+        return set().union(*(awaited(r) for r in rule.earlier_of))
+    return anchors(rule) if rule.default is None or rule.default not in BUILTIN_ANCHORS else set()
