@@ -137,11 +137,8 @@ def shortest_period(rule: Any) -> float:
     happens (its ``at_least`` is the floor); ``later_of`` cannot end before its longest required part."""
     if isinstance(rule, Retention):
         rule = rule.rule
-    if isinstance(rule, After):
-        return rule.period.approx_days() + (365 if rule.counted == "end_of_year" else 0)
-    if isinstance(rule, Statute):
-        statute = STATUTES.get(rule.statute)
-        return 0.0 if statute is None else _required_days(statute)
+    if isinstance(rule, After | Statute):  # a fixed period: its shortest is its longest
+        return longest_period(rule) or 0.0
     if isinstance(rule, Until):
         return 0.0 if rule.at_least is None else rule.at_least.approx_days()
     if isinstance(rule, LaterOf):
