@@ -349,6 +349,7 @@ def policy_page(request: Request, who: Annotated[Principal, Depends(OFFICER)], s
 
 # The request desk (verify, extend, refuse, carry out, rectify, decide) lives in its own module.
 from personvern.web.console_audit import router as _audit  # noqa: E402
+from personvern.web.console_datastores import router as _datastores  # noqa: E402
 from personvern.web.console_destructive import router as _destructive  # noqa: E402
 from personvern.web.console_requests import router as _desk  # noqa: E402
 from personvern.web.console_ropa import router as _ropa  # noqa: E402
@@ -357,3 +358,4 @@ router.include_router(_desk)
 router.include_router(_audit)
 router.include_router(_ropa)
 router.include_router(_destructive)
+router.include_router(_datastores)
