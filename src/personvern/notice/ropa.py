@@ -26,7 +26,7 @@ from personvern.notice.wording import (
     long_date,
 )
 from personvern.policy import taxonomy
-from personvern.policy.model import EEA, Contact, Policy, Purpose
+from personvern.policy.model import EEA, Contact, Policy, Purpose, Recipient
 from personvern.spreadsheet import CsvStyle, csv_text
 
 __all__ = ["COLUMNS", "MISSING", "Column", "Row", "render_ropa", "ropa_rows"]
@@ -119,6 +119,7 @@ _WORDS = {
         "orgnr": "org.nr.",
         "no_agreement": "databehandleravtale " + MISSING,
         "in": "i",
+        "third_countries": "land utenfor EU/EØS",
         "processor": "databehandler",
         "independent_controller": "selvstendig behandlingsansvarlig",
         "joint_controller": "felles behandlingsansvarlig",
@@ -138,6 +139,7 @@ _WORDS = {
         "orgnr": "org. no.",
         "no_agreement": "processing agreement " + MISSING,
         "in": "in",
+        "third_countries": "countries outside the EU/EEA",
         "processor": "processor",
         "independent_controller": "independent controller",
         "joint_controller": "joint controller",
@@ -222,10 +224,11 @@ def _row(policy: Policy, p: Purpose, lang: str) -> Row:
         )
         or w["none"],
         "transfers": "; ".join(
-            f"{r.name(lang)} {w['in']} {country_name(r.country, lang)}: "
-            f"{w[r.safeguard] if r.safeguard else MISSING}"
-            + (f" ({r.safeguard_note(lang)})" if r.safeguard_note else "")
-            for r in outside
+            [f"{r.name(lang)} {w['in']} {country_name(r.country, lang)}: "
+             f"{w[r.safeguard] if r.safeguard else MISSING}"
+             + (f" ({r.safeguard_note(lang)})" if r.safeguard_note else "")
+             for r in outside]
+            + [_sometimes(r, w, lang) for r in recipients if r.transfer is not None]
         )
         or w["none"],
         "erasure": describe_retention(p.retention, policy, lang) if p.retention else "",
@@ -243,6 +246,14 @@ def _row(policy: Policy, p: Purpose, lang: str) -> Row:
         if key in cells and not cells[key].strip():
             cells[key] = MISSING
     return Row(p.key, cells, missing)
+
+
+def _sometimes(r: Recipient, w: dict[str, str], lang: str) -> str:
+    """A transfer that happens in some cases only (TP11): when, where if known, and every safeguard."""
+    x = r.transfer
+    assert x is not None
+    where = ", ".join(country_name(c, lang) for c in x.countries) or w["third_countries"]
+    return f"{r.name(lang)}, {x.when(lang)}, {w['in']} {where}: {' / '.join(w[g] for g in x.safeguards)}"
 
 
 def _address(policy: Policy, lang: str) -> str:

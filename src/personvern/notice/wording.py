@@ -35,6 +35,7 @@ __all__ = [
     "describe_period",
     "describe_retention",
     "describe_rule",
+    "event_phrase",
     "join",
     "labels",
     "long_date",
@@ -68,7 +69,7 @@ _BUILTIN: dict[str, dict[str, tuple[str, bool]]] = {
 # A Norwegian label is a clause when it has a finite verb: "saken er avsluttet", "kunden sier opp".
 _NB_VERB = re.compile(
     r"\b(er|var|har|hadde|blir|ble|kan|skal|får|fikk|avsluttes|avsluttet|slutter|opphører|utløper|ender|"
-    r"sier|trekker|trer|gis|gjøres|sendes|leveres|betales|melder|flytter)\b"
+    r"sier|trekker|trer|gis|gjøres|sendes|leveres|betales|melder|flytter|overtok|overtar)\b"
 )
 
 _BASIS_NAMES: dict[str, dict[str, str]] = {
@@ -202,6 +203,11 @@ def after_event(anchor: str, policy: Policy, lang: str) -> str:
     if lang == "en":
         return f"after {phrase}"
     return f"etter at {phrase}" if clause else f"etter {phrase}"
+
+
+def event_phrase(anchor: str, policy: Policy, lang: str) -> str:
+    """The event's label as it reads in a sentence: ``kundeforholdet er avsluttet``."""
+    return _event(anchor, policy, _lang(lang))[0]
 
 
 def _event(anchor: str, policy: Policy, lang: str) -> tuple[str, bool]:

@@ -183,6 +183,16 @@ class Purpose(_Model):
         return {b.article for b in self.bases}
 
 
+class Transfer(_Model):
+    """A transfer outside the EU/EEA that happens only in some cases, e.g. a processor's support staff reaching the
+    data from a third country (TP11). ``countries`` may be empty when the seed names none in advance."""
+
+    when: Text = Field(description="when the transfer happens, e.g. for support and maintenance")
+    countries: list[str] = Field(default_factory=list, description="ISO codes, where known in advance")
+    safeguards: list[Safeguard] = Field(min_length=1, description="the safeguards it rests on (Art. 45-49)")
+    note: Text | None = Field(default=None, description="more about the safeguard; required for a derogation")
+
+
 class Recipient(_Model):
     key: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     name: Text
@@ -197,6 +207,8 @@ class Recipient(_Model):
     condition: Text | None = Field(default=None, description="when data is disclosed, e.g. only when law requires")
     contact: Contact | None = None
     webhook: str | None = None
+    transfer: Transfer | None = Field(
+        default=None, description="a transfer outside the EU/EEA that happens in some cases only (TP11)")
 
     @property
     def in_eea(self) -> bool:
@@ -256,6 +268,13 @@ class Settings(_Model):
         return parse_year_end(self.accounting_year_end)
 
 
+class Commitments(_Model):
+    """What the business promises about its data beyond the purposes (SN5, TP12, PI5), stated in the notice."""
+
+    never_sold: bool = Field(default=False, description="the business never sells personal data (SN5, PI5)")
+    access: Text | None = Field(default=None, description="who inside the business can reach the data (TP12, PI5)")
+
+
 class Policy(_Model):
     personvern: Literal[1] = Field(default=1, description="format version of the policy file")
     controller: Controller
@@ -267,6 +286,8 @@ class Policy(_Model):
     events: dict[str, Label] = Field(default_factory=dict, description="lifecycle events retention is anchored on")
     purposes: list[Purpose] = Field(min_length=1)
     recipients: list[Recipient] = Field(default_factory=list)
+    commitments: Commitments = Field(
+        default=Commitments(), description="promises the notice states: never sold, who has access")
     datastores: list[Datastore | str] = Field(
         default_factory=list, description="the business's own databases: inline, or the path of a mapping file "
         "relative to the policy file (personvern.policy.datastores)")

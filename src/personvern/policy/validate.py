@@ -7,13 +7,14 @@ Every message says what is wrong and how to put it right; the loader adds file, 
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable, Iterator
 
 from stdnum.no import orgnr as no_orgnr
 from stdnum.se import orgnr as se_orgnr
 
 from personvern.policy import taxonomy
-from personvern.policy.model import Label, LegalBasis, Policy, Purpose, Recipient
+from personvern.policy.model import EEA, Label, LegalBasis, Policy, Purpose, Recipient
 from personvern.policy.retention import BUILTIN_ANCHORS, Period, Statute, anchors, longest_period
 from personvern.policy.statutes import STATUTES
 
@@ -239,9 +240,24 @@ def _recipient(policy: Policy, i: int, r: Recipient) -> Iterator[Found]:
         yield (*at, "country"), f"{shown}.safeguard", (
             f"transfer to {r.country}, outside the EU/EEA, needs 'safeguard:' "
             "(adequacy, scc, bcr or derogation; Art. 44-49)")
+    if r.transfer is not None:
+        yield from _transfer(r, at, shown)
     if r.deletes_on is not None and r.deletes_on not in policy.events:
         yield (*at, "deletes_on"), f"{shown}.deletes_on", (
             f"unknown event '{r.deletes_on}'{_suggest(r.deletes_on, policy.events, 'events')}")
+
+
+def _transfer(r: Recipient, at: Path_, shown: str) -> Iterator[Found]:
+    """A transfer that happens in some cases (TP11): to countries outside the EU/EEA, a derogation explained."""
+    assert r.transfer is not None
+    for j, country in enumerate(r.transfer.countries):
+        if country in EEA or not re.fullmatch(r"[A-Z]{2}", country):
+            yield (*at, "transfer", "countries", j), f"{shown}.transfer.countries[{j}]", (
+                f"'{country}' is not a country outside the EU/EEA (an ISO 3166-1 code such as 'US'): a transfer "
+                "inside the EU/EEA needs no 'transfer:'")
+    if "derogation" in r.transfer.safeguards and r.transfer.note is None:
+        yield (*at, "transfer", "safeguards"), f"{shown}.transfer.note", (
+            "a derogation (Art. 49) must say which one and why in 'note:', in nb and en")
 
 
 def _warnings(policy: Policy) -> Iterator[Found]:
