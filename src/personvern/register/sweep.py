@@ -42,6 +42,7 @@ from sqlalchemy import (
 from personvern.audit import AuditEvent, RecordDeleted, RecordWritten, SweepCompleted
 from personvern.audit.register_events import SubjectRemoved
 from personvern.policy import taxonomy
+from personvern.policy.retention import UntilAsked, rules_of
 from personvern.register import schema as t
 from personvern.register.crypto import decrypt, encrypt
 
@@ -62,6 +63,7 @@ class SweepReport:
     handed_over: Counter[str] = field(default_factory=Counter)
     held: dict[str, Counter[str]] = field(default_factory=dict)  # purpose -> hold kind -> count
     subjects_removed: int = 0
+    until_asked: Counter[str] = field(default_factory=Counter)  # kept until the subject asks: no due date
 
     @property
     def total(self) -> int:
@@ -72,7 +74,7 @@ class SweepReport:
         return {"as_of": self.as_of.isoformat(), "dry_run": self.dry_run, "deleted": dict(self.deleted),
                 "reduced": dict(self.reduced), "review": dict(self.review),
                 "handed_over": dict(self.handed_over), "held": {k: dict(v) for k, v in self.held.items()},
-                "subjects_removed": self.subjects_removed}
+                "subjects_removed": self.subjects_removed, "until_asked": dict(self.until_asked)}
 
 
 def held_clause(as_of: date | None = None) -> ColumnElement[bool]:
@@ -105,6 +107,7 @@ def sweep(reg: Register, as_of: date | None = None, *, dry_run: bool = False, ba
     for p in reg.policy.purposes:
         by_action[p.retention.then if p.retention else "delete"].append(p.key)
     report.held = _held(reg, as_of, scope)
+    report.until_asked = _until_asked(reg, scope)
     if dry_run:
         with reg.engine.connect() as c:
             for action, purposes in by_action.items():
@@ -264,6 +267,19 @@ def _held(reg: Register, as_of: date, scope: ColumnElement[bool] | None) -> dict
     for purpose, kind, n in rows:
         out.setdefault(purpose, Counter())[kind] += n
     return out
+
+
+def _until_asked(reg: Register, scope: ColumnElement[bool] | None) -> Counter[str]:
+    """Per purpose, the records kept until the subject asks (``until the subject asks``) that have no due date:
+    reported on every sweep, so they are never kept silently (issue 14 item 5). No query without such a rule."""
+    purposes = [p.key for p in reg.policy.purposes if rules_of(p.retention, UntilAsked)]
+    if not purposes:
+        return Counter()
+    cond = and_(r.c.retention_until.is_(None), r.c.state == "active", r.c.purpose.in_(purposes))
+    with reg.engine.connect() as c:
+        rows = c.execute(select(r.c.purpose, func.count()).where(cond if scope is None else and_(cond, scope))
+                         .group_by(r.c.purpose)).all()
+    return Counter({str(purpose): int(n) for purpose, n in rows})
 
 
 def _start(reg: Register, as_of: date) -> int:
