@@ -221,6 +221,19 @@ class Label(_Model):
     parent: str | None = None
 
 
+class Calls(_Model):
+    """What the business says about phone calls with customer service, read literally: "calls are not recorded"
+    (SensorNordic, SN4: "Telefonsamtaler med kundeservice tas ikke opp og lagres ikke") is about the call itself,
+    its sound; a short summary the agent types is a record under the purpose like an e-mail's text, not a
+    recording. A business that promises no notes either says ``notes: forbidden``."""
+
+    recorded: bool = Field(default=False, description="the sound of calls is recorded (in the business's phone "
+                           "system; personvern never stores sound)")
+    notes: Literal["allowed", "forbidden"] = Field(
+        default="allowed", description="whether an agent may keep a short typed summary of a call "
+        "(service.contact.CALL_NOTE_MAX characters), stored under the purpose with its retention")
+
+
 class Settings(_Model):
     """Settings where the law is unsettled or may change (../shared/LEGAL.md)."""
 
@@ -237,6 +250,8 @@ class Settings(_Model):
     reservation_wash_valid_for: Period = Field(
         default=Period("1 month"), description="phone/post marketing is refused when the last "
         "Reservasjonsregisteret wash is older: at most one calendar month (forskrift 2009-06-05-598)")
+    calls: Calls = Field(default=Calls(), description="phone calls: recorded or not, and whether an agent may "
+                         "type a short note about one (SN4)")
 
     @model_validator(mode="after")
     def _checked(self) -> Settings:
