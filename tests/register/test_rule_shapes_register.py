@@ -86,7 +86,7 @@ def test_a_record_kept_until_the_subject_asks_is_not_swept_and_is_reported(shape
     assert until(shapes, rid) is None
     report = shapes.sweep(as_of=date(2099, 1, 1), dry_run=True)
     assert report.total == 0
-    assert report.as_dict()["until_asked"] == {"talent_pool": 1}
+    assert report.as_dict()["waiting"]["talent_pool"] == {"records": 1, "events": ["until the subject asks"]}
 
 
 # --- (a) moving a record on: a trial member becomes a member -----------------------------------------------

@@ -20,6 +20,7 @@ from personvern.notice.wording import (
     describe_basis,
     describe_period,
     describe_retention,
+    describe_special_condition,
     event_phrase,
     join,
     labels,
@@ -145,7 +146,9 @@ def _purpose(policy: Policy, p: Purpose, lang: str, t: dict[str, Any]) -> Sectio
             (t["categories"], sentence(join(labels(taxonomy.categories(policy), p.categories, lang), lang))),
             (
                 t["special"],
-                sentence(join(labels(taxonomy.categories(policy), p.special_categories, lang), lang))
+                sentence(join(labels(taxonomy.categories(policy), p.special_categories, lang), lang)
+                         + (f"; {t['special_condition']} {describe_special_condition(p.special_condition, lang)}"
+                            if p.special_condition else ""))
                 if p.special_categories
                 else "",
             ),

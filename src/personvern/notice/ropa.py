@@ -21,6 +21,7 @@ from personvern.notice.wording import (
     country_name,
     describe_basis,
     describe_retention,
+    describe_special_condition,
     join,
     labels,
     long_date,
@@ -213,7 +214,9 @@ def _row(policy: Policy, p: Purpose, lang: str) -> Row:
         "data_subjects": join(labels(taxonomy.subjects(policy), p.subjects, lang), lang),
         "data_categories": join(labels(cats, p.categories, lang), lang),
         "special_categories": join(labels(cats, p.special_categories, lang), lang) or w["none"],
-        "legal_basis": "; ".join(describe_basis(b, lang) for b in (p.legal_basis, *p.also_based_on)),
+        "legal_basis": "; ".join([*(describe_basis(b, lang) for b in (p.legal_basis, *p.also_based_on)),
+                                  *([describe_special_condition(p.special_condition, lang)]
+                                    if p.special_condition else [])]),
         "sources": join(labels(taxonomy.sources(policy), p.sources, lang), lang),
         "recipients": "; ".join(
             f"{r.name(lang)} ({w[r.role]}, {country_name(r.country, lang)})" for r in recipients

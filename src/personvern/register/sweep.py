@@ -9,7 +9,8 @@
 - hand_over: the record goes to the outbox for the archive the law names, then is deleted, in one transaction.
 Each batch is its own transaction: a killed sweep leaves a consistent store and the next run finishes the
 job. A subject left with no records and no hold is removed in the same transaction (its key is shredded and
-the erasure ledger gets an entry). ``dry_run`` changes nothing and reports what would go, per purpose.
+the erasure ledger gets an entry). ``dry_run`` changes nothing and reports what would go, per purpose. Either
+way the report lists the records with no due date, per purpose and awaited event (``register/waiting.py``).
 """
 
 from __future__ import annotations
@@ -42,9 +43,9 @@ from sqlalchemy import (
 from personvern.audit import AuditEvent, RecordDeleted, RecordWritten, SweepCompleted
 from personvern.audit.register_events import SubjectRemoved
 from personvern.policy import taxonomy
-from personvern.policy.retention import UntilAsked, rules_of
 from personvern.register import schema as t
 from personvern.register.crypto import decrypt, encrypt
+from personvern.register.waiting import Waiting, waiting
 
 if TYPE_CHECKING:
     from personvern.register.store import Register
@@ -63,7 +64,7 @@ class SweepReport:
     handed_over: Counter[str] = field(default_factory=Counter)
     held: dict[str, Counter[str]] = field(default_factory=dict)  # purpose -> hold kind -> count
     subjects_removed: int = 0
-    until_asked: Counter[str] = field(default_factory=Counter)  # kept until the subject asks: no due date
+    waiting: list[Waiting] = field(default_factory=list)  # no due date yet: the events their rules await
 
     @property
     def total(self) -> int:
@@ -74,7 +75,8 @@ class SweepReport:
         return {"as_of": self.as_of.isoformat(), "dry_run": self.dry_run, "deleted": dict(self.deleted),
                 "reduced": dict(self.reduced), "review": dict(self.review),
                 "handed_over": dict(self.handed_over), "held": {k: dict(v) for k, v in self.held.items()},
-                "subjects_removed": self.subjects_removed, "until_asked": dict(self.until_asked)}
+                "subjects_removed": self.subjects_removed,
+                "waiting": {w.purpose: w.as_dict() for w in self.waiting}}
 
 
 def held_clause(as_of: date | None = None) -> ColumnElement[bool]:
@@ -107,7 +109,7 @@ def sweep(reg: Register, as_of: date | None = None, *, dry_run: bool = False, ba
     for p in reg.policy.purposes:
         by_action[p.retention.then if p.retention else "delete"].append(p.key)
     report.held = _held(reg, as_of, scope)
-    report.until_asked = _until_asked(reg, scope)
+    report.waiting = waiting(reg, scope)
     if dry_run:
         with reg.engine.connect() as c:
             for action, purposes in by_action.items():
@@ -267,19 +269,6 @@ def _held(reg: Register, as_of: date, scope: ColumnElement[bool] | None) -> dict
     for purpose, kind, n in rows:
         out.setdefault(purpose, Counter())[kind] += n
     return out
-
-
-def _until_asked(reg: Register, scope: ColumnElement[bool] | None) -> Counter[str]:
-    """Per purpose, the records kept until the subject asks (``until the subject asks``) that have no due date:
-    reported on every sweep, so they are never kept silently (issue 14 item 5). No query without such a rule."""
-    purposes = [p.key for p in reg.policy.purposes if rules_of(p.retention, UntilAsked)]
-    if not purposes:
-        return Counter()
-    cond = and_(r.c.retention_until.is_(None), r.c.state == "active", r.c.purpose.in_(purposes))
-    with reg.engine.connect() as c:
-        rows = c.execute(select(r.c.purpose, func.count()).where(cond if scope is None else and_(cond, scope))
-                         .group_by(r.c.purpose)).all()
-    return Counter({str(purpose): int(n) for purpose, n in rows})
 
 
 def _start(reg: Register, as_of: date) -> int:
