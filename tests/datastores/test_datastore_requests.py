@@ -129,8 +129,8 @@ def test_every_deleting_path_keeps_a_held_customers_shop_rows(open_register: Cal
     reg.place_hold(subject=ref, reason="tvist om kjøpet", by="ola")
     before = access(store, {"email": [liv.email]})
     assert before.tables != () and access(store, {"email": [per.email]}).tables != ()
-    dry = sweep_datastore(reg, "shop", date(2040, 1, 1), dry_run=True)
-    done = sweep_datastore(reg, "shop", date(2040, 1, 1), batch=3)  # long after every rule has run out
+    dry = sweep_datastore(reg, reg.datastores[0], date(2040, 1, 1), dry_run=True)
+    done = sweep_datastore(reg, reg.datastores[0], date(2040, 1, 1), batch=3)  # long after every rule has run out
     assert sum(t.done for t in done.tables) > 0 and [t.due for t in dry.tables] == [t.due for t in done.tables]
     assert access(store, {"email": [liv.email]}) == before  # held: every row stays
     assert {r["number"] for t in access(store, {"order_number": liv.orders}).tables if t.table == "order_order"

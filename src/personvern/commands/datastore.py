@@ -146,7 +146,7 @@ def sweep(policy: PolicyOpt, db: DbOpt = None, datastore: StoreOpt = None, url: 
     with register(policy, db) as reg:
         try:
             for d in _stores(loaded, datastore):
-                _print(sweep_datastore(reg, d.store.name, day, dry_run=dry_run, batch=batch, url=url).as_json())
+                _print(sweep_datastore(reg, d, day, dry_run=dry_run, batch=batch, url=url).as_json())
         except PersonvernError as exc:
             fail(str(exc))
 

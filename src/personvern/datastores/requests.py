@@ -20,12 +20,12 @@ from sqlalchemy import Connection, select
 
 from personvern.audit.events import AuditEvent, register_event
 from personvern.datastores import DatastoreCopy, DatastoreErasure, SweepResult, access, erase, open_datastore, sweep
-from personvern.errors import NotFound
 from personvern.register import schema as t
 from personvern.register.crypto import decrypt
 from personvern.rights.hooks import access_hook, erasure_hook
 
 if TYPE_CHECKING:
+    from personvern.policy.datastores import Declared
     from personvern.register.store import Register
 
 __all__ = ["DatastoreErased", "datastore_access", "datastore_erasure", "hash_key", "held_identifiers",
@@ -79,14 +79,10 @@ def held_identifiers(reg: Register, conn: Connection) -> dict[str, list[str]]:
     return out
 
 
-def sweep_datastore(reg: Register, name: str, as_of: date, *, dry_run: bool = False, plan: bool = False,
+def sweep_datastore(reg: Register, declared: Declared, as_of: date, *, dry_run: bool = False, plan: bool = False,
                     batch: int = 5000, url: str | None = None) -> SweepResult:
-    """The retention sweep of the declared datastore ``name`` with the register's holds (Art. 17(3)(e)): the
-    one entry the CLI and the REST API call. The held people are read once, before the sweep."""
-    declared = next((d for d in reg.datastores if d.store.name == name), None)
-    if declared is None:
-        known = ", ".join(d.store.name for d in reg.datastores) or "none"
-        raise NotFound(f"no datastore '{name}' in the policy (declared: {known})", field="datastore")
+    """The retention sweep of a declared datastore with the register's holds (Art. 17(3)(e)): the one entry
+    the CLI and the REST API call. The held people are read once, before the sweep."""
     with reg.engine.connect() as c:
         held = held_identifiers(reg, c)
     return sweep(open_datastore(declared, url), reg.policy, as_of, dry_run=dry_run, plan=plan, batch=batch,
