@@ -122,3 +122,27 @@ def test_only_an_admin_runs_the_sweep_and_only_after_confirming(open_register: C
 def _count(b: Bound, table: str) -> int:
     with b.engine.connect() as c:
         return int(c.execute(select(func.count()).select_from(b.table(table))).scalar_one())
+
+
+def test_the_consoles_sweep_keeps_a_held_customers_rows(open_register: Callable[[str], Register],
+                                                         new_shop_url: Callable[[], str], tp: LoadedPolicy,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """Holds win over every deleting path (issue 12 item 2, Art. 17(3)(e)): the admin's sweep from the console
+    too."""
+    from personvern.datastores import access
+
+    shop = fill(new_shop_url(), 12, seed=4)
+    b = open_datastore(tp.datastores[0], shop.url)
+    monkeypatch.setenv("SHOP_DATABASE_URL", _url(b))
+    site = make_site(open_register("tp-ecommerce"), monkeypatch, customers=4)
+    liv = next(c for c in shop.registered() if c.orders)
+    ref = site.reg.add_subject("customer", {"email": liv.email})
+    site.reg.place_hold(subject=ref, reason="tvist om kjøpet", by="ola")
+    before, orders = access(b, {"email": [liv.email]}), _count(b, "order_order")
+    admin = site.client()
+    staff_login(admin, "admin")
+    page = admin.get("/console/datastores", params={"as_of": LATER.isoformat()}).text
+    done = admin.post("/console/datastores/shop/sweep",
+                      data={"csrf": form_token(page), "as_of": LATER.isoformat(), "confirm": "yes"})
+    assert done.status_code == 200 and _count(b, "order_order") < orders  # others' orders went
+    assert access(b, {"email": [liv.email]}) == before

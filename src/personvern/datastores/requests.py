@@ -19,7 +19,16 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from sqlalchemy import Connection, select
 
 from personvern.audit.events import AuditEvent, register_event
-from personvern.datastores import DatastoreCopy, DatastoreErasure, SweepResult, access, erase, open_datastore, sweep
+from personvern.datastores import (
+    Bound,
+    DatastoreCopy,
+    DatastoreErasure,
+    SweepResult,
+    access,
+    erase,
+    open_datastore,
+    sweep,
+)
 from personvern.register import schema as t
 from personvern.register.crypto import decrypt
 from personvern.rights.hooks import access_hook, erasure_hook
@@ -79,14 +88,14 @@ def held_identifiers(reg: Register, conn: Connection) -> dict[str, list[str]]:
     return out
 
 
-def sweep_datastore(reg: Register, declared: Declared, as_of: date, *, dry_run: bool = False, plan: bool = False,
-                    batch: int = 5000, url: str | None = None) -> SweepResult:
-    """The retention sweep of a declared datastore with the register's holds (Art. 17(3)(e)): the one entry
-    the CLI and the REST API call. The held people are read once, before the sweep."""
+def sweep_datastore(reg: Register, store: Declared | Bound, as_of: date, *, dry_run: bool = False,
+                    plan: bool = False, batch: int = 5000, url: str | None = None) -> SweepResult:
+    """The retention sweep of a declared (or already opened) datastore with the register's holds (Art.
+    17(3)(e)): the one entry the CLI, the REST API and the console call. The held people are read once."""
     with reg.engine.connect() as c:
         held = held_identifiers(reg, c)
-    return sweep(open_datastore(declared, url), reg.policy, as_of, dry_run=dry_run, plan=plan, batch=batch,
-                 held=held)
+    bound = store if isinstance(store, Bound) else open_datastore(store, url)
+    return sweep(bound, reg.policy, as_of, dry_run=dry_run, plan=plan, batch=batch, held=held)
 
 
 def _reachable(reg: Register) -> list[tuple[Any, str | None]]:

@@ -4,7 +4,8 @@ table's purpose, mapped columns and what erasure does there; a preview of the re
 (due rows per table and rule, and the SQL that finds them); running it is for admins, after a confirmation
 (as ``POST /api/datastores/{name}/sweep/run``).
 
-The page only calls ``personvern.datastores`` (``reach``, ``sweep`` with ``dry_run`` and ``plan``); one
+The page only calls ``personvern.datastores`` (``reach``; the sweep through ``requests.sweep_datastore``, so the
+register's held people's rows are neither counted as due nor swept; ``sweep`` with ``plan`` for the SQL); one
 customer's rows in the shop are in the register copy of their access request (``rights``), linked from here.
 """
 
@@ -19,6 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from personvern.datastores import Reach, SweepResult, reach, sweep
 from personvern.datastores.erasure import table_action
+from personvern.datastores.requests import sweep_datastore
 from personvern.errors import DatastoreError, PersonvernError, RegisterError
 from personvern.notice.wording import describe_retention
 from personvern.policy import taxonomy
@@ -109,7 +111,7 @@ def _preview(reg: Register, r: Reach, day: date, lang: str) -> dict[str, Any]:
     """The dry run (due rows per table and rule) and the plan (its SQL); a failure reads as not reached."""
     assert r.bound is not None
     try:
-        counted = sweep(r.bound, reg.policy, day, dry_run=True)
+        counted = sweep_datastore(reg, r.bound, day, dry_run=True)  # held people's rows are not due
         plan = sweep(r.bound, reg.policy, day, plan=True)
     except (SQLAlchemyError, DatastoreError) as exc:
         return {"error": translate(lang, "ds.down", detail=type(exc).__name__)}
@@ -174,7 +176,7 @@ def run_sweep(request: Request, name: str, who: Admin, as_of: Annotated[date | N
         return _page(request, who, as_of, error=DatastoreError(
             translate(lang, f"ds.{r.why}", detail=r.detail), field=declared.store.url_env))
     try:
-        result = sweep(r.bound, reg.policy, as_of or reg.today())
+        result = sweep_datastore(reg, r.bound, as_of or reg.today())  # an active hold keeps the person's rows
     except (SQLAlchemyError, DatastoreError) as exc:
         detail = str(exc) if isinstance(exc, DatastoreError) else type(exc).__name__
         return _page(request, who, as_of, error=DatastoreError(translate(lang, "ds.down", detail=detail)))
