@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -24,11 +24,19 @@ def withdraw_rows(reg: Register, c: Connection, sid: int, subject: str, *, purpo
     cond = [k.subject_id == sid, k.purpose.in_(purposes), k.withdrawn_at.is_(None)]
     if channel is not None:
         cond.append(k.channel == channel)
-    rows = c.execute(select(k.id, k.purpose).where(*cond).order_by(k.id)).all()
+    return _stamp(reg, c, sid, subject, c.execute(select(k.id, k.purpose).where(*cond).order_by(k.id)).all(),
+                  at, by)
+
+
+def _stamp(reg: Register, c: Connection, sid: int, subject: str, rows: Sequence[Any], at: datetime | None,
+           by: str) -> list[int]:
+    """The withdrawal on ``rows`` (id, purpose): stamped, audited, and the records' retention recomputed."""
+    k = t.consents.c
     if rows:
         c.execute(update(t.consents).where(k.id.in_([r.id for r in rows]))
                   .values(withdrawn_at=at or reg.clock(), withdrawn_by=by[:64]))
         reg.audit(c, *(ConsentWithdrawn(subject_ref=subject, purpose=r.purpose, consent_id=r.id) for r in rows))
+        consent_changed(reg, c, sid, {r.purpose for r in rows})  # a with_consent extension ends: date comes back
     return [int(r.id) for r in rows]
 
 
@@ -47,9 +55,4 @@ def withdraw_as_before(reg: Register, c: Connection, sid: int, subject: str, don
     ids = [int(x) for x in done.get("withdrawn") or []]
     rows = c.execute(select(k.id, k.purpose).where(k.id.in_(ids), k.subject_id == sid, k.withdrawn_at.is_(None))
                      .order_by(k.id)).all() if ids else []
-    if rows:
-        c.execute(update(t.consents).where(k.id.in_([r.id for r in rows]))
-                  .values(withdrawn_at=at or reg.clock(), withdrawn_by=by[:64]))
-        reg.audit(c, *(ConsentWithdrawn(subject_ref=subject, purpose=r.purpose, consent_id=r.id) for r in rows))
-        consent_changed(reg, c, sid, {r.purpose for r in rows})  # a with_consent extension ends: date comes back
-    return [int(r.id) for r in rows]
+    return _stamp(reg, c, sid, subject, rows, at, by)
