@@ -7,7 +7,8 @@ Data is generated set-based in the database (a recursive CTE into a numbers tabl
 ``generate_series`` on PostgreSQL), never through the Python API per subject. Policy: KL Miljøvarme
 (marketing by post, e-mail and SMS, soft opt-in). Per subject: 90 % customers (half of them with an order
 record; of those, a third invoiced within the 24 months KL's policy gives the relationship, a third invoiced
-longer ago, a third invoiced recently and one in five of those with the relationship ended since), 10 % prospects; one phone each (30 % of the phones reserved against post in
+longer ago, a third invoiced recently and one in five of those with the relationship ended since),
+10 % prospects; one phone each (30 % of the phones reserved against post in
 Reservasjonsregisteret), 20 % with an e-mail consent, 2 % of the phones suppressed (objection), 0.5 % restricted.
 
 Measured per channel (email: consent or § 15 soft opt-in; post: wash, reservations, § 13 exception):

@@ -23,7 +23,6 @@ from datetime import UTC, datetime
 from typing import IO, Any
 from urllib.parse import unquote, unquote_plus
 
-
 __all__ = ["JsonFormatter", "RedactPersonalData", "configure_logging", "redact"]
 
 _EMAIL = re.compile(r"[\w.!#$%'*+^`{|}~-]+@[\w-]+(?:\.[\w-]+)+")  # not / ? = &: URLs around it stay

@@ -13,6 +13,8 @@ import typer
 from personvern.errors import PersonvernError, PolicyError
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from personvern.policy import LoadedPolicy
     from personvern.policy.model import Policy
     from personvern.register import Register
@@ -26,12 +28,15 @@ class _Console:
         self._options = options
         self._console: Any = None
 
-    def __getattr__(self, name: str) -> Any:
+    def console(self) -> Console:
         if self._console is None:
             from rich.console import Console
 
             self._console = Console(**self._options)
-        return getattr(self._console, name)
+        return self._console  # type: ignore[no-any-return]
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.console(), name)
 
 
 err = _Console(stderr=True, soft_wrap=True)

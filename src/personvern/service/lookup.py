@@ -19,8 +19,8 @@ import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 from datetime import date, datetime
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Integer, String, and_, bindparam, exists, literal, or_, select, union_all
@@ -249,9 +249,9 @@ def _hit_names(reg: Register, c: Connection, refs: dict[int, str], purpose: str)
 
     Two statements for all hits together, whatever their number: the records that may hold a name with each
     subject's wrapped key, and — only when a hit has any — the restrictions in force."""
-    rows = c.execute(_NAMES(), {"sids": list(refs)}).all()
+    rows = c.execute(_names_statement(), {"sids": list(refs)}).all()
     restricted = {int(r.subject_id) for r in rows if r.restricted}
-    restr = c.execute(_RESTRICTIONS(), {"sids": sorted(restricted)}).all() if restricted else []
+    restr = c.execute(_restrictions_statement(), {"sids": sorted(restricted)}).all() if restricted else []
     out: dict[str, str] = {}
     for r in rows:
         ref = refs[int(r.subject_id)]
@@ -266,7 +266,7 @@ def _hit_names(reg: Register, c: Connection, refs: dict[int, str], purpose: str)
 
 
 @lru_cache(maxsize=1)
-def _NAMES() -> Any:  # noqa: N802 - a prepared statement, built once
+def _names_statement() -> Any:  # built once
     r, k, x = t.records, t.subject_keys, t.restrictions
     any_restriction = exists().where(x.c.subject_id == r.c.subject_id, x.c.lifted_at.is_(None))
     return (select(r.c.subject_id, r.c.id, r.c.purpose, r.c.categories, r.c.payload, k.c.wrapped,
@@ -278,7 +278,7 @@ def _NAMES() -> Any:  # noqa: N802 - a prepared statement, built once
 
 
 @lru_cache(maxsize=1)
-def _RESTRICTIONS() -> Any:  # noqa: N802 - a prepared statement, built once
+def _restrictions_statement() -> Any:  # built once
     x = t.restrictions
     return select(x).where(x.c.subject_id.in_(bindparam("sids", expanding=True)), x.c.lifted_at.is_(None))
 
