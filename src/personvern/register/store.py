@@ -98,7 +98,9 @@ class Register:
         return reg
 
     def close(self) -> None:
-        event.remove(self.engine, "before_cursor_execute", self._trace)
+        """Release the connections; closing twice is harmless."""
+        if event.contains(self.engine, "before_cursor_execute", self._trace):
+            event.remove(self.engine, "before_cursor_execute", self._trace)
         self.engine.dispose()
 
     def __enter__(self) -> Register:
