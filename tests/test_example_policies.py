@@ -164,7 +164,9 @@ def test_tz8_tz10_tz11_customer_service_logs_calls_and_stores_emails_on_the_prof
 def test_tz9_correspondence_on_legitimate_interest_and_complaints_kept_by_law() -> None:
     assert purpose(TZ, "customer_service").legal_basis.article == "f"
     complaints = purpose(TZ, "complaints")
-    assert complaints.legal_basis.article == "c"
+    # forbrukerkjøpsloven § 27 is a deadline to complain, not a duty to store (../shared/LEGAL.md, issue 14
+    # item 11): legitimate interest, § 27 as the reason for the period, kept on erasure for legal claims.
+    assert complaints.legal_basis.article == "f" and complaints.legal_basis.law == "forbrukerkjøpsloven § 27"
     assert complaints.on_erasure == "keep"
 
 
@@ -440,7 +442,8 @@ def test_kl1_data_is_address_phone_email_and_contact_person() -> None:
 def test_kl2_kl3_purposes_and_their_legal_bases() -> None:
     bases = {p.key: p.legal_basis.article for p in policy(KL).purposes}
     assert bases == {
-        "orders": "b", "delivery": "b", "invoicing": "c", "marketing": "f", "customer_follow_up": "b",
+        # analyses on (f), not the contract the seed names: EDPB Guidelines 2/2019 (issue 14 item 11)
+        "orders": "b", "delivery": "b", "invoicing": "c", "marketing": "f", "customer_follow_up": "f",
         "customer_surveys": "f", "web_login": "b", "customer_support": "b", "customer_applications": "b",
         "rights_requests": "c",  # data-subject requests and the ID copies of KL6 (issue 5)
     }

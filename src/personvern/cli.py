@@ -256,8 +256,14 @@ def sweep(
     for purpose, kinds in sorted(report.held.items()):
         for kind, n in sorted(kinds.items()):
             table.add_row(purpose, f"kept: {kind} hold", str(n), rules.get(purpose, ""))
+    for w in report.waiting:  # no due date: nothing is kept silently (issue 14 item 4)
+        table.add_row(w.purpose, f"kept: waiting for {' or '.join(w.events) or 'an event'}", str(w.records),
+                      rules.get(w.purpose, ""))
     out.print(table)
     out.print(f"{report.total} records {verb} go; {report.subjects_removed} subjects removed", highlight=False)
+    if report.waiting:
+        out.print(f"{sum(w.records for w in report.waiting)} records have no due date: their rule waits for an "
+                  "event that has not been recorded", highlight=False)
 
 
 keys_app = typer.Typer(help="The master key: generate and rotate.", no_args_is_help=True)

@@ -131,6 +131,20 @@ def browser() -> Iterator[Any]:
         chromium.close()
 
 
+@pytest.fixture(scope="module")
+def shop_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A small django-oscar shop on SQLite (bench/shop) for the datastores page: 12 customers."""
+    import sys
+
+    root = str(Path(__file__).resolve().parents[2])
+    if root not in sys.path:
+        sys.path.insert(0, root)
+    from bench.shop.fill import fill
+    from bench.shop.schema import new_shop
+
+    return fill(new_shop("sqlite", tmp_path_factory.mktemp("shop")), 12).url
+
+
 def new_page(browser: Any) -> Any:
     context = browser.new_context(viewport={"width": 1280, "height": 860}, accept_downloads=True)
     page = context.new_page()
@@ -312,7 +326,8 @@ def no_internals(page: Any) -> None:
 
 
 @pytest.mark.parametrize("lang", ["nb", "en"])
-def test_daily_use_by_agent_officer_and_customer(demo: Demo, browser: Any, lang: str) -> None:
+def test_daily_use_by_agent_officer_and_customer(demo: Demo, browser: Any, lang: str, shop_url: str,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     """Issue 15: labelled Oslo times, words instead of codes, the 403 page with the menu, the Art. 30 page inside
     a 1280 px window, the portal greeting by name and its menu on a phone; one journey per language."""
     from personvern.service.lookup import display_name
@@ -341,7 +356,8 @@ def test_daily_use_by_agent_officer_and_customer(demo: Demo, browser: Any, lang:
     agent.click("#log-contact button[type=submit]")
     agent.wait_for_url("**done=done.contact")
     assert LABEL[lang] in agent.inner_text("main") and name in agent.inner_text("h1")
-    assert agent.locator("#contact-now").count() == 1
+    assert agent.locator("#contact-now .line").count() >= 4  # e-mail, SMS, phone, post: each answered
+    assert agent.locator("#call-hint").count() == 1
     no_internals(agent)
     shot(agent, f"20-{lang}-agent-profile")
     agent.goto(f"{demo.base}/console/audit")
@@ -361,6 +377,17 @@ def test_daily_use_by_agent_officer_and_customer(demo: Demo, browser: Any, lang:
     assert officer.evaluate("document.documentElement.scrollWidth") <= 1280
     assert officer.locator("a[href='/console/policy/ropa.pdf']").count() == 1
     shot(officer, f"23-{lang}-officer-ropa")
+    monkeypatch.setenv("SHOP_DATABASE_URL", shop_url)  # the server runs in this process
+    officer.goto(f"{demo.base}/console/datastores?as_of=2040-01-01")
+    assert {"nb": "Nådd", "en": "Reached"}[lang] in officer.inner_text("main")
+    assert officer.locator("table.preview td.due").count() >= 5
+    link = officer.locator("nav.mainnav a[href='/console/datastores']").bounding_box()
+    assert link and link["x"] + link["width"] <= 1280  # the menu's new entry is on screen, not cut off
+    officer.screenshot(path=str(ARTIFACTS / f"24-{lang}-officer-datastores-top.png"))
+    officer.click("details.plan summary")  # the SQL, opened, still inside the window
+    assert officer.evaluate("document.documentElement.scrollWidth") <= 1280
+    no_internals(officer)
+    shot(officer, f"24-{lang}-officer-datastores")
     officer.context.close()
 
     customer = browser.new_context(viewport={"width": 390, "height": 800}).new_page()

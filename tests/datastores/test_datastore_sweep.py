@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from personvern.datastores import Bound, open_datastore, sweep
-from personvern.policy import Facts, LoadedPolicy, retention_end
+from personvern.policy import Facts, LoadedPolicy, Retention, retention_end
 
 Ids = dict[str, set[Any]]
 
@@ -86,6 +86,22 @@ def test_tables_without_a_dated_anchor_are_named_not_swept(new_shop_url: Callabl
     skipped = {t.table: t.skipped for t in report.tables if t.skipped}
     assert set(skipped) == {"auth_user", "address_useraddress", "basket_basket"}
     assert all("purchase.completed" in t.rule for t in report.tables if t.table in skipped)
+
+
+def test_a_rule_with_an_optional_part_is_named_not_swept(new_shop_url: Callable[[], str],
+                                                         tp: LoadedPolicy) -> None:
+    """The business database's sweep does not evaluate 'optional' or 'default' (issue 14 item 4) yet: it keeps
+    those rows and says why, rather than deleting by a rule it reads differently from the register."""
+    shop = fill(new_shop_url(), 5)
+    rule = Retention.model_validate({"later_of": [
+        "bokforingsloven.primary after purchase.completed",
+        {"after": "case.closed", "period": "3 years", "optional": True}]})
+    purposes = [p.model_copy(update={"retention": rule}) if p.key == "bookkeeping" else p
+                for p in tp.policy.purposes]
+    policy = tp.policy.model_copy(update={"purposes": purposes})
+    report = sweep(open_datastore(tp.datastores[0], shop.url), policy, date(2040, 1, 1), dry_run=True)
+    skipped = {t.table: t.skipped for t in report.tables if t.skipped}
+    assert "optional part or a default anchor" in skipped["order_order"]
 
 
 @pytest.mark.parametrize("engine_url", ["sqlite"], indirect=True)

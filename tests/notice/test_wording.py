@@ -68,12 +68,13 @@ def test_bookkeeping_statute_counted_from_end_of_accounting_year(lang: str, expe
         (
             "nb",
             "det som varer lengst av: 5 år etter kjøpsdatoen (forbrukerkjøpsloven § 27 første ledd annet "
-            "punktum) eller til kundeforholdet er avsluttet",
+            "punktum) (bare hvis kjøpsdatoen er registrert) eller til kundeforholdet er avsluttet",
         ),
         (
             "en",
             "whichever lasts longer: 5 years after the date of purchase (forbrukerkjøpsloven § 27 første "
-            "ledd annet punktum) or until the customer relationship has ended",
+            "ledd annet punktum) (only if the date of purchase is recorded) or until the customer relationship "
+            "has ended",
         ),
     ],
 )

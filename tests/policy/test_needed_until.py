@@ -25,4 +25,4 @@ def test_an_undeclared_event_is_refused_naming_purpose_and_event(tmp_path: Path)
         "needed_until: customer.relationship_ended      # KL6", "needed_until: contract.endd"), encoding="utf-8")
     with pytest.raises(PolicyError) as error:
         load_policy(broken)
-    assert "'delivery'.needed_until: unknown event 'contract.endd'" in str(error.value.problems[0])
+    assert "purposes[delivery].needed_until: unknown event 'contract.endd'" in str(error.value.problems[0])

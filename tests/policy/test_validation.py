@@ -64,6 +64,19 @@ ERRORS = {
     "duplicate key 'support': give each of the purposes its own key",
     "reduce_without_keep": "19: purposes[support].retention: "
     "'then: reduce' needs 'keep': the categories that stay",
+    "marketing_unknown_sale_event": "20: purposes[newsletter].marketing.sale_events[0]: unknown event "
+    "'purchase.complete'; did you mean 'purchase.completed'?",
+    "marketing_without_customer_for": "17: purposes[newsletter].marketing.customer_for: say how long after the "
+    "last purchase the customer relationship lasts for marketing, e.g. '24 months' (the exception ends with the "
+    "relationship; the business must declare it)",
+    "special_categories_without_condition": "16: purposes[alarm].special_condition: special categories "
+    "(Art. 9(1) GDPR) need the condition of Art. 9(2) that allows them: add 'special_condition:' with 'point:' "
+    "(a explicit consent, b employment law, c vital interests, f legal claims, ...) besides the Art. 6 basis",
+    "optional_outside_later_of": "19: purposes[support].retention: 'optional' applies to a part of later_of: "
+    "a rule of its own that may never end is not optional; give it a 'default:' anchor instead",
+    "bare_duration": "19: purposes[support].retention: '5 years' counts from what? write '5 years after "
+    "collection' (from when the data was collected) or '5 years after <event>' with an event declared under "
+    "'events:'",
     "national_id_without_category": "19: purposes[support].identifiers[1]: stores national_id but "
     "'user.government_id.national_identification_number' is not among the purpose's categories (TP14): "
     "add it to categories only where secure identification is clearly needed (personopplysningsloven § 12), "
@@ -78,6 +91,24 @@ WARNINGS = {
     "user.behavior.purchase_history (orders, invoices, receipts) but no purpose keeps them under "
     "bokføringsloven § 13: add a purpose with legal_basis article c and "
     "'retention: bokforingsloven.primary after <event>'",
+    "warning_later_of_waits_for_ever": "24: purposes[invoicing].retention.later_of[1]: warning: waits for "
+    "'payment.last': if it is never recorded, the rule never ends although later_of[0] would; mark the part "
+    "'optional: true' (left out while 'payment.last' is not recorded) or give it 'default:' (the anchor to "
+    "count from instead)",
+    "warning_longer_than_statute": "20: purposes[bookkeeping].retention: warning: keeps longer than "
+    "bokføringsloven § 13 første ledd nr. 1 requires (5 years from the end of the accounting year), with no "
+    "reason of its own: give 'reason:' (nb and en, shown in the notice) or write "
+    "'bokforingsloven.primary after <event>'",
+    "warning_can_end_before_statute": "20: purposes[bookkeeping].retention: warning: can end before "
+    "bokføringsloven § 13 første ledd nr. 1 requires (5 years from the end of the accounting year): a minimum "
+    "or an event that may come first ends it sooner; make the minimum at least the statute's or write "
+    "'bokforingsloven.primary after <event>'",
+    "warning_period_from_collection": "20: purposes[contract].retention: warning: a period counted from "
+    "collection, but this purpose's data has the event customer.relationship_ended: say from what the period "
+    "runs, e.g. '... after customer.relationship_ended', or give 'reason:' for counting from collection",
+    "warning_placeholder_controller": "7: controller.email: warning: 'personvern@example.no' is an example "
+    "address (reserved for examples, RFC 2606): write the business's own, where the subjects can reach it "
+    "(Art. 13(1)(a))",
     "warning_marketing_without_consent": "15: purposes[newsletter].marketing: warning: marketing by email "
     "needs prior consent (article a) or, for existing customers, 'soft_opt_in: true' "
     "(markedsføringsloven § 15)",

@@ -3,7 +3,8 @@
 Per signs an alarm contract (SN2a, GDPR Art. 6(1)(b)) and names his neighbour Siri as an alarm contact (SN2d,
 Art. 6(1)(d), Art. 14: she gets the privacy notice once). Siri is trained once and afterwards reached only when
 the alarm goes off and Per cannot be reached. Per gets offers by e-mail and SMS and opts out (SN2e, Art. 21(2)-(3),
-markedsføringsloven § 15). His support e-mail is kept three years and his calls are never recorded (SN4).
+markedsføringsloven § 15). His support e-mail is kept three years; his calls are never recorded, only an
+agent's short typed note is kept (SN4).
 """
 
 from __future__ import annotations
@@ -114,16 +115,19 @@ def test_offers_stop_on_opt_out_support_mail_lives_three_years_calls_are_never_r
     log_contact(reg, per, channel="email", direction="in", purpose="support_email", by="support",
                 text="Sensoren i gangen piper. Hilsen Per")
     log_contact(reg, per, channel="phone", direction="in", purpose="support_email", by="support")
-    with pytest.raises(RegisterError) as recorded:
+    with pytest.raises(RegisterError) as transcript:  # the call is not recorded: a note, not what was said
         log_contact(reg, per, channel="phone", direction="in", purpose="support_email", by="support",
-                    text="Kunden sa ...")
-    assert recorded.value.field == "text"
-    assert [(c.channel, c.record is not None) for c in contacts(reg, per)] == [("phone", False), ("email", True)]
-    [mail] = reg.read(per, "support_email")
-    assert mail.retention_until == date(2029, 1, 7)  # 3 years from 6 January 2026 end with 6 January 2029
+                    text="Kunden sa: " + "... " * 200)
+    assert transcript.value.field == "text"
+    log_contact(reg, per, channel="phone", direction="in", purpose="support_email", by="support",
+                text="Ba om ny sensor til gangen")  # the agent's typed summary, kept as the e-mail is
+    assert [(c.channel, c.record is not None) for c in contacts(reg, per)] == [
+        ("phone", True), ("phone", False), ("email", True)]
+    mail, note = reg.read(per, "support_email")
+    assert mail.retention_until == note.retention_until == date(2029, 1, 7)  # 3 years from 6 January 2026
     assert reg.sweep(date(2029, 1, 6)).total == 0
-    assert reg.sweep(date(2029, 1, 7)).deleted == {"support_email": 1}
-    assert [c.channel for c in contacts(reg, per)] == ["phone"]  # the e-mail went with its record
+    assert reg.sweep(date(2029, 1, 7)).deleted == {"support_email": 2}
+    assert [c.channel for c in contacts(reg, per)] == ["phone"]  # the e-mail and the note went with their records
 
     # -- SN3: the register copy says no purpose decides by automated means alone -----------------------------
     report = access_report(reg, per)

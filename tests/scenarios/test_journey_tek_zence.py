@@ -130,9 +130,9 @@ def test_kari_buys_is_installed_complains_and_is_erased_but_her_receipt_stays_se
     assert hit.subject == kari and hit.matched_by == "phone"
     assert hit.identifiers["email"] != [KARI["email"]]  # the agent sees masked identifiers
     log_contact(reg, kari, channel="phone", direction="in", purpose="customer_service", by="agent-anne")
-    with pytest.raises(RegisterError, match="not recorded"):  # a call is a fact, never a recording
+    with pytest.raises(RegisterError, match="not recorded"):  # a call is a fact and a short note, never a recording
         log_contact(reg, kari, channel="phone", direction="in", purpose="customer_service", by="agent-anne",
-                    text="hun sa at ...")
+                    text="hun sa at ... " * 100)
 
     # -- TZ8, TZ9, TZ11: a complaint case; her e-mail about it is stored on the profile ------------------------
     case = open_case(reg, subject=kari, kind="complaint", purpose="customer_service", by="agent-anne")

@@ -25,6 +25,17 @@ def test_profile_lives_five_years_from_purchase_or_while_the_relationship_is_act
 
 
 @pytest.mark.promise("TZ3")
+def test_a_profile_with_no_purchase_goes_when_the_relationship_ends(reg: Register) -> None:
+    """Issue 14 item 4: the liability part waits for a purchase; with none recorded it must not keep the
+    profile for ever once the relationship has ended."""
+    ref = reg.add_subject("customer")
+    reg.write(ref, "customer_profile", ["user.name"], {"user.name": "Ola"}, collected=date(2026, 1, 5))
+    assert reg.sweep(date(2040, 1, 1), dry_run=True).total == 0  # active customer: kept (TZ3)
+    reg.record_event("customer.relationship_ended", date(2026, 3, 1), subject=ref)
+    assert reg.read(ref)[0].retention_until == date(2026, 3, 2)
+
+
+@pytest.mark.promise("TZ3")
 def test_a_new_purchase_extends_the_profile(reg: Register) -> None:
     ref = reg.add_subject("customer")
     reg.write(ref, "customer_profile", ["user.name"], {"user.name": "Ola"}, collected=date(2026, 1, 5))

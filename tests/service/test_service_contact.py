@@ -1,17 +1,24 @@
-"""The contact log: calls as facts (SN4), e-mails stored under their purpose with its retention (TZ9, TZ11, SN4)."""
+"""The contact log: calls as facts with at most a short typed note (SN4), e-mails stored under their purpose with
+its retention (TZ9, TZ11, SN4)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
 from personvern.errors import NotFound, RegisterError
-from personvern.register import Register
+from personvern.policy import load_policy
+from personvern.policy.model import Calls
+from personvern.register import MasterKey, Register
 from personvern.register import schema as t
 from personvern.service import contacts, log_contact, open_case
+from personvern.service.contact import CALL_NOTE_MAX
+
+POLICIES = Path(__file__).resolve().parents[2] / "examples" / "policies"
 
 
 @pytest.fixture
@@ -41,17 +48,41 @@ def test_a_support_email_is_stored_encrypted_for_three_years(sn: Register) -> No
 
 
 @pytest.mark.promise("SN4")
-def test_a_call_is_logged_as_a_fact_and_never_with_what_was_said(sn: Register) -> None:
+def test_a_call_is_not_recorded_but_the_agent_may_keep_a_short_typed_note(sn: Register) -> None:
+    """SN4 "Telefonsamtaler med kundeservice tas ikke opp og lagres ikke": the call itself (its sound) is not
+    recorded; the summary an agent types is a record under the purpose, like an e-mail's text."""
+    assert sn.policy.settings.calls.recorded is False and sn.policy.settings.calls.notes == "allowed"
     ref = sn.add_subject("customer", {"phone": "+47 6790 4848"})
     log_contact(sn, ref, channel="phone", direction="in", purpose="support_email", by="agent7")
     [view] = contacts(sn, ref)
     assert view.record is None and view.channel == "phone"
     assert sn.read(ref) == []
-    with pytest.raises(RegisterError) as err:
+    log_contact(sn, ref, channel="phone", direction="in", purpose="support_email", by="agent7",
+                text="Spurte om batteribytte i røykvarsleren")
+    [noted, _] = contacts(sn, ref)
+    [record] = sn.read(ref, "support_email")
+    assert noted.record == record.id and record.payload == {"custom.support_case": "Spurte om batteribytte i "
+                                                                                   "røykvarsleren"}
+    with pytest.raises(RegisterError) as long:  # a note, not a transcript
         log_contact(sn, ref, channel="phone", direction="in", purpose="support_email", by="agent7",
-                    text="Kunden sa at ...")
-    assert err.value.field == "text" and "SN4" in str(err.value)
-    assert len(contacts(sn, ref)) == 1
+                    text="x" * (CALL_NOTE_MAX + 1))
+    assert long.value.field == "text" and str(CALL_NOTE_MAX) in str(long.value)
+    assert len(contacts(sn, ref)) == 2
+
+
+def test_a_policy_that_forbids_call_notes_logs_a_call_as_a_fact_only(db_url: str) -> None:
+    loaded = load_policy(POLICIES / "sensornordic.yaml").policy
+    strict = loaded.model_copy(update={"settings": loaded.settings.model_copy(
+        update={"calls": Calls(recorded=False, notes="forbidden")})})
+    with Register.open(strict, db_url, master_key=MasterKey(bytes(range(32)))) as sn:
+        ref = sn.add_subject("customer", {"phone": "+47 6790 4848"})
+        with pytest.raises(RegisterError) as err:
+            log_contact(sn, ref, channel="phone", direction="in", purpose="support_email", by="agent7",
+                        text="Kunden sa at ...")
+        assert err.value.field == "text" and "settings.calls.notes" in str(err.value)
+        assert contacts(sn, ref) == [] and sn.read(ref) == []
+        log_contact(sn, ref, channel="email", direction="in", purpose="support_email", by="agent7", text="Hei")
+        assert len(contacts(sn, ref)) == 1  # written channels keep their text
 
 
 @pytest.mark.promise("TZ10")
@@ -71,6 +102,16 @@ def test_tek_zence_logs_the_call_and_stores_the_email_on_the_profile(reg: Regist
     emails = [r for r in reg.read(ref, "customer_service") if r.payload]
     assert emails[0].payload == {"custom.correspondence": "TV-en er død etter to uker"}
     assert emails[0].retention_until is None  # until the case is closed, then the limitation period
+
+
+@pytest.mark.promise("TZ10")
+def test_tek_zence_keeps_a_call_note_under_its_call_log_not_as_correspondence(reg: Register) -> None:
+    """TEK-Zence declares ``custom.call_log``: "log of phone calls (no recordings)"; the agent's note goes there."""
+    ref = reg.add_subject("customer", {"phone": "+47 975 27 747"})
+    log_contact(reg, ref, channel="phone", direction="in", purpose="customer_service", by="agent7",
+                text="Lurte på leveringsdato")
+    [note] = [r for r in reg.read(ref, "customer_service") if r.payload]
+    assert note.payload == {"custom.call_log": "Lurte på leveringsdato"}
 
 
 BAD_INPUT = [({"channel": "pigeon"}, "channel"), ({"direction": "sideways"}, "direction"),

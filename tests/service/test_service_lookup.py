@@ -154,6 +154,23 @@ def test_the_profile_shows_what_the_agent_needs(reg: Register) -> None:
     assert [(e.actor, e.purpose) for e in viewed] == [("agent7", "customer_service")]
 
 
+@pytest.mark.promise("TZ8")
+def test_the_profile_shows_what_each_open_case_is_about_and_audits_reading_it(reg: Register) -> None:
+    ref = _customer(reg)
+    about = open_case(reg, subject=ref, kind="complaint", purpose="customer_service", by="agent7",
+                      description="Vaskemaskinen lekker <igjen>")
+    bare = open_case(reg, subject=ref, kind="service", purpose="customer_service", by="agent7")
+    p = profile(reg, ref, purpose="customer_service", by="agent7")
+    assert [(c.ref, c.description) for c in p.open_cases] == [(about.ref, "Vaskemaskinen lekker <igjen>"),
+                                                              (bare.ref, None)]
+    with reg.engine.connect() as c:
+        [viewed] = entries(c, ref, actions=["subject.viewed"])
+    assert about.record in viewed.record_ids  # the description was read: the view's audit entry says so
+    holds.restrict(reg, ref, ground="accuracy", reason="the customer disputes the complaint", by="privacy-officer",
+                   record=about.record)
+    assert [c.description for c in profile(reg, ref, purpose="customer_service").open_cases] == [None, None]
+
+
 def _consent(reg: Register, ref: str, purpose: str, channel: str, *, withdrawn: bool = False) -> None:
     """A row of the consent ledger as the consent module writes it (the profile reads the table itself)."""
     with reg.transaction() as c:

@@ -137,6 +137,17 @@ def test_sweep_preview_for_a_date_changes_nothing(api: Api) -> None:
     assert api.call("POST", "/api/sweep/run", "admin", json={}).json()["dry_run"] is False
 
 
+def test_sweep_preview_lists_records_with_no_due_date(api: Api) -> None:
+    ref = customer(api)
+    res = api.call("POST", f"/api/subjects/{ref}/records", "agent",
+                   json={"purpose": "customer_service", "categories": ["custom.call_log"], "payload": {}})
+    assert res.status_code == 201, res.text
+    preview = api.call("GET", "/api/sweep/preview?as_of=2040-01-01", "privacy_officer").json()
+    assert preview["waiting"] == {  # TZ3: an active customer's profile waits for the relationship to end
+        "customer_profile": {"records": 1, "events": ["customer.relationship_ended"]},
+        "customer_service": {"records": 1, "events": ["case.closed"]}}
+
+
 def test_the_audit_trail_verifies_and_names_the_token(api: Api) -> None:
     ref = customer(api)
     assert api.call("GET", "/api/audit/verify", "privacy_officer").json()["ok"] is True

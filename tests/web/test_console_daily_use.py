@@ -59,8 +59,9 @@ def test_the_profile_shows_the_call_in_oslo_time_and_no_internal_codes(site: Sit
     token = form_token(agent.get(url).text)
     agent.post(f"{url}/contact", data={"csrf": token, "channel": "email", "direction": "in",
                                        "note": "Spurte om levering"})
-    refused = agent.post(f"{url}/contact", data={"csrf": token, "channel": "phone", "note": "Hva som ble sagt"})
-    assert refused.status_code == 400 and "Traceback" not in refused.text  # a call is a fact only, explained
+    refused = agent.post(f"{url}/contact", data={"csrf": token, "channel": "phone", "note": "Hun sa " * 100})
+    assert refused.status_code == 400 and "Traceback" not in refused.text  # a note, not a transcript: explained
+    assert "500" in _visible(refused.text)
     html = agent.get(url).text
     [logged] = contacts(site.reg, site.demo.demo_subject)[:1]
     assert logged.channel == "email" and logged.record is not None  # the note is kept under the purpose
@@ -69,6 +70,56 @@ def test_the_profile_shows_the_call_in_oslo_time_and_no_internal_codes(site: Sit
     assert not PROMISE_ID.search(text), PROMISE_ID.search(text)
     assert not UUID.search(text)
     assert "customer_service" not in text and "Kari Nordmann" in text
+
+
+def _section(html: str, anchor: str) -> str:
+    found = re.search(rf'<section[^>]*id="{anchor}".*?</section>', html, flags=re.S)
+    assert found, f"no #{anchor} on the page"
+    return _visible(found.group(0))
+
+
+def test_the_profile_answers_for_every_channel_with_the_reason_in_words(site: Site) -> None:
+    """Issue 15 item 9: e-mail, SMS, phone and post each get an answer; TP E-commerce markets by e-mail and SMS
+    only (TP13f), so phone and post say why not, in words."""
+    agent = site.client()
+    staff_login(agent, "agent")
+    answers = _section(agent.get(f"/console/subjects/{site.demo.demo_subject}").text, "contact-now")
+    for channel in ("E-post", "SMS", "Ringe", "Brev"):
+        assert channel in answers, channel
+    assert answers.count("Brukes ikke til markedsføring") == 2  # phone and post
+    assert "er ikke markedsføring" in answers and not re.search(r"(?<![\w-])(phone|post|email|sms)(?![\w-])", answers)
+
+
+def test_a_case_description_is_shown_on_the_profile_escaped(site: Site) -> None:
+    agent = site.client()
+    staff_login(agent, "agent")
+    url = f"/console/subjects/{site.demo.demo_subject}"
+    html = agent.get(url).text
+    purpose = re.search(r'<select name="purpose"[^>]*><option value="([^"]+)"', html)
+    assert purpose
+    opened = agent.post(f"{url}/cases", data={"csrf": form_token(html), "kind": "complaint",
+                                              "purpose": purpose.group(1),
+                                              "description": "<b>Pakken</b> kom aldri frem"})
+    assert opened.status_code == 200 and "done.case_opened" in str(opened.url)
+    assert "&lt;b&gt;Pakken&lt;/b&gt; kom aldri frem" in opened.text and "<b>Pakken</b>" not in opened.text
+    assert "Pakken" in _section(opened.text, "cases")
+
+
+def test_a_call_takes_a_short_note_and_the_page_says_the_call_itself_is_not_recorded(site: Site) -> None:
+    """SN4's reading, on every company by default (policy.model.Calls): the sound of a call is never
+    recorded; the agent's typed summary is kept under the purpose like an e-mail's text."""
+    from personvern.service.contact import contacts
+
+    agent = site.client()
+    staff_login(agent, "agent")
+    url = f"/console/subjects/{site.demo.demo_subject}"
+    html = agent.get(url).text
+    assert "Selve samtalen tas ikke opp" in _visible(html)
+    logged = agent.post(f"{url}/contact", data={"csrf": form_token(html), "channel": "phone", "direction": "in",
+                                                "note": "Ringte om forsinket levering"})
+    assert logged.status_code == 200 and "done.contact" in str(logged.url)
+    [call] = contacts(site.reg, site.demo.demo_subject)[:1]
+    assert call.channel == "phone" and call.record is not None
 
 
 def test_the_officer_looks_customers_up_and_an_agent_gets_a_403_page_with_the_menu(site: Site) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import date
 
 import pytest
 from sqlalchemy import select
@@ -124,6 +125,8 @@ def test_sweep_preview_audit_and_policy_pages_render(site: Site) -> None:
     staff_login(officer, "privacy_officer")
     sweep = officer.get("/console/sweep", params={"as_of": "2040-01-01"})
     assert sweep.status_code == 200 and "ingen data er endret" in sweep.text
+    waiting = site.reg.sweep(as_of=date(2040, 1, 1), dry_run=True).waiting  # issue 14 item 4
+    assert waiting and "Uten slettedato" in sweep.text and "Venter på" in sweep.text
     assert officer.get("/console/sweep", params={"as_of": "not-a-date"}).status_code == 422
     audit = officer.get("/console/audit")
     assert audit.status_code == 200 and "Ansattbruker opprettet" in audit.text

@@ -8,7 +8,8 @@ Access, erasure and the retention sweep run against the tables a mapping declare
     done = erase(b, policy, {"email": [...]}, hash_key=key)
     report = sweep(b, policy, date.today(), dry_run=True)
 
-``check_schema`` checks a mapping against the live schema; ``scan`` drafts a mapping from one.
+``check_schema`` checks a mapping against the live schema, ``reach`` says whether a datastore answers now
+(and why not); ``scan`` drafts a mapping from one.
 """
 
 from __future__ import annotations
@@ -16,14 +17,14 @@ from __future__ import annotations
 from personvern.datastores._engine import engine_for, normalise_url, url_of
 from personvern.datastores._graph import Bound, bind
 from personvern.datastores.access import DatastoreCopy, TableCopy, access
-from personvern.datastores.check import check_schema
+from personvern.datastores.check import Reach, check_schema, reach
 from personvern.datastores.erasure import DatastoreErasure, TableErasure, erase
 from personvern.datastores.sweep import SweepResult, TableSweep, sweep
 from personvern.policy.datastores import Declared
 
-__all__ = ["Bound", "DatastoreCopy", "DatastoreErasure", "SweepResult", "TableCopy", "TableErasure",
+__all__ = ["Bound", "DatastoreCopy", "DatastoreErasure", "Reach", "SweepResult", "TableCopy", "TableErasure",
            "TableSweep", "access", "bind", "check_schema", "engine_for", "erase", "normalise_url",
-           "open_datastore", "sweep", "url_of"]
+           "open_datastore", "reach", "sweep", "url_of"]
 
 
 def open_datastore(declared: Declared, url: str | None = None) -> Bound:

@@ -3,20 +3,30 @@
 An unknown table or column is an error reported as ``file:line: field: message`` with the name; warnings
 name identity columns without an index (every access would scan the table) and tables the mapping leaves
 out whose foreign keys point at rows erasure deletes (the database would refuse the erasure).
+
+``reach`` says whether a declared datastore can be reached now, and if not why — its URL variable is not
+set, or the database did not answer (the driver's first line, never the URL, which may carry a password) —
+for the console and any caller that must show a state instead of a traceback.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
+from dataclasses import dataclass
+from dataclasses import field as default
+from typing import Literal
 
-from sqlalchemy import Engine, inspect
+from sqlalchemy import Engine, inspect, make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
+from personvern.datastores._graph import Bound
 from personvern.datastores.erasure import table_action
-from personvern.errors import Problem
+from personvern.errors import DatastoreError, Problem
 from personvern.policy.datastores import Declared, TableMap
 from personvern.policy.model import Policy
 
-__all__ = ["check_schema"]
+__all__ = ["Reach", "check_schema", "reach"]
 
 Named = tuple[tuple[str | int, ...], str]  # path under the table, column name
 
@@ -33,6 +43,47 @@ def _named(t: TableMap) -> Iterator[Named]:
     if t.key_value is not None:
         yield ("key_value", "key"), t.key_value.key
         yield ("key_value", "value"), t.key_value.value
+
+
+@dataclass(frozen=True)
+class Reach:
+    """Whether a declared datastore answered: ``bound`` when it did; else ``why`` (``unset``: its URL variable
+    is not set; ``down``: the database did not answer) and ``detail`` (the variable's name, or the driver's
+    first line). ``problems``: the mapping checked against the live schema (``check_schema``)."""
+
+    declared: Declared
+    bound: Bound | None = None
+    why: Literal["", "unset", "down"] = ""
+    detail: str = ""
+    problems: list[Problem] = default(default_factory=list)
+
+
+def reach(declared: Declared, policy: Policy | None = None) -> Reach:
+    """Connect to the datastore through its URL variable and check the mapping; never raises for a datastore
+    that is not configured or not answering."""
+    from personvern.datastores import open_datastore
+
+    store = declared.store
+    if not os.environ.get(store.url_env):
+        return Reach(declared, why="unset", detail=store.url_env)
+    try:
+        bound = open_datastore(declared)
+        problems = check_schema(declared, bound.engine, policy)
+    except (SQLAlchemyError, DatastoreError, OSError) as exc:
+        orig = getattr(exc, "orig", None) or exc
+        first = (str(orig).strip().splitlines() or [type(orig).__name__])[0][:200]
+        secret = _password(os.environ[store.url_env])
+        if secret:
+            first = first.replace(secret, "***")
+        return Reach(declared, why="down", detail=f"{type(orig).__name__}: {first}")
+    return Reach(declared, bound=bound, problems=problems)
+
+
+def _password(url: str) -> str | None:
+    try:
+        return make_url(url).password
+    except (ArgumentError, ValueError):
+        return None
 
 
 def check_schema(declared: Declared, engine: Engine, policy: Policy | None = None) -> list[Problem]:

@@ -180,10 +180,21 @@ def due_clause(b: Bound, policy: Policy, t: TableMap, as_of: date) -> tuple[Clau
     purpose = policy.purpose(t.purpose)
     if purpose is None or purpose.retention is None:
         return None, f"purpose '{t.purpose}' declares no retention"
+    if _fallback(purpose.retention.rule):
+        return None, ("the rule has an optional part or a default anchor (issue 14 item 4), which the sweep of a "
+                      "business database does not evaluate yet: its rows are kept")
     clause = _Due(b, as_of, parse_year_end(policy.settings.accounting_year_end)).rule(t.table, purpose.retention)
     if clause is None:
         return None, "no mapped event column dates the rule's anchors (events:)"
     return clause, ""
+
+
+def _fallback(rule: Any) -> bool:
+    """Whether a part of the rule says what happens while its event is not recorded (optional, default)."""
+    if isinstance(rule, After | Until | Statute):
+        return rule.optional or rule.default is not None
+    parts = rule.later_of if isinstance(rule, LaterOf) else rule.earlier_of if isinstance(rule, EarlierOf) else []
+    return any(_fallback(r) for r in parts)
 
 
 def _rule_text(policy: Policy, t: TableMap) -> str:

@@ -283,9 +283,28 @@ def _categories(s: Sentence, into: dict[str, Source]) -> None:
             into.setdefault(key, Source.of(s, m[0]))
 
 
+# Bases a notice often claims and the law does not give (../shared/LEGAL.md, EDPB Guidelines 2/2019): the draft
+# proposes legitimate interest (f), traced to the same sentence, and asks for the interest.
+_NOT_THAT_BASIS = {
+    ("complaint", "c"): "forbrukerkjøpsloven § 27 er en frist for å reklamere, ikke en plikt til å lagre: hvilken "
+                        "berettiget interesse har «{name}» (for eksempel å behandle reklamasjonen og dokumentere den "
+                        "ved tvist så lenge det kan reklameres)?",
+    ("analytics", "b"): "Analyser og statistikk er ikke nødvendige for å oppfylle avtalen (EDPB Guidelines 2/2019): "
+                        "hvilken berettiget interesse har «{name}», og hvordan er den avveid mot kundens?",
+}
+
+
 def _basis_details(unit: DraftPurpose) -> None:
     """What each basis needs (contract, law, interest, consent): from the notice's words, else a question."""
-    for basis in [unit.basis, *unit.also]:
+    wrong = unit.basis is not None and _NOT_THAT_BASIS.get((unit.concept, unit.basis.article))
+    if unit.basis is not None and wrong:
+        unit.basis = Basis("f", unit.basis.source, {"interest": todo(wrong.format(name=unit.name[0]))})
+        return _basis_details_of(unit, [*unit.also])
+    return _basis_details_of(unit, [unit.basis, *unit.also])
+
+
+def _basis_details_of(unit: DraftPurpose, bases: list[Basis | None]) -> None:
+    for basis in bases:
         if basis is None:
             continue
         src = basis.source

@@ -36,6 +36,7 @@ PHRASES: dict[str, dict[str, Any]] = {
         "Det vi gjorde før du trakk samtykket tilbake, er fortsatt lovlig.",
         "categories": "Opplysninger",
         "special": "Særlige kategorier (art. 9 og 10)",
+        "special_condition": "vilkår etter art. 9 nr. 2:",
         "subjects": "Gjelder",
         "sources": "Kilder",
         "recipients": "Mottakere",
@@ -71,6 +72,8 @@ PHRASES: dict[str, dict[str, Any]] = {
         "tilstrekkelig beskyttelsesnivå, eller med andre egnede garantier etter GDPR kapittel V, og vi "
         "oppdaterer denne erklæringen først.",
         "transfers_intro": "Disse mottakerne behandler opplysninger utenfor EU/EØS:",
+        "transfers_sometimes": "Opplysningene dine lagres og behandles i EU/EØS. I noen tilfeller kan de likevel "
+        "overføres til land utenfor EU/EØS:",
         "transfer": "{name} i {country}, på grunnlag av {safeguard}.",
         "transfers_copy": "Du kan be oss om en kopi av garantiene.",
         "safeguard_adequacy": "EU-kommisjonens beslutning om tilstrekkelig beskyttelsesnivå (GDPR art. 45)",
@@ -89,9 +92,25 @@ PHRASES: dict[str, dict[str, Any]] = {
         "required_contract": "Opplysningene trengs for å oppfylle avtalen med deg.",
         "required_statutory": "Loven krever at vi har disse opplysningene.",
         "required_contract_precondition": "Opplysningene trengs for å inngå avtalen.",
-        "required_rest": "Ellers er det frivillig å gi oss opplysninger.",
-        "required_none": "Du har ingen plikt til å gi oss personopplysninger. Gir du oss ikke det vi trenger "
-        "til et formål, kan vi ikke gjøre det formålet gjelder, for eksempel svare på en henvendelse.",
+        "required_intro": "Om du må gi oss opplysningene, og hva som skjer hvis du ikke gjør det, avhenger av "
+        "formålet (GDPR art. 13 nr. 2 bokstav e):",
+        "required_voluntary": "Frivillig: du har ingen plikt til å gi oss disse opplysningene. Gir du oss dem "
+        "ikke, kan vi ikke gjøre det formålet gjelder.",
+        "required_default_statutory": "Gir du oss dem ikke, kan vi ikke oppfylle plikten loven gir oss, og "
+        "heller ikke det den gjelder.",
+        "required_default_contract": "Gir du oss dem ikke, kan vi ikke oppfylle avtalen.",
+        "never_sold": "Vi selger aldri personopplysningene dine til andre.",
+        "transfer_sometimes": "{name} kan {when} overføre opplysninger til land utenfor EU/EØS{countries}, "
+        "på grunnlag av {safeguards}.",
+        "customer_for": " Som kunde regnes du i {period} etter siste kjøp{ends}; deretter sender vi deg "
+        "markedsføring bare med samtykke.",
+        "customer_ends": ", eller til {event}",
+        "reserved_phone": " Som kunde kan vi ringe deg selv om du har reservert deg i Reservasjonsregisteret, "
+        "men bare om egne, lignende varer og tjenester, og aldri hvis du har reservert deg direkte hos oss "
+        "(markedsføringsloven § 12).",
+        "reserved_post": " Som kunde kan vi sende deg adressert reklame i posten selv om du har reservert deg i "
+        "Reservasjonsregisteret, men bare om egne, lignende varer og tjenester, og aldri hvis du har reservert "
+        "deg direkte hos oss (markedsføringsloven § 12).",
         "h_automated": "Automatiserte avgjørelser og profilering",
         "no_automated": "Vi treffer ingen avgjørelser om deg som utelukkende bygger på automatisert "
         "behandling, og som har rettsvirkning for deg eller på lignende måte påvirker deg i betydelig grad "
@@ -194,6 +213,7 @@ PHRASES: dict[str, dict[str, Any]] = {
         "before you withdrew it remains lawful.",
         "categories": "Data",
         "special": "Special categories (Art. 9 and 10)",
+        "special_condition": "condition of Art. 9(2):",
         "subjects": "About",
         "sources": "Sources",
         "recipients": "Recipients",
@@ -227,6 +247,8 @@ PHRASES: dict[str, dict[str, Any]] = {
         "has decided that the country ensures an adequate level of protection, or with other appropriate "
         "safeguards under Chapter V GDPR, and we will update this notice first.",
         "transfers_intro": "These recipients process data outside the EU/EEA:",
+        "transfers_sometimes": "Your data is stored and processed in the EU/EEA. In some cases it may still be "
+        "transferred to countries outside the EU/EEA:",
         "transfer": "{name} in {country}, on the basis of {safeguard}.",
         "transfers_copy": "You can ask us for a copy of the safeguards.",
         "safeguard_adequacy": "an adequacy decision of the European Commission (GDPR Art. 45)",
@@ -246,9 +268,25 @@ PHRASES: dict[str, dict[str, Any]] = {
         "required_contract": "The data is needed to perform our contract with you.",
         "required_statutory": "The law requires us to have this data.",
         "required_contract_precondition": "The data is needed to enter into the contract.",
-        "required_rest": "Otherwise, giving us data is voluntary.",
-        "required_none": "You are not obliged to give us personal data. If you do not give us what a purpose "
-        "needs, we cannot do what that purpose is for, for example answer an enquiry.",
+        "required_intro": "Whether you must give us the data, and what happens if you do not, depends on the "
+        "purpose (GDPR Art. 13(2)(e)):",
+        "required_voluntary": "Voluntary: you are not obliged to give us this data. If you do not, we cannot do "
+        "what the purpose is for.",
+        "required_default_statutory": "If you do not give it to us, we cannot meet the obligation the law puts "
+        "on us, nor do what it concerns.",
+        "required_default_contract": "If you do not give it to us, we cannot perform the contract.",
+        "never_sold": "We never sell your personal data to anyone.",
+        "transfer_sometimes": "{name} may {when} transfer data to countries outside the EU/EEA{countries}, on "
+        "the basis of {safeguards}.",
+        "customer_for": " You count as a customer for {period} after your last purchase{ends}; after that we "
+        "send you marketing only with your consent.",
+        "customer_ends": ", or until {event}",
+        "reserved_phone": " As a customer, we may call you even if you are listed in the Reservation Register "
+        "(Reservasjonsregisteret), but only about our own similar goods and services, and never if you have "
+        "opted out directly with us (markedsføringsloven § 12).",
+        "reserved_post": " As a customer, we may send you addressed advertising by post even if you are listed "
+        "in the Reservation Register (Reservasjonsregisteret), but only about our own similar goods and "
+        "services, and never if you have opted out directly with us (markedsføringsloven § 12).",
         "h_automated": "Automated decisions and profiling",
         "no_automated": "We make no decisions about you based solely on automated processing that have legal "
         "effects on you or similarly significantly affect you (GDPR Art. 22).",

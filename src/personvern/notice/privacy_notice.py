@@ -19,14 +19,17 @@ from personvern.notice.wording import (
     after_event,
     country_name,
     describe_basis,
+    describe_period,
     describe_retention,
+    describe_special_condition,
+    event_phrase,
     join,
     labels,
     long_date,
     quoted,
 )
 from personvern.policy import taxonomy
-from personvern.policy.model import Address, Contact, Policy, Purpose
+from personvern.policy.model import Address, Contact, Policy, Purpose, Recipient
 
 __all__ = ["notice_sections", "render_notice"]
 
@@ -143,14 +146,16 @@ def _purpose(policy: Policy, p: Purpose, lang: str, t: dict[str, Any]) -> Sectio
             (t["categories"], sentence(join(labels(taxonomy.categories(policy), p.categories, lang), lang))),
             (
                 t["special"],
-                sentence(join(labels(taxonomy.categories(policy), p.special_categories, lang), lang))
+                sentence(join(labels(taxonomy.categories(policy), p.special_categories, lang), lang)
+                         + (f"; {t['special_condition']} {describe_special_condition(p.special_condition, lang)}"
+                            if p.special_condition else ""))
                 if p.special_categories
                 else "",
             ),
             (t["subjects"], sentence(join(labels(taxonomy.subjects(policy), p.subjects, lang), lang))),
             (t["sources"], sentence(join(labels(taxonomy.sources(policy), p.sources, lang), lang))),
             (t["recipients"], sentence(join(recipients, lang)) if recipients else ""),
-            (t["marketing"], _marketing(p, lang, t)),
+            (t["marketing"], _marketing(policy, p, lang, t)),
         ]
     )
     if p.transactional:
@@ -158,12 +163,17 @@ def _purpose(policy: Policy, p: Purpose, lang: str, t: dict[str, Any]) -> Sectio
     return s
 
 
-def _marketing(p: Purpose, lang: str, t: dict[str, Any]) -> str:
+def _marketing(policy: Policy, p: Purpose, lang: str, t: dict[str, Any]) -> str:
     if p.marketing is None:
         return ""
     channels = join([t["channels"][c] for c in p.marketing.channels], lang)
-    text: str = t["marketing_text"].format(channels=channels)
-    return text + (t["soft_opt_in"] if p.marketing.soft_opt_in else "")
+    m = p.marketing
+    text: str = t["marketing_text"].format(channels=channels) + (t["soft_opt_in"] if m.soft_opt_in else "")
+    if m.customer_for is not None and (m.soft_opt_in or m.reserved_existing_customers):
+        ends_on = join([event_phrase(e, policy, lang) for e in m.ends_with], lang, "or")
+        ends = t["customer_ends"].format(event=ends_on) if ends_on else ""
+        text += t["customer_for"].format(period=describe_period(m.customer_for.text, lang), ends=ends)
+    return text + "".join(t[f"reserved_{channel}"] for channel in m.reserved_existing_customers)
 
 
 def _sources(policy: Policy, lang: str, t: dict[str, Any]) -> Section:
@@ -190,6 +200,11 @@ def _sources(policy: Policy, lang: str, t: dict[str, Any]) -> Section:
 
 def _recipients(policy: Policy, lang: str, t: dict[str, Any]) -> Section:
     s = Section("recipients", t["h_recipients"])
+    promised = policy.commitments
+    if promised.never_sold:
+        s.p(t["never_sold"])
+    if promised.access is not None:
+        s.p(sentence(promised.access(lang)))
     if not policy.recipients:
         return s.p(t["no_recipients"])
     s.p(t["recipients_intro"])
@@ -214,9 +229,10 @@ def _recipients(policy: Policy, lang: str, t: dict[str, Any]) -> Section:
 def _transfers(policy: Policy, lang: str, t: dict[str, Any]) -> Section:
     s = Section("transfers", t["h_transfers"])
     outside = [r for r in policy.recipients if not r.in_eea]
-    if not outside:
+    sometimes = [r for r in policy.recipients if r.transfer is not None]
+    if not outside and not sometimes:
         return s.p(t["no_transfers"])
-    s.p(t["transfers_intro"])
+    s.p(t["transfers_intro"] if outside else t["transfers_sometimes"])
     items = []
     for r in outside:
         safeguard = t[f"safeguard_{r.safeguard}"] if r.safeguard else "?"
@@ -224,7 +240,19 @@ def _transfers(policy: Policy, lang: str, t: dict[str, Any]) -> Section:
             name=r.name(lang), country=country_name(r.country, lang), safeguard=safeguard
         )
         items.append(text + (f" {sentence(r.safeguard_note(lang))}" if r.safeguard_note else ""))
+    items += [_sometimes(r, lang, t) for r in sometimes]
     return s.ul(items).p(t["transfers_copy"])
+
+
+def _sometimes(r: Recipient, lang: str, t: dict[str, Any]) -> str:
+    """A transfer outside the EU/EEA that happens in some cases only (TP11), with every safeguard it rests on."""
+    x = r.transfer
+    assert x is not None
+    countries = join([country_name(c, lang) for c in x.countries], lang)
+    text: str = t["transfer_sometimes"].format(
+        name=r.name(lang), when=clause(x.when(lang)), countries=f" ({countries})" if countries else "",
+        safeguards=join([t[f"safeguard_{g}"] for g in x.safeguards], lang, "or"))
+    return text + (f" {sentence(x.note(lang))}" if x.note else "")
 
 
 def _retention(policy: Policy, lang: str, t: dict[str, Any]) -> Section:
@@ -245,18 +273,19 @@ def _retention(policy: Policy, lang: str, t: dict[str, Any]) -> Section:
 
 
 def _required(policy: Policy, lang: str, t: dict[str, Any]) -> Section:
-    s = Section("required", t["h_required"])
-    required = [p for p in policy.purposes if p.required]
-    if not required:
-        return s.p(t["required_none"])
-    s.dl(
-        [
-            (p.name(lang), f"{t['required_' + p.required.kind]} {sentence(p.required.consequence(lang))}")
-            for p in required
-            if p.required
-        ]
-    )
-    return s.p(t["required_rest"])
+    s = Section("required", t["h_required"]).p(t["required_intro"])
+    return s.dl([(p.name(lang), _requirement(p, lang, t)) for p in policy.purposes])
+
+
+def _requirement(p: Purpose, lang: str, t: dict[str, Any]) -> str:
+    """Art. 13(2)(e) for one purpose: a statutory or contractual requirement and the consequence of not giving
+    the data. A legal obligation (c) or a contract (b) without its own ``required:`` says the general one."""
+    if p.required is not None:
+        return f"{t['required_' + p.required.kind]} {sentence(p.required.consequence(lang))}"
+    kind = {"c": "statutory", "b": "contract"}.get(p.legal_basis.article)
+    if kind is None:
+        return str(t["required_voluntary"])
+    return f"{t['required_' + kind]} {t['required_default_' + kind]}"
 
 
 def _automated(policy: Policy, lang: str, t: dict[str, Any]) -> Section:

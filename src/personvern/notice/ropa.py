@@ -21,12 +21,13 @@ from personvern.notice.wording import (
     country_name,
     describe_basis,
     describe_retention,
+    describe_special_condition,
     join,
     labels,
     long_date,
 )
 from personvern.policy import taxonomy
-from personvern.policy.model import EEA, Contact, Policy, Purpose
+from personvern.policy.model import EEA, Contact, Policy, Purpose, Recipient
 from personvern.spreadsheet import CsvStyle, csv_text
 
 __all__ = ["COLUMNS", "MISSING", "Column", "Row", "render_ropa", "ropa_rows"]
@@ -119,6 +120,7 @@ _WORDS = {
         "orgnr": "org.nr.",
         "no_agreement": "databehandleravtale " + MISSING,
         "in": "i",
+        "third_countries": "land utenfor EU/EØS",
         "processor": "databehandler",
         "independent_controller": "selvstendig behandlingsansvarlig",
         "joint_controller": "felles behandlingsansvarlig",
@@ -138,6 +140,7 @@ _WORDS = {
         "orgnr": "org. no.",
         "no_agreement": "processing agreement " + MISSING,
         "in": "in",
+        "third_countries": "countries outside the EU/EEA",
         "processor": "processor",
         "independent_controller": "independent controller",
         "joint_controller": "joint controller",
@@ -211,7 +214,9 @@ def _row(policy: Policy, p: Purpose, lang: str) -> Row:
         "data_subjects": join(labels(taxonomy.subjects(policy), p.subjects, lang), lang),
         "data_categories": join(labels(cats, p.categories, lang), lang),
         "special_categories": join(labels(cats, p.special_categories, lang), lang) or w["none"],
-        "legal_basis": "; ".join(describe_basis(b, lang) for b in (p.legal_basis, *p.also_based_on)),
+        "legal_basis": "; ".join([*(describe_basis(b, lang) for b in (p.legal_basis, *p.also_based_on)),
+                                  *([describe_special_condition(p.special_condition, lang)]
+                                    if p.special_condition else [])]),
         "sources": join(labels(taxonomy.sources(policy), p.sources, lang), lang),
         "recipients": "; ".join(
             f"{r.name(lang)} ({w[r.role]}, {country_name(r.country, lang)})" for r in recipients
@@ -222,10 +227,11 @@ def _row(policy: Policy, p: Purpose, lang: str) -> Row:
         )
         or w["none"],
         "transfers": "; ".join(
-            f"{r.name(lang)} {w['in']} {country_name(r.country, lang)}: "
-            f"{w[r.safeguard] if r.safeguard else MISSING}"
-            + (f" ({r.safeguard_note(lang)})" if r.safeguard_note else "")
-            for r in outside
+            [f"{r.name(lang)} {w['in']} {country_name(r.country, lang)}: "
+             f"{w[r.safeguard] if r.safeguard else MISSING}"
+             + (f" ({r.safeguard_note(lang)})" if r.safeguard_note else "")
+             for r in outside]
+            + [_sometimes(r, w, lang) for r in recipients if r.transfer is not None]
         )
         or w["none"],
         "erasure": describe_retention(p.retention, policy, lang) if p.retention else "",
@@ -243,6 +249,14 @@ def _row(policy: Policy, p: Purpose, lang: str) -> Row:
         if key in cells and not cells[key].strip():
             cells[key] = MISSING
     return Row(p.key, cells, missing)
+
+
+def _sometimes(r: Recipient, w: dict[str, str], lang: str) -> str:
+    """A transfer that happens in some cases only (TP11): when, where if known, and every safeguard."""
+    x = r.transfer
+    assert x is not None
+    where = ", ".join(country_name(c, lang) for c in x.countries) or w["third_countries"]
+    return f"{r.name(lang)}, {x.when(lang)}, {w['in']} {where}: {' / '.join(w[g] for g in x.safeguards)}"
 
 
 def _address(policy: Policy, lang: str) -> str:

@@ -21,7 +21,7 @@ from babel.dates import format_date
 from babel.lists import format_list
 
 from personvern.policy import taxonomy
-from personvern.policy.model import Label, LegalBasis, Policy
+from personvern.policy.model import Label, LegalBasis, Policy, SpecialCondition
 from personvern.policy.retention import After, EarlierOf, LaterOf, Retention, Statute, Until
 from personvern.policy.statutes import STATUTES
 
@@ -35,6 +35,8 @@ __all__ = [
     "describe_period",
     "describe_retention",
     "describe_rule",
+    "describe_special_condition",
+    "event_phrase",
     "join",
     "labels",
     "long_date",
@@ -68,7 +70,7 @@ _BUILTIN: dict[str, dict[str, tuple[str, bool]]] = {
 # A Norwegian label is a clause when it has a finite verb: "saken er avsluttet", "kunden sier opp".
 _NB_VERB = re.compile(
     r"\b(er|var|har|hadde|blir|ble|kan|skal|får|fikk|avsluttes|avsluttet|slutter|opphører|utløper|ender|"
-    r"sier|trekker|trer|gis|gjøres|sendes|leveres|betales|melder|flytter)\b"
+    r"sier|trekker|trer|gis|gjøres|sendes|leveres|betales|melder|flytter|overtok|overtar)\b"
 )
 
 _BASIS_NAMES: dict[str, dict[str, str]] = {
@@ -81,6 +83,25 @@ _BASIS_NAMES: dict[str, dict[str, str]] = {
         "en": "public interest or official authority",
     },
     "f": {"nb": "berettiget interesse", "en": "legitimate interest"},
+}
+
+# The conditions of Art. 9(2) GDPR that lift the prohibition of Art. 9(1)
+_ART9: dict[str, dict[str, str]] = {
+    "a": {"nb": "uttrykkelig samtykke", "en": "explicit consent"},
+    "b": {"nb": "plikter og rettigheter etter arbeids- og trygderetten", "en": "obligations and rights under "
+          "employment and social security law"},
+    "c": {"nb": "vitale interesser når den registrerte ikke kan samtykke", "en": "vital interests where the "
+          "data subject cannot give consent"},
+    "d": {"nb": "stiftelse, sammenslutning eller annet ideelt organ", "en": "a foundation, association or other "
+          "not-for-profit body"},
+    "e": {"nb": "opplysninger den registrerte selv har offentliggjort", "en": "data manifestly made public by "
+          "the data subject"},
+    "f": {"nb": "rettskrav", "en": "legal claims"},
+    "g": {"nb": "viktige allmenne interesser", "en": "substantial public interest"},
+    "h": {"nb": "forebyggende medisin, arbeidsmedisin, helse- eller sosialtjenester", "en": "preventive or "
+          "occupational medicine, health or social care"},
+    "i": {"nb": "folkehelse", "en": "public health"},
+    "j": {"nb": "arkiv, forskning eller statistikk", "en": "archiving, research or statistics"},
 }
 
 _THEN: dict[str, dict[str, str]] = {
@@ -138,9 +159,11 @@ def describe_period(text: str, lang: str) -> str:
 
 
 def describe_retention(retention: Retention | Any, policy: Policy, lang: str) -> str:
-    """A retention rule, and what happens when it ends unless that is plain deletion, as one sentence."""
+    """A retention rule, its reason, and what happens when it ends unless that is plain deletion."""
     rule = retention.rule if isinstance(retention, Retention) else retention
     text = describe_rule(rule, policy, lang)
+    if isinstance(retention, Retention) and retention.reason is not None:
+        text += f" ({retention.reason(lang).strip().rstrip('.')})"
     if not isinstance(retention, Retention) or retention.then == "delete":
         return text
     keep = labels(taxonomy.categories(policy), retention.keep, lang)
@@ -151,6 +174,8 @@ def describe_retention(retention: Retention | Any, policy: Policy, lang: str) ->
 def describe_rule(rule: Any, policy: Policy, lang: str) -> str:
     """The rule alone, without its end action."""
     lang = _lang(lang)
+    if isinstance(rule, After | Until | Statute) and (rule.optional or rule.default):
+        return _waiting(rule, policy, lang)
     if isinstance(rule, After):
         return _after(rule, policy, lang)
     if isinstance(rule, Until):
@@ -173,6 +198,33 @@ def describe_rule(rule: Any, policy: Policy, lang: str) -> str:
         }[(lang, longer)]
         return f"{lead}: {join(parts, lang, 'or')}"
     raise TypeError(f"not a retention rule: {rule!r}")
+
+
+def _waiting(rule: After | Until | Statute, policy: Policy, lang: str) -> str:
+    """A part that says what happens while its event is not recorded (``optional``, ``default``)."""
+    text = describe_rule(rule.model_copy(update={"optional": False, "default": None}), policy, lang)
+    anchor = rule.until if isinstance(rule, Until) else rule.after
+    event = _event(anchor, policy, lang)[0]
+    if rule.default is not None:
+        other, clause = _event(rule.default, policy, lang)
+        clause = _event(rule.default, policy, "nb")[1]  # a clause in nb is one in en: "when" before it
+        start = ("fra da " if clause else "fra ") if lang == "nb" else ("from when " if clause else "from ")
+        return text + (f" (eller, så lenge det ikke er registrert, regnet {start}{other})" if lang == "nb"
+                       else f" (or, while that is not recorded, counted {start}{other})")
+    return text + (f" (bare hvis {event} er registrert)" if lang == "nb" else f" (only if {event} is recorded)")
+
+
+def describe_special_condition(condition: SpecialCondition, lang: str) -> str:
+    """``uttrykkelig samtykke, GDPR art. 9 nr. 2 bokstav a`` with the law and note, if any."""
+    lang = _lang(lang)
+    ref = (f"GDPR art. 9 nr. 2 bokstav {condition.point}" if lang == "nb"
+           else f"GDPR Art. 9(2)({condition.point})")
+    text = f"{_ART9[condition.point][lang]}, {ref}"
+    if condition.law:
+        text += f": {condition.law}"
+    if condition.note is not None:
+        text += f" ({condition.note(lang).strip().rstrip('.')})"
+    return text
 
 
 def _after(rule: After, policy: Policy, lang: str) -> str:
@@ -205,6 +257,11 @@ def after_event(anchor: str, policy: Policy, lang: str) -> str:
     if lang == "en":
         return f"after {phrase}"
     return f"etter at {phrase}" if clause else f"etter {phrase}"
+
+
+def event_phrase(anchor: str, policy: Policy, lang: str) -> str:
+    """The event's label as it reads in a sentence: ``kundeforholdet er avsluttet``."""
+    return _event(anchor, policy, _lang(lang))[0]
 
 
 def _event(anchor: str, policy: Policy, lang: str) -> tuple[str, bool]:

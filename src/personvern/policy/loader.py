@@ -50,11 +50,15 @@ class LoadedPolicy:
 
 
 def line_for(lines: dict[Path_, int], path: Path_) -> int | None:
-    """The line of the longest prefix of ``path`` that the file has."""
-    for n in range(len(path), -1, -1):
-        if path[:n] in lines:
-            return lines[path[:n]]
-    return None
+    """The line of the longest prefix of ``path`` that the file has. A retention's ``rule`` level may be
+    left out in the file (a rule mapping written directly under ``retention:``), so it is tried without."""
+    best: tuple[int, int | None] = (-1, None)
+    for candidate in (path, tuple(p for p in path if p != "rule")):
+        for n in range(len(candidate), -1, -1):
+            if candidate[:n] in lines:
+                best = max(best, (n, lines[candidate[:n]]), key=lambda found: found[0])
+                break
+    return best[1]
 
 
 class _TooLarge(Exception):

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, EmailStr, Field, model_validator
 
 from personvern.policy.datastores import DEFAULT_IDENTIFIERS, Datastore, IdentifierKind
 from personvern.policy.retention import Period, Retention, parse_year_end
+from personvern.policy.text import Text
 
 Article6 = Literal["a", "b", "c", "d", "e", "f"]
 Channel = Literal["email", "sms", "post", "phone"]
@@ -29,16 +30,6 @@ EEA = frozenset({
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Text(_Model):
-    """A text in Norwegian bokmål and English."""
-
-    nb: str = Field(min_length=1)
-    en: str = Field(min_length=1)
-
-    def __call__(self, lang: str) -> str:
-        return self.en if lang == "en" else self.nb
 
 
 class Address(_Model):
@@ -132,6 +123,21 @@ class Marketing(_Model):
         "customer.relationship_ended): the exceptions end with them")
 
 
+Article9 = Literal["a", "b", "c", "d", "e", "f", "g", "h", "i", "j"]
+
+
+class SpecialCondition(_Model):
+    """The condition of Art. 9(2) GDPR that lifts the prohibition of Art. 9(1) for the special categories."""
+
+    point: Article9 = Field(description="the point of Art. 9(2): a explicit consent, b employment and social "
+                            "security law, c vital interests, d foundation or association, e made public by the "
+                            "subject, f legal claims, g substantial public interest, h health or social care, "
+                            "i public health, j archiving, research or statistics")
+    law: str | None = Field(default=None, description="the Union or Norwegian law the condition rests on "
+                            "(points b, g, h, i, j), e.g. 'personopplysningsloven § 6'")
+    note: Text | None = Field(default=None, description="anything further, shown in the notice")
+
+
 class Requirement(_Model):
     """Providing the data is a contract or statutory requirement; ``consequence`` says what happens if not (TP1)."""
 
@@ -147,6 +153,8 @@ class Purpose(_Model):
     also_based_on: list[LegalBasis] = Field(default_factory=list)
     categories: list[str] = Field(min_length=1)
     special_categories: list[str] = Field(default_factory=list)
+    special_condition: SpecialCondition | None = Field(
+        default=None, description="the Art. 9(2) condition for the special categories; required with them")
     subjects: list[str] = Field(min_length=1)
     sources: list[str] = Field(default_factory=lambda: ["subject"])
     retention: Retention | None = None
@@ -183,6 +191,16 @@ class Purpose(_Model):
         return {b.article for b in self.bases}
 
 
+class Transfer(_Model):
+    """A transfer outside the EU/EEA that happens only in some cases, e.g. a processor's support staff reaching the
+    data from a third country (TP11). ``countries`` may be empty when the seed names none in advance."""
+
+    when: Text = Field(description="when the transfer happens, e.g. for support and maintenance")
+    countries: list[str] = Field(default_factory=list, description="ISO codes, where known in advance")
+    safeguards: list[Safeguard] = Field(min_length=1, description="the safeguards it rests on (Art. 45-49)")
+    note: Text | None = Field(default=None, description="more about the safeguard; required for a derogation")
+
+
 class Recipient(_Model):
     key: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     name: Text
@@ -197,6 +215,8 @@ class Recipient(_Model):
     condition: Text | None = Field(default=None, description="when data is disclosed, e.g. only when law requires")
     contact: Contact | None = None
     webhook: str | None = None
+    transfer: Transfer | None = Field(
+        default=None, description="a transfer outside the EU/EEA that happens in some cases only (TP11)")
 
     @property
     def in_eea(self) -> bool:
@@ -207,6 +227,19 @@ class Label(_Model):
     nb: str
     en: str
     parent: str | None = None
+
+
+class Calls(_Model):
+    """What the business says about phone calls with customer service, read literally: "calls are not recorded"
+    (SensorNordic, SN4: "Telefonsamtaler med kundeservice tas ikke opp og lagres ikke") is about the call itself,
+    its sound; a short summary the agent types is a record under the purpose like an e-mail's text, not a
+    recording. A business that promises no notes either says ``notes: forbidden``."""
+
+    recorded: bool = Field(default=False, description="the sound of calls is recorded (in the business's phone "
+                           "system; personvern never stores sound)")
+    notes: Literal["allowed", "forbidden"] = Field(
+        default="allowed", description="whether an agent may keep a short typed summary of a call "
+        "(service.contact.CALL_NOTE_MAX characters), stored under the purpose with its retention")
 
 
 class Settings(_Model):
@@ -225,6 +258,8 @@ class Settings(_Model):
     reservation_wash_valid_for: Period = Field(
         default=Period("1 month"), description="phone/post marketing is refused when the last "
         "Reservasjonsregisteret wash is older: at most one calendar month (forskrift 2009-06-05-598)")
+    calls: Calls = Field(default=Calls(), description="phone calls: recorded or not, and whether an agent may "
+                         "type a short note about one (SN4)")
 
     @model_validator(mode="after")
     def _checked(self) -> Settings:
@@ -241,6 +276,13 @@ class Settings(_Model):
         return parse_year_end(self.accounting_year_end)
 
 
+class Commitments(_Model):
+    """What the business promises about its data beyond the purposes (SN5, TP12, PI5), stated in the notice."""
+
+    never_sold: bool = Field(default=False, description="the business never sells personal data (SN5, PI5)")
+    access: Text | None = Field(default=None, description="who inside the business can reach the data (TP12, PI5)")
+
+
 class Policy(_Model):
     personvern: Literal[1] = Field(default=1, description="format version of the policy file")
     controller: Controller
@@ -252,6 +294,8 @@ class Policy(_Model):
     events: dict[str, Label] = Field(default_factory=dict, description="lifecycle events retention is anchored on")
     purposes: list[Purpose] = Field(min_length=1)
     recipients: list[Recipient] = Field(default_factory=list)
+    commitments: Commitments = Field(
+        default=Commitments(), description="promises the notice states: never sold, who has access")
     datastores: list[Datastore | str] = Field(
         default_factory=list, description="the business's own databases: inline, or the path of a mapping file "
         "relative to the policy file (personvern.policy.datastores)")
@@ -263,30 +307,7 @@ class Policy(_Model):
             dupes = sorted({k for k in keys if keys.count(k) > 1})
             if dupes:
                 raise ValueError(f"{kind}: duplicate key {', '.join(dupes)}")
-        for p in self.purposes:
-            if p.marketing is not None:
-                self._check_marketing(p.key, p.marketing)
-            if p.needed_until is not None and p.needed_until not in self.events:
-                raise ValueError(f"purposes: '{p.key}'.needed_until: unknown event '{p.needed_until}'; "
-                                 "declare it under 'events:'")
         return self
-
-    def _check_marketing(self, key: str, m: Marketing) -> None:
-        where = f"purposes: '{key}'.marketing"
-        for field_name, names in (("sale_events", m.sale_events), ("ends_with", m.ends_with)):
-            unknown = [e for e in names if e not in self.events]
-            if unknown:
-                raise ValueError(f"{where}.{field_name}: unknown event '{unknown[0]}'; declare it under 'events:'")
-        if not (m.soft_opt_in or m.reserved_existing_customers):
-            return
-        if not (m.sale_events or any(e.startswith("purchase.") for e in self.events)):
-            raise ValueError(f"{where}: the existing-customer exception needs the event of a completed purchase: "
-                             "name it in 'sale_events' (markedsføringsloven § 15: an address received in "
-                             "connection with a sale)")
-        if m.customer_for is None:
-            raise ValueError(f"{where}.customer_for: say how long after the last purchase the customer "
-                             "relationship lasts for marketing, e.g. '24 months' (the exception ends with the "
-                             "relationship; the business must declare it)")
 
     def purpose(self, key: str) -> Purpose | None:
         return next((p for p in self.purposes if p.key == key), None)

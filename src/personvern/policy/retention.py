@@ -47,6 +47,7 @@ from pydantic import (
 from pydantic_core import core_schema
 
 from personvern.policy.statutes import STATUTES, Counted
+from personvern.policy.text import Text
 
 BUILTIN_ANCHORS = ("collection", "last_activity")
 _UNITS = {"year": "years", "month": "months", "week": "weeks", "day": "days"}
@@ -99,7 +100,18 @@ class _Rule(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class After(_Rule):
+class _Waits(_Rule):
+    """A rule that waits for one anchor, and what it does while that event is not recorded (issue 14 item 4):
+    ``default`` counts from another anchor instead; ``optional`` (a part of ``later_of`` only) leaves the part
+    out, so an event that never happens (no outstanding amount, so no last payment) cannot block the rest."""
+
+    optional: bool = Field(default=False, description="a part of later_of only: left out while its event is "
+                           "not recorded, so an event that never happens cannot keep the rule from ending")
+    default: str | None = Field(default=None, description="the anchor to count from while the event is not "
+                                "recorded: a declared event, collection or last_activity")
+
+
+class After(_Waits):
     """A period after an anchor: an event, ``collection`` or ``last_activity``."""
 
     after: str
@@ -107,14 +119,14 @@ class After(_Rule):
     counted: Counted = "from_event"
 
 
-class Until(_Rule):
+class Until(_Waits):
     """Until an event happens, and in any case at least ``at_least`` after collection."""
 
     until: str
     at_least: Period | None = None
 
 
-class Statute(_Rule):
+class Statute(_Waits):
     """A statutory period from the catalogue (``policy/statutes.py``), counted as that statute counts."""
 
     statute: str
@@ -134,6 +146,9 @@ def parse_rule(value: Any) -> Any:
     if not isinstance(value, str):
         return value
     text = " ".join(value.split())
+    if _PERIOD.match(text):
+        raise ValueError(f"'{text}' counts from what? write '{text} after collection' (from when the data was "
+                         f"collected) or '{text} after <event>' with an event declared under 'events:'")
     if m := re.fullmatch(r"until ([\w.]+)(?:, at least (.+))?", text):
         return {"until": m[1], **({"at_least": m[2]} if m[2] else {})}
     if m := re.fullmatch(r"(.+?) after end of year of ([\w.]+)", text):
@@ -194,13 +209,17 @@ class Retention(BaseModel):
     then: EndAction = "delete"
     keep: list[str] = Field(default_factory=list)
     archive: str | None = None
+    reason: Text | None = Field(default=None, description="why the data is kept this long: needed when the "
+                                "rule keeps longer than the statute the purpose claims, or counts from collection "
+                                "where the purpose's data has events; shown in the notice")
 
     @model_validator(mode="before")
     @classmethod
     def _sentence(cls, value: Any) -> Any:
         if isinstance(value, str):
             return {"rule": value}
-        if isinstance(value, dict) and "rule" not in value and not ({"then", "keep", "archive"} & value.keys()):
+        if isinstance(value, dict) and "rule" not in value and not (
+                {"then", "keep", "archive", "reason"} & value.keys()):
             return {"rule": value}
         return value
 
@@ -273,10 +292,10 @@ def retention_end(rule: Any, facts: Facts) -> date | None:
     if isinstance(rule, Retention):
         rule = rule.rule
     if isinstance(rule, After):
-        anchor = facts.anchor(rule.after)
+        anchor = _anchor(rule, rule.after, facts)
         return None if anchor is None else _add(anchor, rule.period.delta, rule.counted, facts.year_end)
     if isinstance(rule, Until):
-        happened = facts.anchor(rule.until)
+        happened = _anchor(rule, rule.until, facts)
         if happened is None:
             return None
         after_event = happened + timedelta(days=1)  # the event's day is still inside "until"
@@ -284,15 +303,22 @@ def retention_end(rule: Any, facts: Facts) -> date | None:
         return max(after_event, floor)
     if isinstance(rule, Statute):
         statute = STATUTES[rule.statute]
-        anchor = facts.anchor(rule.after)
+        anchor = _anchor(rule, rule.after, facts)
         return None if anchor is None else _add(anchor, statute.period, statute.counted, facts.year_end)
     if isinstance(rule, LaterOf):
-        ends = [retention_end(r, facts) for r in rule.later_of]
-        return None if any(e is None for e in ends) else max(e for e in ends if e is not None)
+        ends = [e for r in rule.later_of
+                if (e := retention_end(r, facts)) is not None or not getattr(r, "optional", False)]
+        return None if not ends or any(e is None for e in ends) else max(e for e in ends if e is not None)
     if isinstance(rule, EarlierOf):
         known = [e for e in (retention_end(r, facts) for r in rule.earlier_of) if e is not None]
         return min(known) if known else None
     raise TypeError(f"not a retention rule: {rule!r}")
+
+
+def _anchor(rule: _Waits, name: str, facts: Facts) -> date | None:
+    """The anchor's date, or the ``default`` anchor's while the event is not recorded."""
+    found = facts.anchor(name)
+    return facts.anchor(rule.default) if found is None and rule.default is not None else found
 
 
 def anchors(rule: Any) -> set[str]:
@@ -300,9 +326,9 @@ def anchors(rule: Any) -> set[str]:
     if isinstance(rule, Retention):
         rule = rule.rule
     if isinstance(rule, After | Statute):
-        return {rule.after}
+        return {rule.after, *([rule.default] if rule.default else [])}
     if isinstance(rule, Until):
-        return {rule.until}
+        return {rule.until, *([rule.default] if rule.default else [])}
     if isinstance(rule, LaterOf):
         return set().union(*(anchors(r) for r in rule.later_of))
     if isinstance(rule, EarlierOf):

@@ -7,14 +7,16 @@ Every message says what is wrong and how to put it right; the loader adds file, 
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable, Iterator
 
 from stdnum.no import orgnr as no_orgnr
 from stdnum.se import orgnr as se_orgnr
 
 from personvern.policy import taxonomy
-from personvern.policy.model import Label, LegalBasis, Policy, Purpose, Recipient
+from personvern.policy.model import EEA, Label, LegalBasis, Marketing, Policy, Purpose, Recipient
 from personvern.policy.retention import BUILTIN_ANCHORS, Period, Statute, anchors, longest_period
+from personvern.policy.review import review
 from personvern.policy.statutes import STATUTES
 
 Path_ = tuple[str | int, ...]
@@ -30,6 +32,7 @@ def cross_check(policy: Policy) -> Iterator[tuple[str, Path_, str, str]]:
     for severity, checks in (("error", _errors(policy)), ("warning", _warnings(policy))):
         for path, shown, message in checks:
             yield severity, path, shown, message
+    yield from review(policy)
 
 
 def _errors(policy: Policy) -> Iterator[Found]:
@@ -139,9 +142,11 @@ def _purpose(policy: Policy, i: int, p: Purpose) -> Iterator[Found]:
     for k, basis in enumerate([p.legal_basis, *p.also_based_on]):
         where: Path_ = (*at, "legal_basis") if k == 0 else (*at, "also_based_on", k - 1)
         yield from _basis(basis, where, f"{shown}.{'legal_basis' if k == 0 else f'also_based_on[{k - 1}]'}")
-    if p.marketing is not None and not p.marketing.channels:
-        yield (*at, "marketing", "channels"), f"{shown}.marketing.channels", (
-            "a marketing purpose must name its channels: email, sms, post, phone")
+    if p.marketing is not None:
+        yield from _marketing(policy, (*at, "marketing"), f"{shown}.marketing", p.marketing)
+    if p.needed_until is not None and p.needed_until not in policy.events:
+        yield (*at, "needed_until"), f"{shown}.needed_until", (
+            f"unknown event '{p.needed_until}'{_suggest(p.needed_until, policy.events, 'events')}")
     if "national_id" in p.identifiers and not _covers(policy, NATIONAL_ID, p.categories):
         j = p.identifiers.index("national_id")
         yield (*at, "identifiers", j), f"{shown}.identifiers[{j}]", (
@@ -149,6 +154,27 @@ def _purpose(policy: Policy, i: int, p: Purpose) -> Iterator[Found]:
             "categories only where secure identification is clearly needed (personopplysningsloven § 12), "
             "else remove national_id")
     yield from _retention(policy, at, shown, p)
+
+
+def _marketing(policy: Policy, at: Path_, shown: str, m: Marketing) -> Iterator[Found]:
+    """Channels, the events of the existing-customer exceptions, and how long the relationship lasts."""
+    if not m.channels:
+        yield (*at, "channels"), f"{shown}.channels", (
+            "a marketing purpose must name its channels: email, sms, post, phone")
+    for name, events in (("sale_events", m.sale_events), ("ends_with", m.ends_with)):
+        for j, event in enumerate(events):
+            if event not in policy.events:
+                yield (*at, name, j), f"{shown}.{name}[{j}]", (
+                    f"unknown event '{event}'{_suggest(event, policy.events, 'events')}")
+    if not (m.soft_opt_in or m.reserved_existing_customers):
+        return
+    if not (m.sale_events or any(e.startswith("purchase.") for e in policy.events)):
+        yield at, shown, ("the existing-customer exception needs the event of a completed purchase: name it in "
+                          "'sale_events' (markedsføringsloven § 15: an address received in connection with a sale)")
+    if m.customer_for is None:
+        yield at, f"{shown}.customer_for", (
+            "say how long after the last purchase the customer relationship lasts for marketing, e.g. "
+            "'24 months' (the exception ends with the relationship; the business must declare it)")
 
 
 def _keys(values: list[str], known: dict[str, Label], at: Path_, shown: str, what: str,
@@ -239,9 +265,24 @@ def _recipient(policy: Policy, i: int, r: Recipient) -> Iterator[Found]:
         yield (*at, "country"), f"{shown}.safeguard", (
             f"transfer to {r.country}, outside the EU/EEA, needs 'safeguard:' "
             "(adequacy, scc, bcr or derogation; Art. 44-49)")
+    if r.transfer is not None:
+        yield from _transfer(r, at, shown)
     if r.deletes_on is not None and r.deletes_on not in policy.events:
         yield (*at, "deletes_on"), f"{shown}.deletes_on", (
             f"unknown event '{r.deletes_on}'{_suggest(r.deletes_on, policy.events, 'events')}")
+
+
+def _transfer(r: Recipient, at: Path_, shown: str) -> Iterator[Found]:
+    """A transfer that happens in some cases (TP11): to countries outside the EU/EEA, a derogation explained."""
+    assert r.transfer is not None
+    for j, country in enumerate(r.transfer.countries):
+        if country in EEA or not re.fullmatch(r"[A-Z]{2}", country):
+            yield (*at, "transfer", "countries", j), f"{shown}.transfer.countries[{j}]", (
+                f"'{country}' is not a country outside the EU/EEA (an ISO 3166-1 code such as 'US'): a transfer "
+                "inside the EU/EEA needs no 'transfer:'")
+    if "derogation" in r.transfer.safeguards and r.transfer.note is None:
+        yield (*at, "transfer", "safeguards"), f"{shown}.transfer.note", (
+            "a derogation (Art. 49) must say which one and why in 'note:', in nb and en")
 
 
 def _warnings(policy: Policy) -> Iterator[Found]:

@@ -9,7 +9,8 @@
 - hand_over: the record goes to the outbox for the archive the law names, then is deleted, in one transaction.
 Each batch is its own transaction: a killed sweep leaves a consistent store and the next run finishes the
 job. A subject left with no records and no hold is removed in the same transaction (its key is shredded and
-the erasure ledger gets an entry). ``dry_run`` changes nothing and reports what would go, per purpose.
+the erasure ledger gets an entry). ``dry_run`` changes nothing and reports what would go, per purpose. Either
+way the report lists the records with no due date, per purpose and awaited event (``register/waiting.py``).
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ from personvern.audit.register_events import SubjectRemoved
 from personvern.policy import taxonomy
 from personvern.register import schema as t
 from personvern.register.crypto import decrypt, encrypt
+from personvern.register.waiting import Waiting, waiting
 
 if TYPE_CHECKING:
     from personvern.register.store import Register
@@ -62,6 +64,7 @@ class SweepReport:
     handed_over: Counter[str] = field(default_factory=Counter)
     held: dict[str, Counter[str]] = field(default_factory=dict)  # purpose -> hold kind -> count
     subjects_removed: int = 0
+    waiting: list[Waiting] = field(default_factory=list)  # no due date yet: the events their rules await
 
     @property
     def total(self) -> int:
@@ -72,7 +75,8 @@ class SweepReport:
         return {"as_of": self.as_of.isoformat(), "dry_run": self.dry_run, "deleted": dict(self.deleted),
                 "reduced": dict(self.reduced), "review": dict(self.review),
                 "handed_over": dict(self.handed_over), "held": {k: dict(v) for k, v in self.held.items()},
-                "subjects_removed": self.subjects_removed}
+                "subjects_removed": self.subjects_removed,
+                "waiting": {w.purpose: w.as_dict() for w in self.waiting}}
 
 
 def held_clause(as_of: date | None = None) -> ColumnElement[bool]:
@@ -105,6 +109,7 @@ def sweep(reg: Register, as_of: date | None = None, *, dry_run: bool = False, ba
     for p in reg.policy.purposes:
         by_action[p.retention.then if p.retention else "delete"].append(p.key)
     report.held = _held(reg, as_of, scope)
+    report.waiting = waiting(reg, scope)
     if dry_run:
         with reg.engine.connect() as c:
             for action, purposes in by_action.items():

@@ -86,6 +86,7 @@ class CaseLine:
     kind: str
     purpose: str
     opened_at: datetime
+    description: str | None = None  # what the case is about, decrypted from its record; None if restricted
 
 
 @dataclass(frozen=True)
@@ -309,10 +310,13 @@ def profile(reg: Register, subject: str, *, purpose: str, by: str | None = None,
         records = c.execute(select(t.records).where(t.records.c.subject_id == sid)
                             .order_by(t.records.c.id.desc())).all()
         visible = [r for r in records if not hidden(r)]
-        name, read_ids = _name(reg, c, sid, visible)
+        keys: dict[int, bytes] = {}
+        name, read_ids = _name(reg, c, sid, visible, keys)
+        open_cases, described = _cases(reg, c, sid, visible, keys)
+        read_ids += described
         view = Profile(
             subject=subject, kind=row.kind, name=name, identifiers=_identifiers(c, sid),
-            purposes=_groups(reg, records, visible, lang), open_cases=_cases(c, sid),
+            purposes=_groups(reg, records, visible, lang), open_cases=open_cases,
             last_contacts=_contacts(c, sid), consents=_consents(c, sid),
             restrictions=[RestrictionLine(x.ground, x.purpose, x.record_id, x.placed_at) for x in restr],
             open_requests=_requests(c, sid), linked_to=_ref(c, row.linked_to))
@@ -349,11 +353,19 @@ def _identifiers(c: Connection, sid: int) -> dict[str, list[str]]:
     return out
 
 
-def _name(reg: Register, c: Connection, sid: int, visible: list[Any]) -> tuple[str | None, list[int]]:
+def _payload(reg: Register, c: Connection, sid: int, r: Any, keys: dict[int, bytes]) -> Any:
+    """A record's payload, decrypted; the subject's key is read once per profile (``keys`` caches it)."""
+    if sid not in keys:
+        keys[sid] = reg.keys.subject_key(c, sid)
+    return json.loads(decrypt(keys[sid], r.payload, b"record"))
+
+
+def _name(reg: Register, c: Connection, sid: int, visible: list[Any],
+          keys: dict[int, bytes] | None = None) -> tuple[str | None, list[int]]:
     """The newest visible record that holds ``user.name``: one key read, one decryption."""
     for r in visible:
         if "user.name" in r.categories and r.payload is not None and r.state == "active":
-            payload = json.loads(decrypt(reg.keys.subject_key(c, sid), r.payload, b"record"))
+            payload = _payload(reg, c, sid, r, {} if keys is None else keys)
             if isinstance(payload, dict) and isinstance(payload.get("user.name"), str):
                 return payload["user.name"], [r.id]
     return None, []
@@ -378,10 +390,22 @@ def _groups(reg: Register, records: Sequence[Any], visible: list[Any], lang: str
     return out
 
 
-def _cases(c: Connection, sid: int) -> list[CaseLine]:
+def _cases(reg: Register, c: Connection, sid: int, visible: list[Any],
+           keys: dict[int, bytes]) -> tuple[list[CaseLine], list[int]]:
+    """The open cases with their descriptions (from the case records ordinary use may see), and the ids of
+    the records read for them (the view's audit entry names them)."""
     x = t.cases
     rows = c.execute(select(x).where(x.c.subject_id == sid, x.c.closed_at.is_(None)).order_by(x.c.id)).all()
-    return [CaseLine(r.ref, r.kind, r.purpose, r.opened_at) for r in rows]
+    shown = {r.id: r for r in visible if r.state == "active" and r.payload is not None}
+    lines, read = [], []
+    for r in rows:
+        record = shown.get(r.record_id)
+        payload = _payload(reg, c, sid, record, keys) if record is not None else None
+        texts = [v for v in payload.values() if isinstance(v, str) and v.strip()] if isinstance(payload, dict) else []
+        if texts:
+            read.append(int(r.record_id))
+        lines.append(CaseLine(r.ref, r.kind, r.purpose, r.opened_at, " ".join(texts) or None))
+    return lines, read
 
 
 def _contacts(c: Connection, sid: int) -> list[ContactLine]:

@@ -161,6 +161,7 @@ def subject_page(request: Request, who: Principal, ref: str, *, done: str | None
                  error: PersonvernError | None = None) -> Response:
     """The profile (TZ8, TZ10) with its forms; a refusal from the library is shown here with its 4xx."""
     from personvern.service.cases import CASE_KINDS
+    from personvern.service.contact import CALL_NOTE_MAX
     from personvern.web.app import status_of
 
     reg = acting_register(request, who)
@@ -175,6 +176,7 @@ def subject_page(request: Request, who: Principal, ref: str, *, done: str | None
     return page(request, "console/subject.html",
                 ctx(who, view=view, disclosures=disclosures, requests=requests, today=reg.today(),
                     waits_for=awaited_events(reg, lang), contact_now=contact_now(reg, ref, lang),
+                    calls=reg.policy.settings.calls, note_max=CALL_NOTE_MAX,
                     flash=translate(lang, done) if done else None, active="lookup", kind_name=kind_namer(reg, lang),
                     purpose_name=lambda key: _purpose_name(reg, key, lang), case_kinds=CASE_KINDS,
                     case_purposes=_case_purposes(reg, view.kind, lang),
@@ -196,21 +198,26 @@ def awaited_events(reg: Register, lang: str) -> dict[str, str]:
     return named
 
 
+CONTACT_CHANNELS = ("email", "sms", "phone", "post")
+
+
 def contact_now(reg: Register, ref: str, lang: str) -> list[dict[str, Any]]:
-    """"May I send this customer an SMS / call them now?": the consent rules' answer (``may_contact``) for every
-    marketing purpose and channel of the policy, with the reason in the reader's language."""
+    """"May I send this customer an SMS / call them now?" for every channel: the consent rules' answer
+    (``may_contact``) per marketing purpose using it, with the reason in the reader's language; a channel no
+    purpose markets on says so in words (``allowed`` None: a service message is not marketing)."""
     from personvern.consent import may_contact
 
-    answers = []
-    for p in reg.policy.purposes:
-        if p.marketing is None:
-            continue
-        for channel in ("sms", "phone", "email", "post"):
-            if channel not in p.marketing.channels:
-                continue
+    answers: list[dict[str, Any]] = []
+    for channel in CONTACT_CHANNELS:
+        marketed = [p for p in reg.policy.purposes if p.marketing is not None and channel in p.marketing.channels]
+        if not marketed:
+            answers.append({"purpose": None, "channel": channel, "allowed": None, "reason": translate(
+                lang, "contact.not_marketed", channel=translate(lang, f"contact.medium.{channel}"))})
+        for p in marketed:
             try:
                 d = may_contact(reg, ref, p.key, channel)
-            except PersonvernError:
+            except PersonvernError as exc:  # e.g. no address for the channel: the library's reason, not a skip
+                answers.append({"purpose": p.name(lang), "channel": channel, "allowed": False, "reason": str(exc)})
                 continue
             answers.append({"purpose": p.name(lang), "channel": channel, "allowed": d.allowed,
                             "reason": d.reason if lang == "en" else d.reason_nb})
@@ -239,8 +246,9 @@ def _act(request: Request, who: Principal, ref: str, done: str, action: Any, *ar
 def log_contact_action(request: Request, ref: str, who: Annotated[Principal, Depends(AGENT)],
                        channel: Annotated[str, Form()] = "phone", direction: Annotated[str, Form()] = "in",
                        note: Annotated[str, Form()] = "") -> Response:
-    """Log a contact with a note: the note of an e-mail, chat, SMS or letter is stored under the service
-    purpose; a phone call is logged as a fact only (the library refuses what was said, and says why)."""
+    """Log a contact with a note, stored under the service purpose: an e-mail's text, or a short summary of a
+    call (the call itself is not recorded; the library refuses a long text, or any text when the policy
+    forbids call notes, and says why)."""
     from personvern.service.contact import log_contact
 
     reg = acting_register(request, who)
@@ -341,6 +349,7 @@ def policy_page(request: Request, who: Annotated[Principal, Depends(OFFICER)], s
 
 # The request desk (verify, extend, refuse, carry out, rectify, decide) lives in its own module.
 from personvern.web.console_audit import router as _audit  # noqa: E402
+from personvern.web.console_datastores import router as _datastores  # noqa: E402
 from personvern.web.console_destructive import router as _destructive  # noqa: E402
 from personvern.web.console_requests import router as _desk  # noqa: E402
 from personvern.web.console_ropa import router as _ropa  # noqa: E402
@@ -349,3 +358,4 @@ router.include_router(_desk)
 router.include_router(_audit)
 router.include_router(_ropa)
 router.include_router(_destructive)
+router.include_router(_datastores)

@@ -43,8 +43,16 @@ NB: dict[str, str] = {
     "contact.now": "Kan vi kontakte kunden nå?", "contact.allowed": "Ja", "contact.refused": "Nei",
     "contact.channel.sms": "SMS", "contact.channel.phone": "Ringe", "contact.channel.email": "E-post",
     "contact.channel.post": "Brev", "contact.for": "for «{purpose}»",
-    "contact.phone_fact": "En telefonsamtale logges bare som at den fant sted; notat lagres for e-post, chat, "
-                          "SMS og brev.",
+    "contact.phone_fact": "Personvernerklæringen tillater ikke notater fra telefonsamtaler: en samtale logges "
+                          "bare som at den fant sted. Notat lagres for e-post, chat, SMS og brev.",
+    "contact.call_not_recorded": "Selve samtalen tas ikke opp. Et kort notat (høyst {n} tegn) lagres under "
+                                 "formålet, som en e-post.",
+    "contact.call_recorded": "Et kort notat (høyst {n} tegn) lagres under formålet, som en e-post.",
+    "contact.unused": "Brukes ikke",
+    "contact.not_marketed": "Brukes ikke til markedsføring: personvernerklæringen nevner ikke {channel} til "
+                            "markedsføring. Beskjeder om kundeforholdet, som svar i en sak, er ikke markedsføring.",
+    "contact.medium.email": "e-post", "contact.medium.sms": "SMS", "contact.medium.phone": "telefon",
+    "contact.medium.post": "brev",
     "contact.note": "Notat (valgfritt)", "contact.note_hint": "Kort hva samtalen gjaldt. Lagres under formålet.",
     "case.description": "Beskrivelse", "case.description_hint": "Hva gjelder saken?",
     # sizes
@@ -90,8 +98,17 @@ EN: dict[str, str] = {
     "contact.now": "May we contact the customer now?", "contact.allowed": "Yes", "contact.refused": "No",
     "contact.channel.sms": "SMS", "contact.channel.phone": "Call", "contact.channel.email": "E-mail",
     "contact.channel.post": "Letter", "contact.for": "for “{purpose}”",
-    "contact.phone_fact": "A phone call is logged only as having happened; a note is kept for e-mail, chat, SMS "
-                          "and letters.",
+    "contact.phone_fact": "The privacy policy allows no notes of phone calls: a call is logged only as having "
+                          "happened. A note is kept for e-mail, chat, SMS and letters.",
+    "contact.call_not_recorded": "The call itself is not recorded. A short note (at most {n} characters) is kept "
+                                 "under the purpose, like an e-mail.",
+    "contact.call_recorded": "A short note (at most {n} characters) is kept under the purpose, like an e-mail.",
+    "contact.unused": "Not used",
+    "contact.not_marketed": "Not used for marketing: the privacy policy names no marketing by {channel}. "
+                            "Messages about the customer relationship, such as an answer on a case, are not "
+                            "marketing.",
+    "contact.medium.email": "e-mail", "contact.medium.sms": "SMS", "contact.medium.phone": "phone",
+    "contact.medium.post": "letter",
     "contact.note": "Note (optional)", "contact.note_hint": "Briefly what the call was about. Kept under the purpose.",
     "case.description": "Description", "case.description_hint": "What is the case about?",
     "size.bytes": "{n} bytes", "size.kb": "{n} kB", "size.mb": "{n} MB",

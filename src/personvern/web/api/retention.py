@@ -67,6 +67,11 @@ class ErasureOut(BaseModel):
     subject_removed: bool
 
 
+class WaitingOut(BaseModel):
+    records: int
+    events: list[str]
+
+
 class SweepOut(BaseModel):
     as_of: date
     dry_run: bool
@@ -76,6 +81,9 @@ class SweepOut(BaseModel):
     handed_over: dict[str, int]
     held: dict[str, dict[str, int]]
     subjects_removed: int
+    waiting: dict[str, WaitingOut] = Field(
+        default_factory=dict, description="per purpose, records with no due date and the events their rule "
+        "awaits (nothing is kept silently)")
 
 
 class SweepRun(Body):

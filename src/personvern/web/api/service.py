@@ -38,7 +38,8 @@ class NewContact(Body):
     channel: Literal["phone", "email", "sms", "post", "chat"]
     direction: Literal["in", "out"]
     purpose: str
-    text: str | None = Field(None, max_length=20000, description="stored only for written channels")
+    text: str | None = Field(None, max_length=20000, description="an e-mail's text, or a short note of a "
+                            "call (the call itself is not recorded; settings.calls)")
     case: str | None = None
     at: datetime | None = None
 
