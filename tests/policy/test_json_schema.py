@@ -83,6 +83,10 @@ def test_there_are_example_policies() -> None:
     {"rule": "3 years after collection", "then": "review"},
     {"rule": {"after": "collection", "period": "3 years"}, "then": "reduce", "keep": ["user.name"]},
     {"rule": "3 years after collection", "then": "hand_over", "archive": "Arkivverket"},
+    "until the subject asks",
+    {"until_asked": True},
+    {"by_category": {"custom.complaint": "2 years after collection", "custom.warranty": "5 years after collection"}},
+    {"ordinarily": "until case.closed", "with_consent": "12 months after case.closed", "consent": "talent_pool"},
 ])
 def test_retention_is_a_sentence_or_a_mapping(retention: object) -> None:
     doc = _policy()
