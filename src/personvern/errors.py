@@ -11,6 +11,7 @@
     │   ├── RestrictedProcessing    use of restricted data beyond Art. 18(2) (TP13d)
     │   ├── StateConflict           valid, but not from the state it is in (a closed request, a lifted hold)
     │   ├── Forbidden               not allowed at all as things stand (an unverified requester, Art. 12(6))
+    │   │   └── MoveRefused         a record may not move to that purpose, or the subject not become that kind
     │   ├── NotFound                no such subject, record or hold
     │   └── ImportError_            a bad row in an import file (line, reason)
     ├── DatastoreError              a business database refused, or its mapping does not fit it (issue 16)
@@ -93,6 +94,11 @@ class StateConflict(RegisterError):
 class Forbidden(RegisterError):
     """The action is not allowed as things stand (HTTP 403): acting on a request whose requester's identity is
     not verified (Art. 12(6)), or verifying a request as another subject's."""
+
+
+class MoveRefused(Forbidden):
+    """A record may not move to another purpose (not in ``may_move_to``), or the subject may not become the kind
+    asked for; the message says which rule refused (issue 14 item 5)."""
 
 
 class NotFound(RegisterError):

@@ -117,3 +117,24 @@ def test_sweep_matches_the_python_model_of_the_rules(tmp_path_factory: pytest.Te
     sweep(store, tp.policy, as_of, batch=batch)
     assert _left(store) == expected
     store.engine.dispose()
+
+
+@pytest.mark.parametrize("rule", [
+    "until the subject asks",
+    {"by_category": {"user.name": "3 years after purchase.completed",
+                     "user.contact.email": "5 years after purchase.completed"}},
+    {"ordinarily": "3 years after purchase.completed", "with_consent": "5 years after purchase.completed",
+     "consent": "marketing"},
+])
+def test_a_rule_shape_of_item_5_is_named_not_swept(new_shop_url: Callable[[], str], tp: LoadedPolicy,
+                                                   rule: object) -> None:
+    """by_category, with_consent and 'until the subject asks' (issue 14 item 5) need a record's categories, the
+    subject's consents or its request, which a business table does not carry: the rows are kept, and the sweep
+    says why instead of failing."""
+    shop = fill(new_shop_url(), 5)
+    purposes = [p.model_copy(update={"retention": Retention.model_validate(rule)}) if p.key == "bookkeeping" else p
+                for p in tp.policy.purposes]
+    policy = tp.policy.model_copy(update={"purposes": purposes})
+    report = sweep(open_datastore(tp.datastores[0], shop.url), policy, date(2040, 1, 1), dry_run=True)
+    skipped = {t.table: t.skipped for t in report.tables if t.skipped}
+    assert "does not evaluate: its rows are kept" in skipped["order_order"]

@@ -86,6 +86,10 @@ def test_there_are_example_policies() -> None:
     {"later_of": [{"statute": "bokforingsloven.primary", "after": "purchase.made", "default": "collection"},
                   {"after": "case.closed", "period": "3 years", "optional": True}]},  # issue 14 item 4
     {"rule": "10 years after collection", "reason": {"nb": "Fordi.", "en": "Because."}},
+    "until the subject asks",
+    {"until_asked": True},
+    {"by_category": {"custom.complaint": "2 years after collection", "custom.warranty": "5 years after collection"}},
+    {"ordinarily": "until case.closed", "with_consent": "12 months after case.closed", "consent": "talent_pool"},
 ])
 def test_retention_is_a_sentence_or_a_mapping(retention: object) -> None:
     doc = _policy()

@@ -15,7 +15,8 @@ from personvern.policy.statutes import STATUTES
 
 DOC = (Path(__file__).resolve().parents[2] / "docs" / "policy.md").read_text(encoding="utf-8")
 ROOTS: tuple[type[BaseModel], ...] = (Policy, retention.Retention, retention.After, retention.Until,
-                                      retention.Statute, retention.LaterOf, retention.EarlierOf)
+                                      retention.Statute, retention.LaterOf, retention.EarlierOf,
+                                      retention.ByCategory, retention.WithConsent, retention.UntilAsked)
 
 
 def _types(annotation: Any) -> list[Any]:

@@ -212,7 +212,8 @@ def test_a_mapping_of_no_rule_form_says_which_forms_there_are(tmp_path: Path) ->
         load_policy(broken)
     assert [str(p) for p in raised.value.problems] == [
         f"{broken}:19: purposes[support].retention: not a retention rule (found afterr, period): "
-        "a rule mapping has one of after, until, statute, later_of or earlier_of"]
+        "a rule mapping has one of after, until, statute, later_of, earlier_of, by_category, with_consent or "
+        "until_asked"]
 
 
 def test_the_example_policies_pass_check() -> None:

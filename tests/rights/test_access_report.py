@@ -263,3 +263,22 @@ def test_dates_and_times_come_out_as_iso_8601_in_utc(collected: date, until: dat
     assert out["retention_until"] == (until.isoformat() if until else None)
     stamped = _times({"at": at})["at"]  # SQLite hands back naive UTC
     assert stamped.tzinfo is not None and stamped.replace(tzinfo=None) == at
+
+
+@pytest.mark.promise("TP11")
+def test_the_register_copy_names_a_transfer_that_happens_in_some_cases(
+        open_register: Callable[[str], Register]) -> None:
+    """Art. 15(2): the copy says what the notice says about TP's IT services (support and maintenance may reach
+    the data from outside the EU/EEA, on an adequacy decision or the standard contractual clauses)."""
+    tp = open_register("tp-ecommerce")
+    ref = tp.add_subject("customer", {"email": "lise@example.no"})
+    tp.write(ref, "order", ["user.name"], {"user.name": "Lise"})
+    report = access_report(tp, ref)
+    html_nb = " ".join(render_access_report(report, "html", "nb").decode().split())
+    html_en = " ".join(render_access_report(report, "html", "en").decode().split())
+    assert "ved support og vedlikehold kan opplysninger overføres til land utenfor EU/EØS" in html_nb
+    assert "for support and maintenance, data may be transferred to countries outside the EU/EEA" in html_en
+    assert "(art. 46 nr. 2 bokstav c)" in html_nb and "(Art. 46(2)(c))" in html_en
+    order = next(p for p in json.loads(render_access_report(report, "json", "en"))["purposes"] if p["key"] == "order")
+    it = next(r for r in order["recipients"] if r["key"] == "it_services")
+    assert it["transfer"] == {"when": "for support and maintenance", "countries": [], "safeguards": ["adequacy", "scc"]}

@@ -1,4 +1,5 @@
-"""Customer service from the command line: ``personvern lookup``, ``contact``, ``case``, ``policy activate``.
+"""Customer service from the command line: ``personvern lookup``, ``contact``, ``case``, ``move``, ``policy
+activate``.
 
 A thin shell over ``personvern.service`` (issue 6): parse, call, print. Identifiers are printed masked.
 """
@@ -149,6 +150,20 @@ def case_close(case: Annotated[str, typer.Argument(help="the case's ref")], poli
     with register(policy, db, actor=by, role="agent") as reg:
         view = close_case(reg, case, by=by, on=day)
     say(f"closed case {view.ref}; kept until {view.retention_until or 'its rule ends'}")
+
+
+@app.command("move")
+def move_cmd(subject: Annotated[str, typer.Argument(help="the subject's ref")], policy: PolicyOpt, by: ByOpt,
+             from_purpose: Annotated[str, typer.Option("--from", help="the purpose the records are under now")],
+             to: Annotated[str, typer.Option("--to", help="the purpose they move to (its may_move_to)")],
+             kind: Annotated[str | None, typer.Option(help="the subject's new kind, e.g. member")] = None,
+             db: DbOpt = None) -> None:
+    """Move a subject's records to the purpose a later event puts them under (a trial member who becomes a
+    member: may_move_to); the new purpose's retention applies from now. Refused, with the reason, when the
+    policy does not allow it."""
+    with register(policy, db, actor=by, role="agent") as reg:
+        moved = reg.move_records(subject, from_purpose, to, kind=kind)
+    say(f"moved {len(moved)} record(s) from {from_purpose} to {to}" + (f"; the subject is now {kind}" if kind else ""))
 
 
 @case_app.command("list")

@@ -8,6 +8,7 @@ from sqlalchemy import Connection, select, update
 
 from personvern.audit.events import ConsentWithdrawn
 from personvern.register import schema as t
+from personvern.register.records import consent_changed
 
 if TYPE_CHECKING:
     from personvern.register.store import Register
@@ -25,4 +26,5 @@ def withdraw_rows(reg: Register, c: Connection, sid: int, subject: str, *, purpo
         c.execute(update(t.consents).where(k.id.in_([r.id for r in rows]))
                   .values(withdrawn_at=reg.clock(), withdrawn_by=by[:64]))
         reg.audit(c, *(ConsentWithdrawn(subject_ref=subject, purpose=r.purpose, consent_id=r.id) for r in rows))
+        consent_changed(reg, c, sid, {r.purpose for r in rows})  # a with_consent extension ends: date comes back
     return [int(r.id) for r in rows]

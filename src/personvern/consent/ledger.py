@@ -28,6 +28,7 @@ from personvern.consent._rows import withdraw_rows
 from personvern.errors import RegisterError, UnknownPurpose
 from personvern.policy.model import Purpose
 from personvern.register import schema as t
+from personvern.register.records import consent_changed
 
 if TYPE_CHECKING:
     from personvern.register.store import Register
@@ -132,6 +133,7 @@ def give(reg: Register, subject: str, purpose: str, *, channel: str | None, meth
             .returning(t.consents.c.id)).scalar_one())
         reg.audit(c, ConsentGiven(subject_ref=subject, purpose=purpose, consent_id=cid, channel=channel,
                                   method=_code(method)))
+        consent_changed(reg, c, sid, [purpose])  # a with_consent rule keeps the subject's records longer
     return cid
 
 

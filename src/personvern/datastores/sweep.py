@@ -32,16 +32,21 @@ from personvern.errors import DatastoreError
 from personvern.policy.datastores import TableMap
 from personvern.policy.model import Policy
 from personvern.policy.retention import (
+    UNTIL_ASKED,
     After,
+    ByCategory,
     EarlierOf,
     Facts,
     LaterOf,
     Retention,
     Statute,
     Until,
+    UntilAsked,
+    WithConsent,
     anchors,
     parse_year_end,
     retention_end,
+    rules_of,
 )
 
 __all__ = ["SweepResult", "TableSweep", "due_clause", "sweep"]
@@ -180,6 +185,11 @@ def due_clause(b: Bound, policy: Policy, t: TableMap, as_of: date) -> tuple[Clau
     purpose = policy.purpose(t.purpose)
     if purpose is None or purpose.retention is None:
         return None, f"purpose '{t.purpose}' declares no retention"
+    shaped = [kind.__name__ for kind in (ByCategory, WithConsent, UntilAsked) if rules_of(purpose.retention, kind)]
+    if shaped:
+        return None, (f"the rule is a {shaped[0]} rule (issue 14 item 5: chosen by a record's category, extended by "
+                      "a consent, or kept until the subject asks), which the sweep of a business database does not "
+                      "evaluate: its rows are kept")
     if _fallback(purpose.retention.rule):
         return None, ("the rule has an optional part or a default anchor (issue 14 item 4), which the sweep of a "
                       "business database does not evaluate yet: its rows are kept")
@@ -212,6 +222,12 @@ def rule_text(rule: Any) -> str:
         return f"{rule.statute} after {rule.after}"
     if isinstance(rule, Until):
         return f"until {rule.until}" + (f", at least {rule.at_least.text}" if rule.at_least else "")
+    if isinstance(rule, UntilAsked):
+        return UNTIL_ASKED
+    if isinstance(rule, ByCategory):
+        return "by category: " + "; ".join(f"{key}: {rule_text(r)}" for key, r in rule.by_category.items())
+    if isinstance(rule, WithConsent):
+        return f"{rule_text(rule.ordinarily)}, with consent to {rule.consent} {rule_text(rule.with_consent)}"
     parts = rule.later_of if isinstance(rule, LaterOf) else rule.earlier_of
     word = "later" if isinstance(rule, LaterOf) else "earlier"
     return f"the {word} of " + " and ".join(f"({rule_text(r)})" for r in parts)

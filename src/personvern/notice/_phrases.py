@@ -47,6 +47,8 @@ PHRASES: dict[str, dict[str, Any]] = {
         "dem du har "
         "kjøpt (markedsføringsloven § 15).",
         "transactional": "Dette er tjenestemeldinger, ikke markedsføring.",
+        "moves_to": "Går du over til {name}, flytter vi opplysningene dit, og lagringstiden for {name} gjelder "
+        "fra da.",
         "channels": {"email": "e-post", "sms": "SMS", "post": "brev", "phone": "telefon"},
         "h_sources": "Hvor opplysningene kommer fra",
         "sources_self": "Vi får opplysningene fra deg.",
@@ -223,6 +225,8 @@ PHRASES: dict[str, dict[str, Any]] = {
         "soft_opt_in": " As a customer you only receive marketing about our own goods and services similar "
         "to those you bought (Norwegian Marketing Control Act § 15).",
         "transactional": "These are service messages, not marketing.",
+        "moves_to": "If you move on to {name}, we move the data there, and the retention of {name} applies from "
+        "then on.",
         "channels": {"email": "e-mail", "sms": "SMS", "post": "letter", "phone": "phone"},
         "h_sources": "Where your data comes from",
         "sources_self": "We get the data from you.",

@@ -160,6 +160,9 @@ def _purpose(policy: Policy, p: Purpose, lang: str, t: dict[str, Any]) -> Sectio
     )
     if p.transactional:
         s.p(t["transactional"])
+    for key in p.may_move_to:  # issue 14 item 5: a trial member who becomes a member keeps the member's rule
+        if (target := policy.purpose(key)) is not None:
+            s.p(t["moves_to"].format(name=quoted(target.name(lang), lang)))
     return s
 
 

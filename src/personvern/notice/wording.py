@@ -22,7 +22,17 @@ from babel.lists import format_list
 
 from personvern.policy import taxonomy
 from personvern.policy.model import Label, LegalBasis, Policy, SpecialCondition
-from personvern.policy.retention import After, EarlierOf, LaterOf, Retention, Statute, Until
+from personvern.policy.retention import (
+    After,
+    ByCategory,
+    EarlierOf,
+    LaterOf,
+    Retention,
+    Statute,
+    Until,
+    UntilAsked,
+    WithConsent,
+)
 from personvern.policy.statutes import STATUTES
 
 __all__ = [
@@ -194,6 +204,33 @@ def describe_rule(rule: Any, policy: Policy, lang: str) -> str:
             ("en", False): "whichever comes first",
         }[(lang, longer)]
         return f"{lead}: {join(parts, lang, 'or')}"
+    return _shaped(rule, policy, lang)
+
+
+_SHAPED = {
+    "nb": {"consent": "{ordinary}; samtykker du til «{name}», {extended}; trekker du samtykket tilbake, gjelder den "
+                      "ordinære lagringstiden igjen",
+           "asked": "til du ber oss slette dem; det er ingen fast lagringstid, og du kan be om sletting når som helst"},
+    "en": {"consent": "{ordinary}; if you consent to “{name}”, {extended}; if you withdraw the consent, the ordinary "
+                      "period applies again",
+           "asked": "until you ask us to erase it; there is no fixed period, and you can ask at any time"},
+}
+
+
+def _shaped(rule: Any, policy: Policy, lang: str) -> str:
+    """The rule shapes of issue 14 item 5, each saying what decides the period."""
+    if isinstance(rule, ByCategory):
+        table = taxonomy.categories(policy)
+        return "; ".join(f"for {taxonomy.label(table, key, lang)}: {describe_rule(r, policy, lang)}"
+                         for key, r in rule.by_category.items())
+    if isinstance(rule, WithConsent):
+        consent = policy.purpose(rule.consent)
+        return _SHAPED[lang]["consent"].format(
+            ordinary=describe_rule(rule.ordinarily, policy, lang), extended=describe_rule(rule.with_consent,
+                                                                                          policy, lang),
+            name=consent.name(lang) if consent else rule.consent)
+    if isinstance(rule, UntilAsked):
+        return _SHAPED[lang]["asked"]
     raise TypeError(f"not a retention rule: {rule!r}")
 
 

@@ -27,7 +27,8 @@ Path_ = tuple[str | int, ...]
 MAX_POLICY_BYTES = 1_000_000
 MAX_NODES = 200_000  # values after expanding aliases
 MAX_DEPTH = 40
-_TAGS = {"After", "Until", "Statute", "LaterOf", "EarlierOf", "function-before", "function-after"}
+_TAGS = {"After", "Until", "Statute", "LaterOf", "EarlierOf", "ByCategory", "WithConsent", "UntilAsked",
+         "function-before", "function-after"}
 
 
 class LoadedPolicy:
@@ -160,7 +161,7 @@ def _message(error: Any) -> str:
     if error["type"] == "union_tag_not_found":  # a retention rule mapping of no known form
         found = ", ".join(error["input"]) if isinstance(error["input"], dict) else repr(error["input"])
         return (f"not a retention rule (found {found}): a rule mapping has one of after, until, statute, "
-                "later_of or earlier_of")
+                "later_of, earlier_of, by_category, with_consent or until_asked")
     if error["type"] == "string_pattern_mismatch" and name == "key":
         return f"'{error['input']}' is not a key: use lowercase letters, digits and _, starting with a letter"
     return msg

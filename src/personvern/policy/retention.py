@@ -10,6 +10,9 @@ A rule is written as a short sentence or as a mapping (both parse to the same mo
     bokforingsloven.primary after order.placed    Statute (a key of the statutory catalogue, TZ4, TP2, PI6)
     {later_of: [rule, rule]}                      the later of several ends (TZ3)
     {earlier_of: [rule, rule]}                    the earlier of several ends ("12 months, or until withdrawn")
+    {by_category: {category: rule, ...}}          a period chosen by the record's category (complaint, warranty)
+    {ordinarily: rule, with_consent: rule, consent: purpose}   extended while a consent stands
+    until the subject asks                        UntilAsked: no period; ends with erasure or withdrawal
 
 ``retention_end`` gives the first day on which the record may be deleted, or ``None`` while the rule cannot
 end yet (an awaited event has not happened). Events may be dated in the future and moved (a booking).
@@ -31,7 +34,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Annotated, Any, Literal, TypeAlias, Union
+from typing import Annotated, Any, Literal, TypeAlias, TypeVar, Union
 
 from dateutil.relativedelta import relativedelta
 from pydantic import (
@@ -50,6 +53,7 @@ from personvern.policy.statutes import STATUTES, Counted
 from personvern.policy.text import Text
 
 BUILTIN_ANCHORS = ("collection", "last_activity")
+UNTIL_ASKED = "until the subject asks"  # the sentence of UntilAsked
 _UNITS = {"year": "years", "month": "months", "week": "weeks", "day": "days"}
 _PERIOD = re.compile(r"^\s*(?:(\d+)\s*(years?|months?|weeks?|days?)\s*)+$")
 _PART = re.compile(r"(\d+)\s*(years?|months?|weeks?|days?)")
@@ -100,6 +104,9 @@ class _Rule(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+_R = TypeVar("_R", bound=_Rule)
+
+
 class _Waits(_Rule):
     """A rule that waits for one anchor, and what it does while that event is not recorded (issue 14 item 4):
     ``default`` counts from another anchor instead; ``optional`` (a part of ``later_of`` only) leaves the part
@@ -141,11 +148,44 @@ class EarlierOf(_Rule):
     earlier_of: list[Rule] = Field(min_length=2)
 
 
+class ByCategory(_Rule):
+    """A period chosen by the record's category (issue 14 item 5): a complaint case and a warranty case of one
+    purpose, each with its own rule. A record holding several of the categories goes at the latest of their
+    ends; the register refuses a record holding none."""
+
+    by_category: dict[str, Rule]
+
+    @model_validator(mode="after")
+    def _two(self) -> ByCategory:
+        if len(self.by_category) < 2:
+            raise ValueError("'by_category' names two or more categories, each with its rule; for one category, "
+                             "write its rule alone")
+        return self
+
+
+class WithConsent(_Rule):
+    """Retention extended by a consent (issue 14 item 5): ``ordinarily`` applies, and while the subject's consent
+    to the purpose ``consent`` stands, the later of it and ``with_consent``; withdrawing brings the date back."""
+
+    ordinarily: Rule
+    with_consent: Rule
+    consent: str = Field(description="the consent-based purpose whose consent extends the period")
+
+
+class UntilAsked(_Rule):
+    """Kept until the subject asks for erasure or withdraws consent, with no period of its own (issue 14 item
+    5): the notice says there is no fixed period, and the sweep lists these records as waiting for the subject."""
+
+    until_asked: Literal[True]
+
+
 def parse_rule(value: Any) -> Any:
     """Turn the sentence form into the mapping form; mappings pass through to pydantic."""
     if not isinstance(value, str):
         return value
     text = " ".join(value.split())
+    if text == UNTIL_ASKED:
+        return {"until_asked": True}
     if _PERIOD.match(text):
         raise ValueError(f"'{text}' counts from what? write '{text} after collection' (from when the data was "
                          f"collected) or '{text} after <event>' with an event declared under 'events:'")
@@ -169,7 +209,8 @@ def _rule_discriminator(value: Any) -> str | None:
     value = parse_rule(value)
     if not isinstance(value, dict):
         return None
-    for key, tag in (("later_of", "LaterOf"), ("earlier_of", "EarlierOf"), ("until", "Until"),
+    for key, tag in (("later_of", "LaterOf"), ("earlier_of", "EarlierOf"), ("by_category", "ByCategory"),
+                     ("with_consent", "WithConsent"), ("until_asked", "UntilAsked"), ("until", "Until"),
                      ("statute", "Statute"), ("after", "After")):
         if key in value:
             return tag
@@ -185,12 +226,17 @@ Rule: TypeAlias = Annotated[
         Annotated[Statute, Tag("Statute")],
         Annotated[LaterOf, Tag("LaterOf")],
         Annotated[EarlierOf, Tag("EarlierOf")],
+        Annotated[ByCategory, Tag("ByCategory")],
+        Annotated[WithConsent, Tag("WithConsent")],
+        Annotated[UntilAsked, Tag("UntilAsked")],
     ],
     Discriminator(_rule_discriminator),
     BeforeValidator(parse_rule),
 ]
 LaterOf.model_rebuild()
 EarlierOf.model_rebuild()
+ByCategory.model_rebuild()
+WithConsent.model_rebuild()
 
 EndAction = Literal["delete", "reduce", "review", "hand_over"]
 
@@ -240,6 +286,8 @@ class Facts:
     events: Mapping[str, date]
     last_activity: date | None = None
     year_end: tuple[int, int] = (12, 31)  # (month, day) the accounting year ends: settings.accounting_year_end
+    categories: frozenset[str] = frozenset()  # the record's categories (ByCategory)
+    consents: frozenset[str] = frozenset()  # purposes the subject's consent to stands (WithConsent)
 
     def anchor(self, name: str) -> date | None:
         if name == "collection":
@@ -312,7 +360,50 @@ def retention_end(rule: Any, facts: Facts) -> date | None:
     if isinstance(rule, EarlierOf):
         known = [e for e in (retention_end(r, facts) for r in rule.earlier_of) if e is not None]
         return min(known) if known else None
+    return _shaped_end(rule, facts)
+
+
+def _shaped_end(rule: Any, facts: Facts) -> date | None:
+    """The end of the rule shapes of issue 14 item 5."""
+    if isinstance(rule, ByCategory):
+        ends = [retention_end(r, facts) for key, r in rule.by_category.items()
+                if any(c == key or c.startswith(key + ".") for c in facts.categories)]
+        return None if not ends or None in ends else max(e for e in ends if e is not None)
+    if isinstance(rule, WithConsent):
+        ordinary = retention_end(rule.ordinarily, facts)
+        if rule.consent not in facts.consents:
+            return ordinary
+        extended = retention_end(rule.with_consent, facts)
+        return None if ordinary is None or extended is None else max(ordinary, extended)
+    if isinstance(rule, UntilAsked):
+        return None  # no period: erasure on request (Art. 17) or a withdrawn consent ends it
     raise TypeError(f"not a retention rule: {rule!r}")
+
+
+def rules_of(rule: Any, kind: type[_R]) -> list[_R]:
+    """Every rule of one form inside a retention rule, e.g. each ``with_consent`` (none for ``None``)."""
+    if rule is None:
+        return []
+    if isinstance(rule, Retention):
+        rule = rule.rule
+    found = [rule] if isinstance(rule, kind) else []
+    return found + [r for part in parts(rule) for r in rules_of(part, kind)]
+
+
+def parts(rule: Any) -> list[Any]:
+    """The rules a rule is made of (``later_of``, ``earlier_of``, the cases of ``by_category``, the two periods
+    of ``with_consent``); none for a rule of one anchor."""
+    if isinstance(rule, Retention):
+        rule = rule.rule
+    if isinstance(rule, LaterOf):
+        return list(rule.later_of)
+    if isinstance(rule, EarlierOf):
+        return list(rule.earlier_of)
+    if isinstance(rule, ByCategory):
+        return list(rule.by_category.values())
+    if isinstance(rule, WithConsent):
+        return [rule.ordinarily, rule.with_consent]
+    return []
 
 
 def _anchor(rule: _Waits, name: str, facts: Facts) -> date | None:
@@ -331,8 +422,10 @@ def anchors(rule: Any) -> set[str]:
         return {rule.until, *([rule.default] if rule.default else [])}
     if isinstance(rule, LaterOf):
         return set().union(*(anchors(r) for r in rule.later_of))
-    if isinstance(rule, EarlierOf):
-        return set().union(*(anchors(r) for r in rule.earlier_of))
+    if isinstance(rule, EarlierOf | ByCategory | WithConsent):
+        return set().union(*(anchors(r) for r in parts(rule)))
+    if isinstance(rule, UntilAsked):
+        return set()
     raise TypeError(f"not a retention rule: {rule!r}")
 
 
@@ -346,10 +439,9 @@ def longest_period(rule: Any) -> float | None:
         st = STATUTES.get(rule.statute)
         return None if st is None else Period(st.period_text).approx_days() + (
             365 if st.counted == "end_of_year" else 0)
-    if isinstance(rule, Until):
+    if isinstance(rule, Until | UntilAsked):
         return float("inf")  # open until the event: never shorter than a fixed period
-    parts = rule.later_of if isinstance(rule, LaterOf) else rule.earlier_of
-    found = [p for p in (longest_period(r) for r in parts) if p is not None]
+    found = [p for p in (longest_period(r) for r in parts(rule)) if p is not None]
     if not found:
         return None
-    return max(found) if isinstance(rule, LaterOf) else min(found)
+    return min(found) if isinstance(rule, EarlierOf) else max(found)

@@ -18,11 +18,11 @@ SCHEMA_ID = "urn:personvern:schema:policy:1"
 # message; the editor flags what cannot be a rule (an unknown unit, a missing anchor).
 _PERIOD = r"(\d+\s*(years?|months?|weeks?|days?)\s*)+"
 _SENTENCE = (
-    rf"^\s*(until\s+[\w.]+(,\s+at\s+least\s+{_PERIOD})?"
+    rf"^\s*(until\s+the\s+subject\s+asks|until\s+[\w.]+(,\s+at\s+least\s+{_PERIOD})?"
     rf"|{_PERIOD}\s+after\s+(end\s+of\s+year\s+of\s+)?[\w.]+"
     r"|[a-z_]+(\.[\w.]+)?\s+after\s+[\w.]+)\s*$"
 )
-_RULES = ("After", "Until", "Statute", "LaterOf", "EarlierOf")
+_RULES = ("After", "Until", "Statute", "LaterOf", "EarlierOf", "ByCategory", "WithConsent", "UntilAsked")
 
 # Descriptions for fields the models leave undescribed; a model's own description wins.
 _HELP: dict[str, dict[str, str]] = {
@@ -65,6 +65,11 @@ _HELP: dict[str, dict[str, str]] = {
                 "after": "the anchor the statute counts from"},
     "LaterOf": {"later_of": "rules of which the latest end applies"},
     "EarlierOf": {"earlier_of": "rules of which the earliest end applies"},
+    "ByCategory": {"by_category": "category -> rule: the period is chosen by the record's category (a complaint "
+                                  "or a warranty case); two or more"},
+    "WithConsent": {"ordinarily": "the rule without the consent",
+                    "with_consent": "the rule while the consent stands; the later of the two applies"},
+    "UntilAsked": {"until_asked": "true: kept until the subject asks for erasure or withdraws consent; no period"},
     "PolicyMeta": {"version": "the policy's version", "effective": "the date it takes effect (YYYY-MM-DD)",
                    "previous": "the version it replaces"},
     "Purpose": {
@@ -150,7 +155,7 @@ def json_schema() -> dict[str, Any]:
 
 
 def _replace_rule_unions(node: Any) -> Any:
-    """Every place pydantic put the five rule mappings (``rule:``, ``later_of:`` items) takes ``Rule``."""
+    """Every place pydantic put the rule mappings (``rule:``, ``later_of:`` items) takes ``Rule``."""
     if isinstance(node, list):
         return [_replace_rule_unions(item) for item in node]
     if not isinstance(node, dict):

@@ -15,7 +15,17 @@ from stdnum.se import orgnr as se_orgnr
 
 from personvern.policy import taxonomy
 from personvern.policy.model import EEA, Label, LegalBasis, Marketing, Policy, Purpose, Recipient
-from personvern.policy.retention import BUILTIN_ANCHORS, Period, Statute, anchors, longest_period
+from personvern.policy.retention import (
+    BUILTIN_ANCHORS,
+    ByCategory,
+    Period,
+    Statute,
+    UntilAsked,
+    WithConsent,
+    anchors,
+    longest_period,
+    parts,
+)
 from personvern.policy.review import review
 from personvern.policy.statutes import STATUTES
 
@@ -134,11 +144,7 @@ def _purpose(policy: Policy, i: int, p: Purpose) -> Iterator[Found]:
                      "data subject", "subjects")
     yield from _keys(p.sources, taxonomy.sources(policy), (*at, "sources"), f"{shown}.sources",
                      "source", "sources")
-    purposes = [q.key for q in policy.purposes]
-    for j, other in enumerate(p.may_move_to):
-        if other not in purposes:
-            yield (*at, "may_move_to", j), f"{shown}.may_move_to[{j}]", (
-                f"unknown purpose '{other}'{_suggest(other, purposes)}")
+    yield from _moves(policy, at, shown, p)
     for k, basis in enumerate([p.legal_basis, *p.also_based_on]):
         where: Path_ = (*at, "legal_basis") if k == 0 else (*at, "also_based_on", k - 1)
         yield from _basis(basis, where, f"{shown}.{'legal_basis' if k == 0 else f'also_based_on[{k - 1}]'}")
@@ -231,13 +237,56 @@ def _retention(policy: Policy, at: Path_, shown: str, p: Purpose) -> Iterator[Fo
         if not _covers(policy, cat, p.categories):
             yield (*at, "retention", "keep", j), f"{shown}.retention.keep[{j}]", (
                 f"'{cat}' is not among the purpose's categories; 'keep' can only keep what it collects")
+    yield from _shapes(policy, (*at, "retention"), f"{shown}.retention", p, p.retention.rule)
+
+
+def _shapes(policy: Policy, at: Path_, shown: str, p: Purpose, rule: object) -> Iterator[Found]:
+    """The rule shapes of issue 14 item 5, wherever they sit in the rule (a nested one is shown on the rule)."""
+    if isinstance(rule, ByCategory):
+        for key in rule.by_category:
+            if not _covers(policy, key, p.categories):
+                yield (*at, "by_category", key), f"{shown}.by_category.{key}", (
+                    f"'{key}' is not among the purpose's categories: a period can only be chosen by a category "
+                    "the purpose collects")
+    if isinstance(rule, WithConsent):
+        consent = policy.purpose(rule.consent)
+        if consent is None:
+            yield (*at, "consent"), f"{shown}.consent", (
+                f"unknown purpose '{rule.consent}'{_suggest(rule.consent, [q.key for q in policy.purposes])}")
+        elif "a" not in consent.articles:
+            yield (*at, "consent"), f"{shown}.consent", (
+                f"'{rule.consent}' is not based on consent (Art. 6(1)(a)): name the consent-based purpose whose "
+                "consent extends the period")
+    if isinstance(rule, UntilAsked):
+        if p.legal_basis.article == "c":
+            yield at, shown, ("a legal obligation (Art. 6(1)(c)) keeps data for the period the law sets, not until "
+                              "the subject asks: write that period")
+        if p.retention is not None and p.retention.then != "delete":
+            yield at, shown, (f"'then: {p.retention.then}' never runs: the rule ends only when the subject asks, "
+                              "and the data is then erased (Art. 17)")
+    for part in parts(rule):
+        yield from _shapes(policy, at, shown, p, part)
+
+
+def _moves(policy: Policy, at: Path_, shown: str, p: Purpose) -> Iterator[Found]:
+    """``may_move_to``: a declared purpose, not itself, that collects every category the records hold."""
+    purposes = [q.key for q in policy.purposes]
+    for j, other in enumerate(p.may_move_to):
+        target = policy.purpose(other)
+        where, field = (*at, "may_move_to", j), f"{shown}.may_move_to[{j}]"
+        if target is None:
+            yield where, field, f"unknown purpose '{other}'{_suggest(other, purposes)}"
+        elif other == p.key:
+            yield where, field, "a purpose cannot move to itself"
+        elif missing := [c for c in p.categories if not _covers(policy, c, target.categories)]:
+            yield where, field, (f"'{other}' does not collect {', '.join(missing)}, which records of '{p.key}' "
+                                 "hold: a record keeps its categories when it moves")
 
 
 def _statutes(rule: object) -> list[str]:
     if isinstance(rule, Statute):
         return [rule.statute]
-    parts = getattr(rule, "later_of", None) or getattr(rule, "earlier_of", None) or []
-    return [s for r in parts for s in _statutes(r)]
+    return [s for r in parts(rule) for s in _statutes(r)]
 
 
 def _recipient(policy: Policy, i: int, r: Recipient) -> Iterator[Found]:

@@ -22,7 +22,7 @@ from personvern.audit import EventRecorded, RecordRead, RecordWritten
 from personvern.errors import CategoryNotAllowed, ConsentRequired, NotFound, RegisterError, UnknownPurpose
 from personvern.policy import taxonomy
 from personvern.policy.model import Purpose
-from personvern.policy.retention import Facts, retention_end
+from personvern.policy.retention import ByCategory, Facts, retention_end, rules_of
 from personvern.register import schema as t
 from personvern.register.crypto import decrypt, encrypt
 from personvern.register.holds import (
@@ -85,12 +85,13 @@ def write(reg: Register, subject: str, purpose: str, categories: list[str], payl
     if not categories:
         raise RegisterError("a record names at least one category", field="categories")
     with nullcontext(conn) if conn is not None else reg.transaction() as c:
-        sid, kind = _subject_row(c, subject)
+        sid, kind = subject_row(c, subject)
         check_use(reg, sid, purpose, use, conn=c)
         check_objection(c, sid, purpose, use)
         p = purpose_for_write(reg, purpose, categories, kind)
         check_marketing_objection(c, sid, p, use)
         check_source(reg, p, source)
+        check_case(p, categories)
         if consent_only(p) and not has_consent(c, sid, purpose):
             raise ConsentRequired(f"purpose '{purpose}' is based on consent (Art. 6(1)(a)) and the subject "
                                   "has not given it, or has withdrawn it", field="purpose")
@@ -112,6 +113,22 @@ def write(reg: Register, subject: str, purpose: str, categories: list[str], payl
         else:
             recompute(reg, c, record_ids=[rid])
     return int(rid)
+
+
+def check_case(p: Purpose, categories: list[str]) -> None:
+    """A purpose whose period is chosen by the record's category (``by_category``) refuses a record that holds
+    none of the categories the rule chooses by: it would have no period (issue 14 item 5)."""
+    for rule in rules_of(p.retention, ByCategory):
+        if not any(c == key or c.startswith(key + ".") for c in categories for key in rule.by_category):
+            raise RegisterError(f"purpose '{p.key}' keeps a record for the period of its case: name one of "
+                                f"{' or '.join(rule.by_category)} among the categories", field="categories")
+
+
+def consent_changed(reg: Register, c: Connection, subject_id: int, purposes: Iterable[str]) -> None:
+    """A consent was given or withdrawn: records whose retention it extends (``with_consent``) are recomputed,
+    so withdrawing brings the date back at once (issue 14 item 5)."""
+    if reg.retention_consents & set(purposes):
+        recompute(reg, c, subject_ids=[subject_id])
 
 
 def consent_only(p: Purpose) -> bool:
@@ -136,7 +153,7 @@ def read(reg: Register, subject: str, purpose: str | None = None, *, use: str = 
     rights, consent). Left out rather than refused: the subject's other records stay usable, and the audit
     entry names only what was read. The filter is a NOT EXISTS in the same query."""
     with reg.transaction() as c:
-        sid, _kind = _subject_row(c, subject)
+        sid, _kind = subject_row(c, subject)
         q = select(t.records).where(t.records.c.subject_id == sid)
         if purpose:
             q = q.where(t.records.c.purpose == purpose)
@@ -176,7 +193,7 @@ def record_event(reg: Register, name: str, on: date, *, subject: str | None = No
             recompute(reg, c, record_ids=[record])
         else:
             assert subject is not None
-            sid, _ = _subject_row(c, subject)
+            sid, _ = subject_row(c, subject)
             _insert_event(reg, c, name, on, subject_id=sid, record_id=None)
             reg.audit(c, EventRecorded(subject_ref=subject, event=name))
             recompute(reg, c, subject_ids=[sid])
@@ -214,7 +231,7 @@ def recompute(reg: Register, c: Connection, *, record_ids: list[int] | None = No
     one executemany write. Sealed records keep their statutory date."""
     cond = t.records.c.id.in_(record_ids) if record_ids is not None else t.records.c.subject_id.in_(subject_ids or [])
     rows = c.execute(select(t.records.c.id, t.records.c.subject_id, t.records.c.purpose,
-                            t.records.c.collected_at, t.records.c.retention_until)
+                            t.records.c.collected_at, t.records.c.retention_until, t.records.c.categories)
                      .where(cond, t.records.c.state == "active")).all()
     if not rows:
         return 0
@@ -233,9 +250,11 @@ def recompute(reg: Register, c: Connection, *, record_ids: list[int] | None = No
                               .where(t.subjects.c.id.in_(sids))).all())
     changes = []
     year_end = reg.policy.settings.year_end  # bokføringsloven § 13 counts from the end of the accounting year
+    consents = _consents(reg, c, sids)
     for r in rows:
         facts = Facts(r.collected_at, {**by_subject.get(r.subject_id, {}), **by_record.get(r.id, {})},
-                      activity.get(r.subject_id), year_end)
+                      activity.get(r.subject_id), year_end, frozenset(r.categories),
+                      consents.get(r.subject_id, frozenset()))
         purpose = reg.policy.purpose(r.purpose)
         end = retention_end(purpose.retention, facts) if purpose and purpose.retention else None
         if end != r.retention_until:
@@ -246,7 +265,20 @@ def recompute(reg: Register, c: Connection, *, record_ids: list[int] | None = No
     return len(changes)
 
 
-def _subject_row(c: Connection, subject: str) -> tuple[int, str]:
+def _consents(reg: Register, c: Connection, sids: set[int]) -> dict[int, frozenset[str]]:
+    """Per subject, the purposes among ``reg.retention_consents`` its standing consents are to; no query when the
+    policy extends no retention by consent."""
+    if not reg.retention_consents or not sids:
+        return {}
+    k = t.consents.c
+    found: dict[int, set[str]] = defaultdict(set)
+    for sid, purpose in c.execute(select(k.subject_id, k.purpose).where(
+            k.subject_id.in_(sids), k.purpose.in_(sorted(reg.retention_consents)), k.withdrawn_at.is_(None))):
+        found[sid].add(purpose)
+    return {sid: frozenset(ps) for sid, ps in found.items()}
+
+
+def subject_row(c: Connection, subject: str) -> tuple[int, str]:
     row = c.execute(select(t.subjects.c.id, t.subjects.c.kind).where(t.subjects.c.ref == subject)).first()
     if row is None:
         raise NotFound(f"no subject {subject}", field="subject")

@@ -28,8 +28,8 @@ from personvern.audit.register_events import IdentifiersAdded, IdentifiersShown
 from personvern.errors import NationalIdNotAllowed, NotFound, RegisterError
 from personvern.policy import LoadedPolicy, Policy, load_policy, taxonomy
 from personvern.policy.datastores import Declared
-from personvern.policy.retention import anchors
-from personvern.register import erasure, holds, lifecycle, records, sweep
+from personvern.policy.retention import WithConsent, anchors, rules_of
+from personvern.register import erasure, holds, lifecycle, moves, records, sweep
 from personvern.register import schema as t
 from personvern.register.crypto import MasterKey, decrypt, encrypt
 from personvern.register.engine import database_url, make_engine
@@ -66,6 +66,8 @@ class Register:
         # purposes whose retention counts from the subject's last activity: recomputed on every activity
         self.activity_anchored = {p.key for p in policy.purposes
                                   if p.retention and "last_activity" in anchors(p.retention)}
+        # purposes whose consent extends another purpose's retention (with_consent): recomputed on every change
+        self.retention_consents = {r.consent for p in policy.purposes for r in rules_of(p.retention, WithConsent)}
         event.listen(engine, "before_cursor_execute", self._trace)
 
     @classmethod
@@ -324,6 +326,11 @@ class Register:
                      on: date | None = None) -> int:
         """Remove a recorded event that will not happen; retention is recomputed (register/lifecycle.py)."""
         return lifecycle.cancel_event(self, name, subject=subject, record=record, on=on)
+
+    def move_records(self, subject: str, from_purpose: str, to: str, *, kind: str | None = None) -> list[int]:
+        """Move a subject's records to the purpose a later event puts them under (``may_move_to``: a trial
+        member who becomes a member), and the subject to ``kind``; retention follows (register/moves.py)."""
+        return moves.move_records(self, subject, from_purpose, to, kind=kind)
 
     def sweep(self, as_of: date | None = None, *, dry_run: bool = False, batch: int = 1000,
               progress: Progress | None = None) -> SweepReport:

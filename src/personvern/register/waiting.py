@@ -1,7 +1,7 @@
 """Records with no due date: their purpose's rule waits for an event that has not been recorded (issue 14
-item 4), so nothing is kept silently. A rule such as ``until customer.relationship_ended`` keeps a record for
-as long as the business does not record the end; the sweep reports how many records wait, per purpose, and
-for which events, beside what it deletes.
+item 4), or for the subject to ask (``until the subject asks``, item 5), so nothing is kept silently. A rule
+such as ``until customer.relationship_ended`` keeps a record for as long as the business does not record the
+end; the sweep reports how many records wait, per purpose, and for which events, beside what it deletes.
 
 One set-based query: ``SELECT purpose, count(*) ... WHERE retention_until IS NULL GROUP BY purpose`` over the
 index ``(retention_until, id)``; the events come from the policy's rules, not from the rows.
@@ -14,7 +14,16 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ColumnElement, and_, func, select
 
-from personvern.policy.retention import BUILTIN_ANCHORS, EarlierOf, LaterOf, Retention, anchors
+from personvern.policy.retention import (
+    BUILTIN_ANCHORS,
+    UNTIL_ASKED,
+    EarlierOf,
+    LaterOf,
+    Retention,
+    UntilAsked,
+    anchors,
+    parts,
+)
 from personvern.register import schema as t
 
 if TYPE_CHECKING:
@@ -57,6 +66,8 @@ def awaited(rule: Any) -> set[str]:
         rule = rule.rule
     if isinstance(rule, LaterOf):
         return set().union(*(awaited(r) for r in rule.later_of if not getattr(r, "optional", False)))
-    if isinstance(rule, EarlierOf):
-        return set().union(*(awaited(r) for r in rule.earlier_of))
+    if isinstance(rule, UntilAsked):
+        return {UNTIL_ASKED}  # kept until the subject asks (issue 14 item 5): listed, never silent
+    if isinstance(rule, EarlierOf) or parts(rule):  # earlier_of, by_category, with_consent
+        return set().union(*(awaited(r) for r in parts(rule)))
     return anchors(rule) if rule.default is None or rule.default not in BUILTIN_ANCHORS else set()

@@ -49,6 +49,9 @@ PHRASES: dict[str, dict[str, Any]] = {
         "in_eea": "i {country}",
         "outside_eea": "i {country}, utenfor EU/EØS, på grunnlag av {safeguard}",
         "outside_eea_none": "i {country}, utenfor EU/EØS",
+        "sometimes_outside": "; {when} kan opplysninger overføres til land utenfor EU/EØS{countries}, på grunnlag "
+        "av {safeguards}",
+        "or": " eller ",
         "safeguards": {
             "adequacy": "EU-kommisjonens beslutning om tilstrekkelig beskyttelsesnivå (art. 45)",
             "scc": "EU-kommisjonens standard personvernbestemmelser (art. 46 nr. 2 bokstav c)",
@@ -197,6 +200,9 @@ PHRASES: dict[str, dict[str, Any]] = {
         "in_eea": "in {country}",
         "outside_eea": "in {country}, outside the EU/EEA, on the basis of {safeguard}",
         "outside_eea_none": "in {country}, outside the EU/EEA",
+        "sometimes_outside": "; {when}, data may be transferred to countries outside the EU/EEA{countries}, on "
+        "the basis of {safeguards}",
+        "or": " or ",
         "safeguards": {
             "adequacy": "an adequacy decision of the European Commission (Art. 45)",
             "scc": "the European Commission's standard contractual clauses (Art. 46(2)(c))",

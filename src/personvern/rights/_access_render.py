@@ -85,7 +85,10 @@ def _purpose_json(p: PurposeAccess, lang: str) -> dict[str, Any]:
         "legal_basis": {"article": f"6(1)({p.article})", "text": p.legal_basis(lang)},
         "categories": [{"key": k, "label": w(lang)} for k, w in p.categories],
         "recipients": [{"key": r.key, "name": r.name(lang), "role": r.role, "country": r.country,
-                        "in_eea": r.in_eea, "safeguard": r.safeguard} for r in p.recipients],
+                        "in_eea": r.in_eea, "safeguard": r.safeguard,
+                        **({"transfer": {"when": r.transfer.when(lang), "countries": list(r.transfer.countries),
+                                         "safeguards": list(r.transfer.safeguards)}} if r.transfer else {})}
+                       for r in p.recipients],
         "retention": {"rule": p.retention(lang) or None, "on_erasure": p.on_erasure},
         "rights": [f"Art. {'7(3)' if a == '7' else a}" for a in p.rights],
         "complaint_to": p.complaint_to,
@@ -260,6 +263,11 @@ def _recipient_line(x: RecipientInfo, lang: str) -> str:
         where = w["outside_eea"].format(country=country, safeguard=w["safeguards"][x.safeguard])
     else:
         where = w["outside_eea_none"].format(country=country)
+    if x.transfer is not None:  # TP11: outside the EU/EEA in some cases only, on these safeguards
+        countries = ", ".join(country_name(c, lang) for c in x.transfer.countries)
+        where += w["sometimes_outside"].format(
+            when=x.transfer.when(lang), countries=f" ({countries})" if countries else "",
+            safeguards=w["or"].join(w["safeguards"][g] for g in x.transfer.safeguards))
     return f"{_capital(x.name(lang))}, {where}"
 
 

@@ -34,7 +34,7 @@ from personvern.audit import ExportCreated, accesses
 from personvern.errors import NotFound
 from personvern.notice.wording import describe_basis, describe_retention
 from personvern.policy import taxonomy
-from personvern.policy.model import Policy, Purpose
+from personvern.policy.model import Policy, Purpose, Recipient
 from personvern.register import schema as t
 from personvern.register.crypto import decrypt
 from personvern.rights import hooks
@@ -101,6 +101,16 @@ class RecipientInfo:
     country: str
     in_eea: bool
     safeguard: str | None
+    transfer: TransferInfo | None = None  # a transfer outside the EU/EEA in some cases only (TP11)
+
+
+@dataclass(frozen=True)
+class TransferInfo:
+    """When a recipient in the EU/EEA may still transfer data outside it, where if known, and on what (Art. 15(2))."""
+
+    when: Words
+    countries: tuple[str, ...]
+    safeguards: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -299,13 +309,18 @@ def _purpose(policy: Policy, p: Purpose, records: list[AccessRecord]) -> Purpose
         article=p.legal_basis.article,
         legal_basis=_words(lambda lang: "; ".join(describe_basis(b, lang) for b in bases)),
         categories=tuple((k, _label(cats, k)) for k in [*p.categories, *p.special_categories]),
-        recipients=tuple(RecipientInfo(r.key, Words(r.name.nb, r.name.en), r.role, r.country, r.in_eea, r.safeguard)
-                         for r in policy.recipients_of(p.key)),
+        recipients=tuple(RecipientInfo(r.key, Words(r.name.nb, r.name.en), r.role, r.country, r.in_eea, r.safeguard,
+                                       _transfer(r)) for r in policy.recipients_of(p.key)),
         retention=_words(lambda lang: describe_retention(p.retention, policy, lang) if p.retention else ""),
         rights=rights_of(p), on_erasure=p.on_erasure, complaint_to=authority,
         sources=tuple((k, _label(srcs, k)) for k in p.sources),
         profiling=p.profiling, automated_decision=p.automated_decision, records=tuple(records))
 
+
+
+def _transfer(r: Recipient) -> TransferInfo | None:
+    x = r.transfer
+    return None if x is None else TransferInfo(Words(x.when.nb, x.when.en), tuple(x.countries), tuple(x.safeguards))
 
 def rights_of(p: Purpose) -> tuple[str, ...]:
     """The rights of Art. 15-21 (and 7(3)) that apply to a purpose, by its legal bases.

@@ -150,6 +150,7 @@ EVENTS_NB: dict[str, str] = {
     "web.login_succeeded": "Innlogget", "web.token_refused": "API-nøkkel avvist",
     "outbox.acknowledged": "Utsending kvittert ut", "outbox.retried": "Utsending prøvd på nytt",
     "event.cancelled": "Hendelse fjernet", "event.moved": "Hendelse flyttet til en annen dato",
+    "records.moved": "Opplysninger flyttet til et annet formål",
 }
 EVENTS_EN: dict[str, str] = {
     "alarm_contact.added": "Alarm contact added", "audit.pruned": "Old log entries deleted",
@@ -176,6 +177,7 @@ EVENTS_EN: dict[str, str] = {
     "web.login_succeeded": "Logged in", "web.token_refused": "API token refused",
     "outbox.acknowledged": "Message acknowledged", "outbox.retried": "Message retried",
     "event.cancelled": "Event removed", "event.moved": "Event moved to another date",
+    "records.moved": "Data moved to another purpose",
 }
 EVENTS = {"nb": EVENTS_NB, "en": EVENTS_EN}
 

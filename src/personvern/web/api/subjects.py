@@ -69,6 +69,16 @@ class RecordId(BaseModel):
     id: int
 
 
+class Move(Body):
+    from_purpose: str = Field(description="the purpose the subject's records are under now")
+    to: str = Field(description="the purpose they move to: one of the first purpose's may_move_to")
+    kind: str | None = Field(None, description="the subject's kind after the move, e.g. 'member'")
+
+
+class Moved(BaseModel):
+    records: list[int]
+
+
 class NewEvent(Body):
     name: str = Field(description="an event the policy's retention rules use, e.g. 'purchase.made'")
     on: date
@@ -124,3 +134,10 @@ def write_record(ref: str, body: NewRecord, reg: Register = Depends(acting(*STAF
 def record_event(body: NewEvent, reg: Register = Depends(acting(*STAFF))) -> None:
     """Record an event (a purchase, a contract's end) that retention rules count from."""
     reg.record_event(body.name, body.on, subject=body.subject, record=body.record)
+
+
+@router.post("/subjects/{ref}/move", response_model=Moved)
+def move_records(ref: str, body: Move, reg: Register = Depends(acting(*STAFF))) -> Moved:
+    """Move the subject's records to the purpose a later event puts them under (``may_move_to``: a trial member
+    who becomes a member) and change its kind; 403 with the reason when the policy does not allow the move."""
+    return Moved(records=reg.move_records(ref, body.from_purpose, body.to, kind=body.kind))
