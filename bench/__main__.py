@@ -28,20 +28,22 @@ from typing import Any
 from bench import _common
 from bench._common import CONFIG, ROOT, median, pct
 
-# Add a module here to add its rows: h13a (sweep/lookup/partitioning/workers) and h16 (datastores) plug in
-# the same way. Each must return rows for every size it is given.
+# Add a module here to add its rows (h13a's sweep/lookup/partitioning/workers would plug in the same way).
+# Each must return rows for every size it is given.
 MODULES = [
     "bench.paths_register",  # phone lookup, sweep 10 % due
     "bench.paths_rights",  # access and erasure requests end to end
     "bench.paths_ingest",  # import: time vs raw insert, CPU throughput, peak RSS
     "bench.paths_campaign",  # campaign filter
     "bench.paths_process",  # CLI start, serve + worker RSS
+    "bench.datastores",  # access, erasure and sweep in the business's own database (an oscar shop)
 ]
 PATHS = ["phone lookup", "sweep 10 % due", "access request e2e", "erasure request e2e", "ingest",
-         "campaign filter", "CLI --help start", "serve+worker RSS"]  # rows BENCHMARKS.md must have
+         "campaign filter", "CLI --help start", "serve+worker RSS", "datastore access e2e", "datastore erasure e2e",
+         "datastore sweep 10 % due"]  # rows BENCHMARKS.md must have
 ORDER = ["phone lookup", "sweep 10 % due", "access request e2e", "erasure request e2e", "ingest",
          "ingest CPU throughput", "ingest peak RSS", "campaign filter", "CLI --help start", "serve+worker RSS",
-         "serve (worker thread) RSS"]
+         "serve (worker thread) RSS", "datastore access e2e", "datastore erasure e2e", "datastore sweep 10 % due"]
 PLOTTED = ("phone lookup", "access request e2e", "erasure request e2e")
 PG_DEFAULT = os.environ.get("PERSONVERN_BENCH_DATABASE_URL", "postgresql://127.0.0.1:5432/test")
 
