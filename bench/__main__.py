@@ -36,16 +36,19 @@ MODULES = [
     "bench.paths_campaign",  # campaign filter
     "bench.paths_scale",  # HTTP lookups idle and during a sweep, partitioned sweep (PostgreSQL), workers
     "bench.paths_process",  # CLI start, serve + worker RSS
+    "bench.datastores",  # access, erasure and sweep in the business's own database (an oscar shop)
 ]
 PATHS = ["phone lookup", "sweep 10 % due", "audit verify after lookups", "audit verify after sweep",
          "access request e2e", "erasure request e2e", "ingest", "campaign filter", "HTTP lookup c=16",
          "HTTP lookup c=16 during sweep", "outbox delivery, 1 worker", "CLI --help start",
-         "serve+worker RSS"]  # rows BENCHMARKS.md must have
+         "serve+worker RSS", "datastore access e2e", "datastore erasure e2e",
+         "datastore sweep 10 % due"]  # rows BENCHMARKS.md must have
 ORDER = ["phone lookup", "HTTP lookup c=16", "HTTP lookup c=16 during sweep", "sweep 10 % due",
          "partitioned sweep, 10% due", "partitioned sweep, 50% due", "audit verify after lookups",
          "audit verify after sweep", "access request e2e", "erasure request e2e", "ingest", "ingest CPU throughput",
          "ingest peak RSS", "campaign filter", "outbox delivery, 1 worker", "outbox delivery, 2 workers",
-         "outbox delivery, 4 workers", "CLI --help start", "serve+worker RSS", "serve (worker thread) RSS"]
+         "outbox delivery, 4 workers", "CLI --help start", "serve+worker RSS", "serve (worker thread) RSS",
+         "datastore access e2e", "datastore erasure e2e", "datastore sweep 10 % due"]
 PLOTTED = ("phone lookup", "access request e2e", "erasure request e2e")
 PG_DEFAULT = os.environ.get("PERSONVERN_BENCH_DATABASE_URL", "postgresql://127.0.0.1:5432/test")
 
