@@ -102,8 +102,8 @@ PHRASES: dict[str, dict[str, Any]] = {
         "heller ikke det den gjelder.",
         "required_default_contract": "Gir du oss dem ikke, kan vi ikke oppfylle avtalen.",
         "never_sold": "Vi selger aldri personopplysningene dine til andre.",
-        "transfer_sometimes": "{name} kan {when} overføre opplysninger til land utenfor EU/EØS{countries}, "
-        "på grunnlag av {safeguards}.",
+        "transfer_sometimes": "{name}: {when} kan opplysninger overføres til land utenfor EU/EØS{countries}, på "
+        "grunnlag av {safeguards}.",
         "customer_for": " Som kunde regnes du i {period} etter siste kjøp{ends}; deretter sender vi deg "
         "markedsføring bare med samtykke.",
         "customer_ends": ", eller til {event}",
@@ -280,8 +280,8 @@ PHRASES: dict[str, dict[str, Any]] = {
         "on us, nor do what it concerns.",
         "required_default_contract": "If you do not give it to us, we cannot perform the contract.",
         "never_sold": "We never sell your personal data to anyone.",
-        "transfer_sometimes": "{name} may {when} transfer data to countries outside the EU/EEA{countries}, on "
-        "the basis of {safeguards}.",
+        "transfer_sometimes": "{name}: {when}, data may be transferred to countries outside the EU/EEA{countries}, "
+        "on the basis of {safeguards}.",
         "customer_for": " You count as a customer for {period} after your last purchase{ends}; after that we "
         "send you marketing only with your consent.",
         "customer_ends": ", or until {event}",
