@@ -137,7 +137,14 @@ def test_tz_complaints_rest_on_legitimate_interest_counted_from_the_day_the_good
     assert "berettiget interesse" in nb.lower() and "forbrukerkjøpsloven § 27" in nb
     assert "legitimate interest" in en.lower() and "forbrukerkjøpsloven § 27" in en
     retention_nb = section(notice("tek-zence.yaml", "nb"), "## Hvor lenge vi lagrer opplysningene")
+    retention_en = section(notice("tek-zence.yaml", "en"), "## How long we keep your data")
     assert "5 år etter at du overtok varen (forbrukerkjøpsloven § 27" in retention_nb
+    # kept on an erasure request for legal claims (Art. 17(3)(e)), not because a law requires it (17(3)(b))
+    assert ("beholder vi likevel opplysningene til «Reklamasjoner» så lenge de trengs for å fastsette, gjøre "
+            "gjeldende eller forsvare rettskrav") in retention_nb
+    assert "«Reklamasjoner» så lenge loven krever det" not in retention_nb
+    assert ("we still keep the data for “Complaints about goods” for as long as it is needed to establish, "
+            "exercise or defend legal claims") in retention_en
 
 
 # --- KL: analyses on legitimate interest (EDPB Guidelines 2/2019) -------------------------------------------

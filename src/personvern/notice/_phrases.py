@@ -86,6 +86,9 @@ PHRASES: dict[str, dict[str, Any]] = {
         "retention_intro": "Vi lagrer opplysningene bare så lenge formålet krever det. Når lagringstiden er "
         "ute, sletter vi dem, med mindre noe annet står her.",
         "no_retention": "Lagringstiden er ikke fastsatt ennå.",
+        "erasure_keep_claims": "Ber du oss slette opplysningene, beholder vi likevel opplysningene til «{name}» så "
+        "lenge de trengs for å fastsette, gjøre gjeldende eller forsvare rettskrav (GDPR art. 17 nr. 3 bokstav e), "
+        "men bruker dem ikke til noe annet.",
         "erasure_keep": "Ber du oss slette opplysningene, beholder vi likevel opplysningene til «{name}» så "
         "lenge loven krever det, men bruker dem ikke til noe annet.",
         "erasure_seal": "Ber du oss slette opplysningene, beholder vi opplysningene til «{name}» så lenge "
@@ -263,6 +266,9 @@ PHRASES: dict[str, dict[str, Any]] = {
         "retention_intro": "We keep data only as long as the purpose requires. When the period ends, we "
         "delete it, unless stated otherwise here.",
         "no_retention": "The retention period has not been set yet.",
+        "erasure_keep_claims": "If you ask us to erase your data, we still keep the data for “{name}” for as long "
+        "as it is needed to establish, exercise or defend legal claims (GDPR Art. 17(3)(e)), but use it for nothing "
+        "else.",
         "erasure_keep": "If you ask us to erase your data, we still keep the data for “{name}” as "
         "long as the "
         "law requires, but use it for nothing else.",
