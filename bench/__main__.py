@@ -28,20 +28,27 @@ from typing import Any
 from bench import _common
 from bench._common import CONFIG, ROOT, median, pct
 
-# Add a module here to add its rows: h13a (sweep/lookup/partitioning/workers) and h16 (datastores) plug in
-# the same way. Each must return rows for every size it is given.
+# Add a module here to add its rows. Each must return rows for every size it is given.
 MODULES = [
-    "bench.paths_register",  # phone lookup, sweep 10 % due
+    "bench.paths_register",  # phone lookup, sweep 10 % due (1 % held), audit verify after both
     "bench.paths_rights",  # access and erasure requests end to end
     "bench.paths_ingest",  # import: time vs raw insert, CPU throughput, peak RSS
     "bench.paths_campaign",  # campaign filter
+    "bench.paths_scale",  # HTTP lookups idle and during a sweep, partitioned sweep (PostgreSQL), workers
     "bench.paths_process",  # CLI start, serve + worker RSS
+    "bench.datastores",  # access, erasure and sweep in the business's own database (an oscar shop)
 ]
-PATHS = ["phone lookup", "sweep 10 % due", "access request e2e", "erasure request e2e", "ingest",
-         "campaign filter", "CLI --help start", "serve+worker RSS"]  # rows BENCHMARKS.md must have
-ORDER = ["phone lookup", "sweep 10 % due", "access request e2e", "erasure request e2e", "ingest",
-         "ingest CPU throughput", "ingest peak RSS", "campaign filter", "CLI --help start", "serve+worker RSS",
-         "serve (worker thread) RSS"]
+PATHS = ["phone lookup", "sweep 10 % due", "audit verify after lookups", "audit verify after sweep",
+         "access request e2e", "erasure request e2e", "ingest", "campaign filter", "HTTP lookup c=16",
+         "HTTP lookup c=16 during sweep", "outbox delivery, 1 worker", "CLI --help start",
+         "serve+worker RSS", "datastore access e2e", "datastore erasure e2e",
+         "datastore sweep 10 % due"]  # rows BENCHMARKS.md must have
+ORDER = ["phone lookup", "HTTP lookup c=16", "HTTP lookup c=16 during sweep", "sweep 10 % due",
+         "partitioned sweep, 10% due", "partitioned sweep, 50% due", "audit verify after lookups",
+         "audit verify after sweep", "access request e2e", "erasure request e2e", "ingest", "ingest CPU throughput",
+         "ingest peak RSS", "campaign filter", "outbox delivery, 1 worker", "outbox delivery, 2 workers",
+         "outbox delivery, 4 workers", "CLI --help start", "serve+worker RSS", "serve (worker thread) RSS",
+         "datastore access e2e", "datastore erasure e2e", "datastore sweep 10 % due"]
 PLOTTED = ("phone lookup", "access request e2e", "erasure request e2e")
 PG_DEFAULT = os.environ.get("PERSONVERN_BENCH_DATABASE_URL", "postgresql://127.0.0.1:5432/test")
 
@@ -108,8 +115,10 @@ def _write(rows: list[dict[str, Any]], command: str, seconds: float, out: Path) 
 def _fmt(x: float, unit: str) -> str:
     if x != x:  # nan
         return ""
-    if unit == "subjects/s":
+    if unit in ("subjects/s", "req/s"):
         return f"{x:,.0f}"
+    if unit == "ok":
+        return "ok" if x else "BROKEN"
     return f"{x:.3f}" if abs(x) < 10 else f"{x:,.1f}"
 
 

@@ -206,7 +206,12 @@ def _copy_rows(source: str, engine: Any) -> None:
 
 
 def cleanup() -> None:
-    """Drop the templates made in this run."""
+    """Drop the templates made in this run (these and ``bench.hotdata``'s)."""
+    import sys
+
+    hot = sys.modules.get("bench.hotdata")
+    if hot is not None:
+        hot.drop_templates()
     for (engine_url, _), url in list(_templates.items()):
         if engine_name(engine_url) == "postgresql":
             _drop_schema(engine_url, url.rsplit("%3D", 1)[1])

@@ -6,7 +6,9 @@
 Data is generated set-based in the database (a recursive CTE into a numbers table on SQLite,
 ``generate_series`` on PostgreSQL), never through the Python API per subject. Policy: KL Miljøvarme
 (marketing by post, e-mail and SMS, soft opt-in). Per subject: 90 % customers (half of them with an order
-record, i.e. existing customers), 10 % prospects; one phone each (30 % of the phones reserved against post in
+record; of those, a third invoiced within the 24 months KL's policy gives the relationship, a third invoiced
+longer ago, a third invoiced recently and one in five of those with the relationship ended since),
+10 % prospects; one phone each (30 % of the phones reserved against post in
 Reservasjonsregisteret), 20 % with an e-mail consent, 2 % of the phones suppressed (objection), 0.5 % restricted.
 
 Measured per channel (email: consent or § 15 soft opt-in; post: wash, reservations, § 13 exception):
@@ -80,6 +82,14 @@ def generate(engine: Engine, n: int) -> None:
         c.execute(text("INSERT INTO records (subject_id, purpose, categories, source, state, collected_at, "
                        f"updated_at) SELECT n, 'orders', '[]', 'subject', 'active', {day}, {ts} FROM seq "
                        "WHERE n % 2 = 1"))
+        # markedsføringsloven § 15: an existing customer has bought (KL: invoice.issued), within customer_for
+        for cond, on in (("n % 6 = 1", "2025-06-01"), ("n % 6 = 3", "2023-01-10"), ("n % 6 = 5", "2025-12-01")):
+            when = f"DATE '{on}'" if pg else f"'{on}'"
+            c.execute(text("INSERT INTO events (subject_id, event, occurred_on, recorded_at) SELECT n, "
+                           f"'invoice.issued', {when}, {ts} FROM seq WHERE {cond}"))
+        ended = "DATE '2026-01-15'" if pg else "'2026-01-15'"
+        c.execute(text("INSERT INTO events (subject_id, event, occurred_on, recorded_at) SELECT n, "
+                       f"'customer.relationship_ended', {ended}, {ts} FROM seq WHERE n % 30 = 11"))
         c.execute(text("INSERT INTO consents (subject_id, purpose, channel, given_at, method, actor) SELECT n, "
                        f"'marketing', 'email', {ts}, 'web_form', 'subject' FROM seq WHERE n % 5 = 0"))
         c.execute(text("INSERT INTO suppressions (kind, lookup, reason, created_at) SELECT 'phone', "
@@ -98,17 +108,23 @@ def generate(engine: Engine, n: int) -> None:
 
 RESTRICTED = """EXISTS (SELECT 1 FROM restrictions r WHERE r.subject_id = s.id AND r.lifted_at IS NULL
    AND r.record_id IS NULL AND (r.purpose IS NULL OR r.purpose <> 'marketing'))"""
-CUSTOMER = "(s.kind = 'customer' AND EXISTS (SELECT 1 FROM records o WHERE o.subject_id = s.id AND o.purpose IN " \
-           "('orders','delivery','customer_follow_up','web_login','customer_support','customer_applications')))"
+# markedsføringsloven § 15 as KL's policy states it: bought = an invoice; ended = an end event on or after the
+# last invoice; lapsed = the last invoice more than customer_for (24 months) before the campaign (2026-03-04)
+LAST = "(SELECT max(e.occurred_on) FROM events e WHERE e.subject_id = s.id AND e.event = 'invoice.issued' " \
+       "AND e.occurred_on <= '2026-03-04')"
+CUSTOMER = f"""WHEN {LAST} IS NULL THEN 'not_a_customer'
+      WHEN EXISTS (SELECT 1 FROM events x WHERE x.subject_id = s.id AND x.event = 'customer.relationship_ended'
+                   AND x.occurred_on >= {LAST} AND x.occurred_on <= '2026-03-04') THEN 'customer_relationship_ended'
+      WHEN {LAST} < '2024-03-04' THEN 'customer_period_expired'"""
 
 
 def raw_sql(channel: str) -> str:
     """The same decision for KL Miljøvarme's marketing, written by hand (a fresh wash; static parts folded)."""
     app = f"(x.purpose IS NULL OR x.purpose = 'marketing') AND (x.channel IS NULL OR x.channel = '{channel}')"
-    tail = (f"WHEN {CUSTOMER} THEN 'soft_opt_in' ELSE 'no_consent'" if channel in ("email", "sms") else
+    tail = (f"{CUSTOMER} ELSE 'soft_opt_in'" if channel in ("email", "sms") else  # KL: no § 12 customer exception
             "WHEN EXISTS (SELECT 1 FROM identifiers i JOIN reservations v ON v.kind = i.kind AND v.lookup = i.lookup "
-            f"WHERE i.subject_id = s.id AND v.channels LIKE '%{channel}%') THEN CASE WHEN {CUSTOMER} "
-            "THEN 'existing_customer' ELSE 'reservasjonsregisteret' END ELSE 'legitimate_interest'")
+            f"WHERE i.subject_id = s.id AND v.channels LIKE '%{channel}%') THEN 'reservasjonsregisteret' "
+            "ELSE 'legitimate_interest'")
     return f"""SELECT code, count(*) FROM (SELECT CASE
       WHEN s.kind NOT IN ('customer') THEN 'subject_not_covered'
       WHEN {RESTRICTED} THEN 'restricted'

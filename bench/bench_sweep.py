@@ -1,6 +1,6 @@
 """The retention sweep against a raw ``DELETE … WHERE`` on the same data, 10 % due and 1 % of subjects held.
 
-    python3 bench/bench_sweep.py [--pg postgresql://127.0.0.1:5432/test] [--sizes 10000,100000]
+    python -m bench.bench_sweep [--pg postgresql://127.0.0.1:5432/test] [--sizes 10000,100000]
 
 ``run(engine_url, sizes)`` is what ``python -m bench`` calls: one dict per size with path, engine, size, raw_s,
 personvern_s and ratio. The raw baseline deletes exactly the rows the sweep deletes (due and not held) in one
@@ -12,15 +12,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 import time
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import text
 
-sys.path.insert(0, str(Path(__file__).parent))
-from hotdata import AS_OF, drop, engines, load, open_fresh
+from bench.hotdata import AS_OF, drop, engines, load, open_fresh
 
 RAW = ("DELETE FROM records WHERE retention_until <= :as_of AND state IN ('active', 'sealed') AND NOT EXISTS "
        "(SELECT 1 FROM holds h WHERE h.lifted_at IS NULL AND h.record_id = records.id) AND NOT EXISTS "

@@ -1,7 +1,7 @@
 """Several ``personvern worker`` processes on one outbox: messages delivered per second with 1, 2 and 4 workers,
 and proof of no double delivery (issue 13, "past one machine").
 
-    python3 bench/bench_workers.py --pg postgresql://127.0.0.1:5432/test [--messages 2000] [--send-ms 10]
+    python -m bench.bench_workers --pg postgresql://127.0.0.1:5432/test [--messages 2000] [--send-ms 10]
 
 N e-mails are queued; k processes each run ``Worker.run_once`` (claim a batch with ``FOR UPDATE SKIP LOCKED``
 and a lease, send, record) until nothing is due. The mailer appends each idempotency key to one shared file
@@ -24,8 +24,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).parent))
-from hotdata import POLICY, drop, engines, open_fresh
+from bench.hotdata import POLICY, drop, engines, open_fresh
 
 WORKER = """
 import os, sys, time

@@ -2,6 +2,8 @@
 
     reg = open_fresh(engine_url)           # a new SQLite file or PostgreSQL schema, migrated
     info = load(reg, 100_000, seed=1)      # subjects, identifiers, keys, records, holds
+    with cloned(engine_url, 100_000) as reg:   # a copy of a template loaded once per engine and size
+        ...
 
 Every subject has a mobile number (+47 9…, unique), a customer number and a wrapped key, so the register's own
 paths (lookup, sweep, erasure) work on the data; ``records_per`` records each, of which ``due`` (default 10 %)
@@ -17,6 +19,8 @@ import os
 import random
 import tempfile
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -44,6 +48,7 @@ def open_fresh(engine_url: str, *, label: str = "bench") -> Register:
     if engine_url.startswith("sqlite"):
         folder = engine_url.removeprefix("sqlite:///") if engine_url.startswith("sqlite:///") else ""
         folder = folder or tempfile.mkdtemp(prefix="pv-bench-")
+        Path(folder).mkdir(parents=True, exist_ok=True)
         path = Path(folder) / f"{label}-{uuid.uuid4().hex[:8]}.db"
         url = f"sqlite:///{path}"
     else:
@@ -118,6 +123,50 @@ def load(reg: Register, n: int, *, seed: int = 1, due: float = 0.10, held: float
     with reg.engine.begin() as c:
         c.execute(text("ANALYZE"))
     return counts
+
+
+_templates: dict[tuple[str, int], Register] = {}
+
+
+@contextmanager
+def cloned(engine_url: str, size: int) -> Iterator[Register]:
+    """A register of its own holding a copy of ``size`` loaded customers (a file copy on SQLite, ``INSERT …
+    SELECT`` into a fresh schema on PostgreSQL); the template is loaded once per engine and size and dropped by
+    :func:`drop_templates`."""
+    import shutil
+
+    from bench._common import _copy_rows
+
+    if (engine_url, size) not in _templates:
+        template = open_fresh(engine_url, label=f"tpl{size}")
+        load(template, size)
+        template.close()
+        _templates[(engine_url, size)] = template
+    source = _templates[(engine_url, size)].engine.url
+    reg = open_fresh(engine_url, label="copy")
+    try:
+        if source.get_backend_name() == "sqlite":
+            target = reg.engine.url.database
+            reg.close()
+            for suffix in ("-wal", "-shm"):
+                Path(f"{target}{suffix}").unlink(missing_ok=True)
+            shutil.copyfile(str(source.database), str(target))
+        else:
+            _copy_rows(source.render_as_string(hide_password=False), reg.engine)
+            reg.close()
+        copy = Register.open(POLICY, reg.engine.url.render_as_string(hide_password=False), master_key=KEY)
+        try:
+            yield copy
+        finally:
+            copy.close()
+    finally:
+        drop(reg)
+
+
+def drop_templates() -> None:
+    for template in _templates.values():
+        drop(template)
+    _templates.clear()
 
 
 def engines(pg_url: str | None) -> list[str]:

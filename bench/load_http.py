@@ -1,7 +1,7 @@
 """Phone lookups over HTTP on loopback: requests per second and p50/p99 at concurrency 4 and 16, idle and while a
 retention sweep runs in another process (issue 13: audited reads must not queue behind the sweep).
 
-    python3 bench/load_http.py [--pg postgresql://127.0.0.1:5432/test] [--size 100000] [--seconds 10]
+    python -m bench.load_http [--pg postgresql://127.0.0.1:5432/test] [--size 100000] [--seconds 10]
 
 The server is the real app (``create_app``) under uvicorn, one process, in a subprocess; the clients are threads
 with keep-alive connections (``http.client``), so the client's own CPU shares the machine with the server: on 2
@@ -22,11 +22,9 @@ import subprocess
 import sys
 import threading
 import time
-from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).parent))
-from hotdata import AS_OF, KEY, POLICY, drop, engines, load, open_fresh, phone_of
+from bench.hotdata import AS_OF, KEY, POLICY, drop, engines, load, open_fresh, phone_of
 
 SERVER = """
 import sys, uvicorn

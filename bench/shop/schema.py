@@ -3,8 +3,10 @@
 - SQLite: the migrated file is cached under the system temp folder and copied.
 - PostgreSQL: the migrated database ``pv_oscar_<version>`` is the TEMPLATE of each new database.
 - MariaDB: the migrated database ``pv_oscar_<version>`` is copied table by table (SHOW CREATE TABLE, then
-  INSERT ... SELECT for the rows the migrations wrote), MariaDB having no template databases.
-Running Django's migrations takes 10-60 s per engine; a copy takes well under a second.
+  INSERT ... SELECT for the rows the migrations wrote), MariaDB having no template databases; 93 InnoDB tables
+  take 3-5 s to create on a loaded machine, so the test suite asks for ``pooled`` databases instead
+  (bench/shop/pool.py: reused across sessions, reset to the template's state in well under a second).
+Running Django's migrations takes 10-60 s per engine; a copy takes well under a second (SQLite, PostgreSQL).
 """
 
 from __future__ import annotations
@@ -61,10 +63,11 @@ def _driver(url: str) -> str:
     return f"{scheme}{sep}{rest}"
 
 
-def new_shop(engine_url: str, workdir: Path) -> str:
+def new_shop(engine_url: str, workdir: Path, *, pooled: bool = False) -> str:
     """A new, empty (migrated) oscar database on the engine of ``engine_url``; returns its URL.
 
     ``engine_url``: ``sqlite`` or a server URL (postgresql://127.0.0.1:5432/test, mysql://root@127.0.0.1/test).
+    ``pooled`` (MariaDB): a pool database reset to the template's state, held until ``drop_shop``.
     """
     if engine_url == "sqlite" or engine_url.startswith("sqlite"):
         cached = CACHE / f"{TEMPLATE}.sqlite"
@@ -86,6 +89,10 @@ def new_shop(engine_url: str, workdir: Path) -> str:
         admin.dispose()
         return _with_db(engine_url, name)
     _mariadb_template(engine_url)
+    if pooled:
+        from bench.shop import pool
+
+        return _with_db(engine_url, pool.take(engine_url, TEMPLATE, CACHE, _driver, _with_db))
     _mariadb_copy(engine_url, name)
     return _with_db(engine_url, name)
 
@@ -94,6 +101,10 @@ def drop_shop(engine_url: str, url: str) -> None:
     if url.startswith("sqlite"):
         return
     name = urlsplit(url).path.lstrip("/")
+    from bench.shop import pool
+
+    if pool.release(name):  # a pool database stays for the next session
+        return
     admin = create_engine(_driver(engine_url), isolation_level="AUTOCOMMIT")
     with admin.connect() as c:
         if engine_url.startswith("postgres"):

@@ -186,7 +186,7 @@ def import_(
                 report = import_file(reg, file, strict=strict, batch=batch, encoding=encoding,
                                      ignore_unknown=ignore_unknown)
             else:
-                with Progress(console=out, transient=True) as bar:
+                with Progress(console=out.console(), transient=True) as bar:
                     task = bar.add_task(f"importing {file.name}", total=None)
 
                     def advance(done: int, total: int) -> None:
@@ -234,7 +234,7 @@ def sweep(
             if dry_run or not out.is_terminal:
                 report: SweepReport = reg.sweep(day, dry_run=dry_run, batch=batch)
             else:
-                with Progress(console=out, transient=True) as bar:
+                with Progress(console=out.console(), transient=True) as bar:
                     task = bar.add_task("sweeping", total=None)
                     report = reg.sweep(day, batch=batch, progress=lambda _a, n: bar.advance(task, n))
             rules = {p.key: describe_retention(p.retention, reg.policy, "en") for p in reg.policy.purposes

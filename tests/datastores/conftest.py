@@ -71,7 +71,7 @@ def new_shop_url(engine_url: str, _made: list[str], tmp_path: Path) -> Callable[
     """Make an empty migrated oscar database on the engine under test (dropped at the end of the session)."""
 
     def _new() -> str:
-        _made.append(new_shop(engine_url, tmp_path))
+        _made.append(new_shop(engine_url, tmp_path, pooled=True))
         return _made[-1]
 
     return _new
@@ -81,7 +81,7 @@ def new_shop_url(engine_url: str, _made: list[str], tmp_path: Path) -> Callable[
 def shop(engine_url: str, _made: list[str], tmp_path_factory: pytest.TempPathFactory) -> Shop:
     """An oscar shop with 120 customers (and 12 guests), seed 7, shared by the tests of one engine: each
     test takes customers of its own (``customers.take``) and compares only what it can own."""
-    _made.append(new_shop(engine_url, tmp_path_factory.mktemp("shop")))
+    _made.append(new_shop(engine_url, tmp_path_factory.mktemp("shop"), pooled=True))
     return fill(_made[-1], 120)
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from personvern.notice import diff_policies
 from personvern.policy import Retention, load_policy
-from personvern.policy.model import Consent, LegalBasis, Policy, Recipient, Text, Transfer
+from personvern.policy.model import Consent, LegalBasis, Policy, Recipient, SpecialCondition, Text, Transfer
 
 POLICIES = Path(__file__).resolve().parents[2] / "examples" / "policies"
 FILES = sorted(POLICIES.glob("*.yaml"))
@@ -47,6 +47,16 @@ def test_new_purpose_is_material_and_its_removal_is_not() -> None:
 
 
 @pytest.mark.promise("TP16")
+def test_another_art_9_2_condition_is_material() -> None:
+    """Art. 9(2): the condition that allows special categories is part of the basis the notice states."""
+    old = with_purpose(tz(), "customer_profile", special_categories=["user.health_and_medical"],
+                       special_condition=SpecialCondition(point="a"))
+    new = with_purpose(old, "customer_profile", special_condition=SpecialCondition(point="f"))
+    changes = diff_policies(old, new)
+    assert [(c.kind, c.material) for c in changes] == [("special_condition_changed", True)]
+    assert "legal claims, GDPR Art. 9(2)(f)" in changes.changes[0].description
+
+
 def test_new_recipient_is_material() -> None:
     old = tz()
     insurer = Recipient(

@@ -83,6 +83,9 @@ def test_there_are_example_policies() -> None:
     {"rule": "3 years after collection", "then": "review"},
     {"rule": {"after": "collection", "period": "3 years"}, "then": "reduce", "keep": ["user.name"]},
     {"rule": "3 years after collection", "then": "hand_over", "archive": "Arkivverket"},
+    {"later_of": [{"statute": "bokforingsloven.primary", "after": "purchase.made", "default": "collection"},
+                  {"after": "case.closed", "period": "3 years", "optional": True}]},  # issue 14 item 4
+    {"rule": "10 years after collection", "reason": {"nb": "Fordi.", "en": "Because."}},
     "until the subject asks",
     {"until_asked": True},
     {"by_category": {"custom.complaint": "2 years after collection", "custom.warranty": "5 years after collection"}},
@@ -106,6 +109,9 @@ def test_retention_is_a_sentence_or_a_mapping(retention: object) -> None:
     {"rule": "3 years after collection", "then": "hand_over"},
     {"rule": "3 years after collection", "then": "shred"},
     {"until": "case.closed", "period": "3 years"},
+    "5 years",  # from what?
+    {"after": "case.closed", "period": "3 years", "optional": "maybe"},
+    {"rule": "3 years after collection", "reason": "because"},  # a reason is nb and en
 ])
 def test_a_broken_retention_fails(retention: object) -> None:
     doc = _policy()
@@ -127,6 +133,15 @@ def test_a_broken_policy_fails(breakage: str) -> None:
         doc["recipients"][0]["country"] = "Norway"
     else:
         doc["purposes"] = []
+    assert _errors(doc) != []
+
+
+def test_special_categories_take_an_art_9_2_condition() -> None:
+    doc = _policy()
+    doc["purposes"][0]["special_categories"] = ["user.health_and_medical"]
+    doc["purposes"][0]["special_condition"] = {"point": "a", "note": {"nb": "Samtykke.", "en": "Consent."}}
+    assert _errors(doc) == []
+    doc["purposes"][0]["special_condition"] = {"point": "k"}  # Art. 9(2) ends at (j)
     assert _errors(doc) != []
 
 

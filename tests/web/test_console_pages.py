@@ -127,6 +127,8 @@ def test_sweep_preview_audit_and_policy_pages_render(site: Site) -> None:
     assert sweep.status_code == 200 and "ingen data er endret" in sweep.text
     waiting = site.reg.sweep(as_of=date(2040, 1, 1), dry_run=True).waiting  # issue 14 item 4
     assert waiting and "Uten slettedato" in sweep.text and "Venter på" in sweep.text
+    first = waiting[0].events[0]
+    assert site.reg.policy.events[first].nb in sweep.text  # the event in words, not its key
     assert officer.get("/console/sweep", params={"as_of": "not-a-date"}).status_code == 422
     audit = officer.get("/console/audit")
     assert audit.status_code == 200 and "Ansattbruker opprettet" in audit.text

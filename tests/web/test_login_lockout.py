@@ -127,3 +127,18 @@ def test_the_lock_message_is_clear_in_english(api: Api, clock: Any) -> None:
     message = re.search(r'role="alert">([^<]+)<', res.text)
     assert message and message.group(1).startswith("Too many failed logins. Try again in 14 min")  # of 15
     assert timedelta(seconds=int(res.headers["Retry-After"])) <= lockout.LOCK_FOR
+
+
+def test_a_good_token_from_a_clear_address_reads_no_counter_on_every_request(api: Api) -> None:
+    """The per-address counter is read once and then trusted for a few seconds while it is clear (issue 13: it
+    was one query on every API request); a wrong token from the same address is counted and seen at once."""
+    good = {"Authorization": f"Bearer {api.tokens['agent']}"}
+    assert api.client.get("/api/policy", headers=good).status_code == 200
+    with api.reg.trace() as queries:
+        for _ in range(3):
+            assert api.client.get("/api/policy", headers=good).status_code == 200
+    assert not [q for q in queries if "login_failures" in q], queries
+    limit = lockout.LIMITS["token"]
+    for _ in range(limit.free + 1):
+        api.client.get("/api/policy", headers={"Authorization": "Bearer pv_not-a-token"})
+    assert api.client.get("/api/policy", headers=good).status_code == 429  # the address now waits, good token or not

@@ -90,6 +90,28 @@ def write_point(conn: Connection, key: str, point: ChainPoint, **extra: str) -> 
     value = json.dumps({"seq": point.seq, "hash": point.hash, **extra}, sort_keys=True)
     if conn.execute(update(meta).where(meta.c.key == key).values(value=value)).rowcount == 0:
         conn.execute(insert(meta).values(key=key, value=value))
+    if key == HEAD_KEY:
+        _remember(conn, point)
+
+
+# The head this transaction wrote, kept on the connection with the transaction it belongs to: a second append in
+# the same transaction (a request completed and its hold lifted, a report and its completion) already holds the
+# lock and knows the tail, so it skips both statements (issue 13). Another transaction never sees it: the entry
+# names its transaction object, and a new transaction is a new object.
+_HEAD = "personvern.audit.head"
+
+
+def _remember(conn: Connection, point: ChainPoint) -> None:
+    txn = conn.get_transaction()
+    if txn is not None:
+        conn.info[_HEAD] = (txn, point)
+
+
+def _known_head(conn: Connection) -> ChainPoint | None:
+    known = conn.info.get(_HEAD)
+    if known is not None and known[0] is conn.get_transaction() and known[0] is not None and known[0].is_active:
+        return known[1]  # type: ignore[no-any-return]
+    return None
 
 
 def lock(conn: Connection) -> None:
@@ -100,6 +122,8 @@ def lock(conn: Connection) -> None:
     first write), which also gives the following reads the newest snapshot in WAL mode. Other dialects
     rely on the primary key on ``seq``: a concurrent append then fails instead of forking the chain.
     """
+    if _known_head(conn) is not None:
+        return  # this transaction appended already: it holds the lock
     dialect = conn.dialect.name
     if dialect == "postgresql":
         # per schema: advisory locks are database-wide, and registers in different schemas of one database
@@ -114,7 +138,7 @@ def tail(conn: Connection) -> ChainPoint:
 
     The head wins over the table so that an entry appended after a truncated tail leaves a visible gap.
     """
-    head = read_point(conn, HEAD_KEY)
+    head = _known_head(conn) or read_point(conn, HEAD_KEY)
     if head is not None:
         return head
     last = conn.execute(

@@ -40,6 +40,7 @@ from personvern.audit.tables import audit_log, audit_reads
 __all__ = ["Unsealed", "log_reads", "seal", "seal_all", "unsealed"]
 
 BATCH = 1000  # journal rows sealed per statement pair
+_JOURNAL = insert(audit_reads)  # built once: building it cost a tenth of a lookup (issue 13)
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,7 @@ def log_reads(conn: Connection, events: Iterable[AuditEvent], *, actor: str, rol
     when = as_utc(at) if at is not None else datetime.now(UTC)
     for row in rows:
         row["at"] = when
-    conn.execute(insert(audit_reads), rows)
+    conn.execute(_JOURNAL, rows)
     return len(rows)
 
 

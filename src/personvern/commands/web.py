@@ -13,7 +13,6 @@ from typing import IO, Annotated, Any
 import typer
 
 from personvern.commands._common import DbOpt, PolicyOpt, err, register, say
-from personvern.logs import configure_logging
 
 serve_app = typer.Typer(help="Serve the REST API, the staff console and the portal.")
 users_app = typer.Typer(help="Staff users of the console (argon2id password hashes).", no_args_is_help=True)
@@ -66,6 +65,8 @@ def run_uvicorn(app: Any, *, host: str, port: int, log_level: str = "info", stre
         raise typer.BadParameter(f"unknown log level '{log_level}'", param_hint="--log-level")
     root = logging.getLogger()
     level = root.level
+    from personvern.logs import configure_logging
+
     handler = configure_logging(log_level.upper() if log_level.lower() != "trace" else "DEBUG", stream=stream)
     try:
         uvicorn.run(app, host=host, port=port, log_config=None, log_level=log_level.lower(), server_header=False)

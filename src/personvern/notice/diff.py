@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from personvern.notice.wording import describe_basis, describe_retention
+from personvern.notice.wording import describe_basis, describe_retention, describe_special_condition
 from personvern.policy.model import Policy, Purpose, Recipient
 from personvern.policy.retention import Facts, anchors, retention_end
 
@@ -177,6 +177,9 @@ def _purpose(a: Purpose, b: Purpose, old: Policy, new: Policy, lang: str) -> lis
             out.append(
                 Change(f"{kind}_removed", k, f"{b.name(lang)}: {what} removed: {', '.join(removed)}", False)
             )
+    if a.special_condition != b.special_condition and b.special_condition is not None:
+        out.append(Change("special_condition_changed", k, f"{b.name(lang)}: the Art. 9(2) condition is now "
+                          f"{describe_special_condition(b.special_condition, lang)}", True))
     out += _retention(a, b, old, new, lang)
     for flag, text in (("automated_decision", "automated decision (Art. 22)"), ("profiling", "profiling")):
         if getattr(b, flag) and not getattr(a, flag):

@@ -15,6 +15,7 @@ from typing import Any, Literal
 from personvern.notice._document import Section, clause, render, sentence
 from personvern.notice._phrases import PHRASES
 from personvern.notice.wording import (
+    FROM_SUBJECT,
     after_event,
     country_name,
     describe_basis,
@@ -35,7 +36,6 @@ __all__ = ["notice_sections", "render_notice"]
 Lang = Literal["nb", "en"]
 Format = Literal["md", "html"]
 # Sources that are the data subject, by one channel or another; any other source is an Art. 14 source.
-FROM_SUBJECT = frozenset({"subject", "email", "phone", "web_form", "device"})
 RIGHTS = ("right_15", "right_16", "right_17", "right_18", "right_19", "right_20", "right_21", "right_7")
 
 

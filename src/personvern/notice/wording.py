@@ -129,6 +129,9 @@ _THEN: dict[str, dict[str, str]] = {
     },
 }
 
+# Sources that mean the data came from the subject (Art. 13, and what Art. 20 portability covers).
+FROM_SUBJECT = frozenset({"subject", "email", "phone", "web_form", "device"})
+
 
 def babel_locale(lang: str) -> str:
     """The babel locale for a notice language: British English reads naturally to European readers."""

@@ -23,14 +23,18 @@ from personvern.policy.model import Policy, Purpose
 from personvern.policy.retention import (
     BUILTIN_ANCHORS,
     After,
+    ByCategory,
     EarlierOf,
     LaterOf,
     Period,
     Retention,
     Statute,
     Until,
+    UntilAsked,
+    WithConsent,
     anchors,
     longest_period,
+    parts,
 )
 from personvern.policy.statutes import STATUTES
 from personvern.policy.statutes import Statute as Catalogued
@@ -64,11 +68,15 @@ def review(policy: Policy) -> Iterator[Found]:
 # --- rules that can wait for ever (item 4) -----------------------------------------------------------------
 
 
-def _parts(rule: Any) -> list[Any]:
-    if isinstance(rule, LaterOf):
-        return list(rule.later_of)
-    if isinstance(rule, EarlierOf):
-        return list(rule.earlier_of)
+def _named(rule: Any) -> list[tuple[Path_, str, Any]]:
+    """The parts of a rule with their path and shown name: ``later_of[1]``, ``by_category.custom.complaint``."""
+    if isinstance(rule, LaterOf | EarlierOf):
+        form = "later_of" if isinstance(rule, LaterOf) else "earlier_of"
+        return [((form, j), f"{form}[{j}]", part) for j, part in enumerate(parts(rule))]
+    if isinstance(rule, ByCategory):
+        return [(("by_category", key), f"by_category.{key}", part) for key, part in rule.by_category.items()]
+    if isinstance(rule, WithConsent):
+        return [((name,), name, getattr(rule, name)) for name in ("ordinarily", "with_consent")]
     return []
 
 
@@ -83,7 +91,11 @@ def can_end_without(rule: Any, event: str) -> bool:
         needed = [r for r in rule.later_of if not getattr(r, "optional", False)]
         return all(can_end_without(r, event) for r in needed) and (
             bool(needed) or any(can_end_without(r, event) for r in rule.later_of))
-    return any(can_end_without(r, event) for r in _parts(rule))
+    if isinstance(rule, EarlierOf):
+        return any(can_end_without(r, event) for r in rule.earlier_of)
+    if isinstance(rule, UntilAsked):
+        return False  # ends only when the subject asks, never by itself
+    return all(can_end_without(r, event) for r in parts(rule))  # every case of by_category, with_consent
 
 
 def _waiting_parts(policy: Policy, rule: Any, at: Path_, shown: str, *, top: bool = False) -> Iterator[Found]:
@@ -98,24 +110,23 @@ def _waiting_parts(policy: Policy, rule: Any, at: Path_, shown: str, *, top: boo
             yield "error", (*at, "default"), f"{shown}.default", (
                 f"unknown event '{rule.default}'; declare it under 'events:' or use collection or last_activity")
         return
-    form = "later_of" if isinstance(rule, LaterOf) else "earlier_of"
-    parts = _parts(rule)
-    for j, part in enumerate(parts):
-        part_at, part_shown = (*at, form, j), f"{shown}.{form}[{j}]"
-        if isinstance(part, After | Until | Statute) and part.optional and form != "later_of":
+    named = _named(rule)
+    for j, (suffix, name, part) in enumerate(named):
+        part_at, part_shown = (*at, *suffix), f"{shown}.{name}"
+        if isinstance(part, After | Until | Statute) and part.optional and not isinstance(rule, LaterOf):
             yield "error", part_at, part_shown, (
-                "'optional' applies to a part of later_of; in earlier_of a part that has not ended is "
-                "left out already")
+                "'optional' applies to a part of later_of; elsewhere a part that has not ended is left out "
+                "already or decides alone")
         yield from _waiting_parts(policy, part, part_at, part_shown)
-        if form != "later_of" or getattr(part, "optional", False):
+        if not isinstance(rule, LaterOf) or getattr(part, "optional", False):
             continue
         for event in sorted(anchors(part) - set(BUILTIN_ANCHORS)):
-            others = [k for k, other in enumerate(parts) if k != j and not getattr(other, "optional", False)
-                      and can_end_without(other, event)]
+            others = [other_name for k, (_s, other_name, other) in enumerate(named) if k != j
+                      and not getattr(other, "optional", False) and can_end_without(other, event)]
             if not can_end_without(part, event) and others:
                 yield "warning", part_at, part_shown, (
                     f"waits for '{event}': if it is never recorded, the rule never ends although "
-                    f"{form}[{others[0]}] would; mark the part 'optional: true' (left out while '{event}' is "
+                    f"{others[0]} would; mark the part 'optional: true' (left out while '{event}' is "
                     "not recorded) or give it 'default:' (the anchor to count from instead)")
 
 
@@ -144,7 +155,9 @@ def shortest_period(rule: Any) -> float:
     if isinstance(rule, LaterOf):
         needed = [shortest_period(r) for r in rule.later_of if not getattr(r, "optional", False)]
         return max(needed, default=0.0)
-    return min((shortest_period(r) for r in _parts(rule)), default=0.0)
+    if isinstance(rule, WithConsent):  # the consent may never be given: the ordinary rule alone
+        return shortest_period(rule.ordinarily)
+    return min((shortest_period(r) for r in parts(rule)), default=0.0)  # earlier_of, by_category, until asked
 
 
 def _against_statute(at: Path_, shown: str, retention: Retention, statute: Catalogued) -> Iterator[Found]:
@@ -187,7 +200,7 @@ def _from_collection(policy: Policy, at: Path_, shown: str, p: Purpose, retentio
 def _leaves(rule: Any) -> list[Leaf]:
     if isinstance(rule, After | Until | Statute):
         return [rule]
-    return [leaf for r in _parts(rule) for leaf in _leaves(r)]
+    return [leaf for r in parts(rule) for leaf in _leaves(r)]
 
 
 def _special_condition(at: Path_, shown: str, p: Purpose) -> Iterator[Found]:

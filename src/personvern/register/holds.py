@@ -77,22 +77,33 @@ def place_hold(reg: Register, *, subject: str | None = None, record: int | None 
 def lift_hold(reg: Register, hold_id: int, *, by: str, as_of: date | None = None) -> int:
     """Lift a hold; what it covered and is overdue goes at once. Returns how many records went."""
     with reg.transaction() as c:
-        row = c.execute(select(t.holds, t.subjects.c.ref).outerjoin(t.subjects, t.subjects.c.id == t.holds.c.subject_id)
-                        .where(t.holds.c.id == hold_id)).first()
-        if row is None:
-            raise NotFound(f"no hold {hold_id}", field="hold")
-        if row.lifted_at is not None:
-            raise StateConflict(f"hold {hold_id} was already lifted", field="hold")
-        c.execute(update(t.holds).where(t.holds.c.id == hold_id).values(lifted_at=reg.clock(), lifted_by=by))
-        ref = row.ref if row.record_id is None else _record_subject(c, row.record_id)
-        reg.audit(c, HoldLifted(subject_ref=ref, record_ids=() if row.record_id is None else (row.record_id,),
-                                hold_id=hold_id))
-        r = t.records
-        scope = r.c.id == row.record_id if row.record_id is not None else r.c.subject_id == row.subject_id
-        due = c.execute(select(r.c.id).where(scope, r.c.retention_until <= (as_of or reg.today()),
-                                             r.c.state.in_(("active", "sealed"))).limit(1)).first()
+        overdue = release(reg, c, hold_id, by=by, as_of=as_of)
+    return sweep(reg, as_of, scope=overdue).total if overdue is not None else 0
+
+
+def release(reg: Register, c: Connection, hold_id: int, *, by: str, as_of: date | None = None,
+            lifted_ok: bool = False) -> ColumnElement[bool] | None:
+    """Lift a hold inside the caller's transaction (audited). Returns the scope to sweep when something it held
+    back is already overdue — the caller runs ``sweep(reg, as_of, scope=...)`` after its commit, as a sweep is
+    its own transactions — else None. ``lifted_ok``: a hold lifted already is no error (nothing to do)."""
+    row = c.execute(select(t.holds, t.subjects.c.ref).outerjoin(t.subjects, t.subjects.c.id == t.holds.c.subject_id)
+                    .where(t.holds.c.id == hold_id)).first()
+    if row is None:
+        raise NotFound(f"no hold {hold_id}", field="hold")
+    if row.lifted_at is not None:
+        if lifted_ok:
+            return None
+        raise StateConflict(f"hold {hold_id} was already lifted", field="hold")
+    c.execute(update(t.holds).where(t.holds.c.id == hold_id).values(lifted_at=reg.clock(), lifted_by=by))
+    ref = row.ref if row.record_id is None else _record_subject(c, row.record_id)
+    reg.audit(c, HoldLifted(subject_ref=ref, record_ids=() if row.record_id is None else (row.record_id,),
+                            hold_id=hold_id))
+    r = t.records
+    scope = r.c.id == row.record_id if row.record_id is not None else r.c.subject_id == row.subject_id
+    due = c.execute(select(r.c.id).where(scope, r.c.retention_until <= (as_of or reg.today()),
+                                         r.c.state.in_(("active", "sealed"))).limit(1)).first()
     # a sweep run (its own transactions and audit entries) only when something held back is overdue (issue 13)
-    return sweep(reg, as_of, scope=scope).total if due is not None else 0
+    return scope if due is not None else None
 
 
 def _record_subject(c: Connection, record: int) -> str | None:

@@ -152,7 +152,7 @@ def read(reg: Register, subject: str, purpose: str | None = None, *, use: str = 
     left out for ordinary use and read only for a use Art. 18(2) allows (storage, legal claims, others'
     rights, consent). Left out rather than refused: the subject's other records stay usable, and the audit
     entry names only what was read. The filter is a NOT EXISTS in the same query."""
-    with reg.transaction() as c:
+    with reg.reading() as c:
         sid, _kind = subject_row(c, subject)
         q = select(t.records).where(t.records.c.subject_id == sid)
         if purpose:

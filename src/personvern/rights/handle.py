@@ -62,7 +62,7 @@ __all__ = [
 ]
 # Art. 18(1) a-d as the register names them (register/holds.py Ground).
 RESTRICTION_GROUNDS = ("accuracy", "unlawful", "legal_claims", "objection")
-Handled = tuple[RequestView, int | None]
+Handled = tuple[RequestView, requests.Overdue]
 
 
 def _ready(reg: Register, c: Connection, ref: str, kind: str) -> Row[Any]:
@@ -77,9 +77,9 @@ def _finish(reg: Register, c: Connection, row: Row[Any], by: str, *, status: str
 
 
 def _done(reg: Register, handled: Handled, by: str) -> RequestView:
-    view, hold = handled
-    requests.lift(reg, hold, by)
-    return requests.get_request(reg, view.ref) if hold is not None else view
+    view, overdue = handled  # the view was read after the hold was lifted, in the closing transaction
+    requests.lift(reg, overdue)
+    return view
 
 
 # -- access and portability ---------------------------------------------------------------------------------

@@ -26,8 +26,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 
 from personvern.audit import ExportCreated
-from personvern.notice.privacy_notice import FROM_SUBJECT
-from personvern.notice.wording import describe_basis
+from personvern.notice.wording import FROM_SUBJECT, describe_basis
 from personvern.policy.model import Policy, Purpose
 from personvern.register import schema as t
 from personvern.register.crypto import decrypt

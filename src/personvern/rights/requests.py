@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
-from sqlalchemy import Connection, Row, delete, func, insert, select, update
+from sqlalchemy import ColumnElement, Connection, Row, delete, func, insert, select, update
 
 from personvern.audit import Access, AuditEvent, HoldPlaced, RequestStep, check_no_personal_data, register_event
 from personvern.errors import Forbidden, NotFound, RegisterError, StateConflict
@@ -449,7 +449,7 @@ def refuse(reg: Register, ref: str, *, reason: str, by: str) -> RequestView:
         require(row, OPEN, "refuse")
         hold = close(reg, c, row, status="refused", by=by, reason=reason.strip())
         out = view(reg, load_id(c, row.id))
-    lift(reg, hold, by)
+    lift(reg, hold)
     return out
 
 
@@ -461,21 +461,25 @@ def complete(reg: Register, ref: str, *, by: str, outcome: Mapping[str, Any] | N
         require(row, ("verified", "in_progress"), "complete")
         hold = close(reg, c, row, status="completed", by=by, outcome=_details(outcome))
         out = view(reg, load_id(c, row.id))
-    lift(reg, hold, by)
+    lift(reg, hold)
     return out
 
 
+Overdue = ColumnElement[bool] | None  # what a lifted access hold kept back and is overdue: swept after the commit
+
+
 def close(reg: Register, c: Connection, row: Row[Any], *, status: str, by: str, reason: str | None = None,
-          outcome: Mapping[str, Any] | None = None, message: Mapping[str, Any] | None = None) -> int | None:
-    """Close a request and its linked repeats inside the caller's transaction; returns the access hold to lift
-    once the transaction has committed (:func:`lift`). The subject is told the outcome (``rights.outcome``:
+          outcome: Mapping[str, Any] | None = None, message: Mapping[str, Any] | None = None) -> Overdue:
+    """Close a request and its linked repeats inside the caller's transaction, lifting its access hold in the
+    same transaction; returns what the hold kept back that is already overdue, for :func:`lift` to sweep once
+    the transaction has committed (None: nothing). The subject is told the outcome (``rights.outcome``:
     completed, or refused with the reason and the right to complain); ``message`` adds to what it says."""
     return close_row(reg, c, row, status=status, by=by, reason=reason, outcome=outcome, message=message)[1]
 
 
 def close_row(reg: Register, c: Connection, row: Row[Any], *, status: str, by: str, reason: str | None = None,
               outcome: Mapping[str, Any] | None = None,
-              message: Mapping[str, Any] | None = None) -> tuple[Row[Any], int | None]:
+              message: Mapping[str, Any] | None = None) -> tuple[Row[Any], Overdue]:
     """:func:`close`, returning also the closed request's row (read back by the UPDATE itself)."""
     now = reg.clock()
     until = request_retention(reg, deadlines.received_on(row.received_at), deadlines.received_on(now))
@@ -489,17 +493,17 @@ def close_row(reg: Register, c: Connection, row: Row[Any], *, status: str, by: s
     from personvern.rights.outcome import tell
 
     tell(reg, c, row, "refused" if status == "refused" else "completed", reason=reason, **dict(message or {}))
-    hold = info.get("hold_id")
-    return closed, int(hold) if hold is not None else None
+    hold = info.get("hold_id")  # lifted here, with the closing (one commit, one lock: issue 13)
+    overdue = register_holds.release(reg, c, int(hold), by=by, lifted_ok=True) if hold is not None else None
+    return closed, overdue
 
 
-def lift(reg: Register, hold: int | None, by: str) -> None:
-    """Lift the access hold: the deletions it held back go ahead at once (``register.holds.lift_hold``)."""
-    if hold is not None:
-        with reg.engine.connect() as c:
-            lifted = c.execute(select(t.holds.c.lifted_at).where(t.holds.c.id == hold)).first()
-        if lifted is not None and lifted.lifted_at is None:
-            register_holds.lift_hold(reg, hold, by=by)
+def lift(reg: Register, overdue: Overdue) -> None:
+    """After the closing transaction: the deletions the lifted access hold held back go ahead at once."""
+    if overdue is not None:
+        from personvern.register.sweep import sweep
+
+        sweep(reg, scope=overdue)
 
 
 def request_retention(reg: Register, received: date, closed: date) -> date | None:

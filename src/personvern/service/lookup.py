@@ -20,9 +20,10 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, Integer, String, and_, literal, or_, select, union_all
+from sqlalchemy import Connection, Integer, String, and_, bindparam, exists, literal, or_, select, union_all
 
 from personvern.audit.events import SubjectLookedUp, SubjectViewed
 from personvern.errors import InvalidIdentifier, NotFound
@@ -179,52 +180,55 @@ def lookup(reg: Register, query: str, *, kind: str | None = None, purpose: str,
             errors.append(exc)
     if not hashes:
         raise errors[0]  # the query is not any kind of identifier: say why
-    with reg.transaction() as c:
-        rows = c.execute(_find_statement(hashes)).all()
-        hits, sealed, summaries = _collect(rows)
+    with reg.reading() as c:
+        rows = c.execute(_find_statement(tuple(hashes)), {f"h_{k}": h for k, h in hashes.items()}).all()
+        hits, sealed, summaries, sids = _collect(rows)
         found = [SubjectLookedUp(subject_ref=ref, purpose=purpose, by=k, found=len(hits)) for ref, k in hits.items()]
         if sealed:  # a sealed record belongs to no subject: its finding is audited by record id (TZ4)
             found.append(SubjectLookedUp(purpose=purpose, by="order_number", found=len(sealed),
                                          record_ids=tuple(sealed)))
         actor.audit_read(c, *(found or [SubjectLookedUp(purpose=purpose, by="/".join(hashes), found=0)]))
         if hits:  # the name on each of the first hits, read as the profile reads it (not restricted records)
-            names = {ref: _hit_name(reg, c, ref, purpose) for ref in list(hits)[:NAMED_HITS]}
+            names = _hit_names(reg, c, {sids[ref]: ref for ref in list(hits)[:NAMED_HITS]}, purpose)
             summaries = [replace(x, name=names.get(x.subject or "")) for x in summaries]
     if sealed:
         summaries.append(ProfileSummary(None, "sealed", "order_number", {}, tuple(sealed)))
     return summaries
 
 
-def _find_statement(hashes: dict[str, bytes]) -> Any:
+@lru_cache(maxsize=32)
+def _find_statement(kinds: tuple[str, ...]) -> Any:
     """Subjects matching any (kind, hash), each with every masked identifier, then sealed records by order number.
 
-    Columns: subject id (or record id), subject ref (NULL for a sealed record), subject kind, the kind that
-    matched, and one masked identifier per row."""
+    Built once per combination of kinds, with the hashes as bound parameters ``h_<kind>`` (building the
+    statement cost more than running it; issue 13). Columns: subject id (or record id), subject ref (NULL
+    for a sealed record), subject kind, the kind that matched, and one masked identifier per row."""
     s, i, r = t.subjects, t.identifiers, t.records
     matched = i.alias("matched")
-    cond = or_(*(and_(matched.c.kind == k, matched.c.lookup == h) for k, h in hashes.items()))
+    cond = or_(*(and_(matched.c.kind == k, matched.c.lookup == bindparam(f"h_{k}")) for k in kinds))
     subjects = (select(s.c.id, s.c.ref, s.c.kind, matched.c.kind.label("by"), i.c.id.label("iid"),
                        i.c.kind.label("ikind"), i.c.masked)
                 .select_from(matched.join(s, s.c.id == matched.c.subject_id)
                              .outerjoin(i, i.c.subject_id == s.c.id))
                 .where(cond))
-    if "order_number" not in hashes:
+    if "order_number" not in kinds:
         return subjects.order_by(s.c.id, i.c.id)
     sealed = (select(r.c.id, literal(None, String).label("ref"), literal("sealed", String).label("kind"),
                      literal("order_number", String).label("by"), literal(None, Integer).label("iid"),
                      literal(None, String).label("ikind"), literal(None, String).label("masked"))
-              .where(r.c.state == "sealed", r.c.seal_ref == hashes["order_number"]))
+              .where(r.c.state == "sealed", r.c.seal_ref == bindparam("h_order_number")))
     both = union_all(subjects, sealed).subquery()
     return select(both).order_by(both.c.ref.is_(None), both.c.id, both.c.iid)
 
 
-def _collect(rows: Sequence[Any]) -> tuple[dict[str, str], list[int], list[ProfileSummary]]:
+def _collect(rows: Sequence[Any]) -> tuple[dict[str, str], list[int], list[ProfileSummary], dict[str, int]]:
     hits: dict[str, str] = {}  # subject ref -> the kind that matched (the most likely kind first)
     order: list[str] = []
     kinds: dict[str, str] = {}
     masked: dict[str, dict[str, list[str]]] = defaultdict(dict)
     seen: set[tuple[str, int]] = set()
     sealed: list[int] = []
+    sids: dict[str, int] = {}
     for row in rows:
         if row.ref is None:
             sealed.append(int(row.id))
@@ -232,21 +236,52 @@ def _collect(rows: Sequence[Any]) -> tuple[dict[str, str], list[int], list[Profi
         if row.ref not in kinds:
             order.append(row.ref)
             kinds[row.ref] = row.kind
+            sids[row.ref] = int(row.id)
         hits.setdefault(row.ref, row.by)
         if row.iid is not None and (row.ref, row.iid) not in seen:  # one row per matched kind: count once
             seen.add((row.ref, row.iid))
             masked[row.ref].setdefault(row.ikind, []).append(row.masked)
     summaries = [ProfileSummary(ref, kinds[ref], hits[ref], masked.get(ref, {})) for ref in order]
-    return hits, sorted(set(sealed)), summaries
+    return hits, sorted(set(sealed)), summaries, sids
 
 
-def _hit_name(reg: Register, c: Connection, ref: str, purpose: str) -> str | None:
-    """The name on a hit, read as the profile reads it (not from records restricted for ``purpose``)."""
-    sid = reg.subject_id(c, ref)
-    hidden = _hidden(_restrictions(c, sid), purpose)
-    records = c.execute(select(t.records).where(t.records.c.subject_id == sid, t.records.c.state == "active")
-                        .order_by(t.records.c.id.desc())).all()
-    return _name(reg, c, sid, [r for r in records if not hidden(r)])[0]
+def _hit_names(reg: Register, c: Connection, refs: dict[int, str], purpose: str) -> dict[str, str]:
+    """The name on each hit, read as the profile reads it (not from records restricted for ``purpose``).
+
+    Two statements for all hits together, whatever their number: the records that may hold a name with each
+    subject's wrapped key, and — only when a hit has any — the restrictions in force."""
+    rows = c.execute(_names_statement(), {"sids": list(refs)}).all()
+    restricted = {int(r.subject_id) for r in rows if r.restricted}
+    restr = c.execute(_restrictions_statement(), {"sids": sorted(restricted)}).all() if restricted else []
+    out: dict[str, str] = {}
+    for r in rows:
+        ref = refs[int(r.subject_id)]
+        if ref in out or "user.name" not in r.categories:
+            continue
+        if r.subject_id in restricted and _hidden([x for x in restr if x.subject_id == r.subject_id], purpose)(r):
+            continue
+        payload = json.loads(decrypt(reg.keys.master.unwrap(r.wrapped), r.payload, b"record"))
+        if isinstance(payload, dict) and isinstance(payload.get("user.name"), str):
+            out[ref] = payload["user.name"]
+    return out
+
+
+@lru_cache(maxsize=1)
+def _names_statement() -> Any:  # built once
+    r, k, x = t.records, t.subject_keys, t.restrictions
+    any_restriction = exists().where(x.c.subject_id == r.c.subject_id, x.c.lifted_at.is_(None))
+    return (select(r.c.subject_id, r.c.id, r.c.purpose, r.c.categories, r.c.payload, k.c.wrapped,
+                   any_restriction.label("restricted"))
+            .join(k, k.c.subject_id == r.c.subject_id)
+            .where(r.c.subject_id.in_(bindparam("sids", expanding=True)), r.c.state == "active",
+                   r.c.payload.is_not(None))
+            .order_by(r.c.subject_id, r.c.id.desc()))
+
+
+@lru_cache(maxsize=1)
+def _restrictions_statement() -> Any:  # built once
+    x = t.restrictions
+    return select(x).where(x.c.subject_id.in_(bindparam("sids", expanding=True)), x.c.lifted_at.is_(None))
 
 
 def display_name(reg: Register, subject: str) -> str | None:
@@ -286,7 +321,7 @@ def profile(reg: Register, subject: str, *, purpose: str, by: str | None = None,
             restrictions=[RestrictionLine(x.ground, x.purpose, x.record_id, x.placed_at) for x in restr],
             open_requests=_requests(c, sid), linked_to=_ref(c, row.linked_to))
     actor = reg.acting(by, reg.role) if by else reg
-    with reg.transaction() as c:
+    with reg.reading() as c:
         actor.audit_read(c, SubjectViewed(subject_ref=subject, purpose=purpose, record_ids=tuple(read_ids)))
     return view
 

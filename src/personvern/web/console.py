@@ -328,8 +328,14 @@ def sweep_preview(request: Request, who: Annotated[Principal, Depends(OFFICER)],
     held = {k: sum(v.values()) for k, v in report.held.items()}
     return page(request, "console/sweep.html", ctx(who, report=report, day=day, purposes=purposes,
                                                   active="sweep", held=held, held_total=sum(held.values()),
-                                                  purpose_name=lambda k: _purpose_name(reg, k, lang_of(request))),
+                                                  purpose_name=lambda k: _purpose_name(reg, k, lang_of(request)),
+                                                  event_name=lambda k: _event_name(reg, k, lang_of(request))),
                 title=translate(lang_of(request), "nav.sweep"))
+
+
+def _event_name(reg: Register, key: str, lang: str) -> str:
+    label = reg.policy.events.get(key)
+    return getattr(label, lang) if label else key
 
 
 @router.get("/policy", response_class=HTMLResponse)

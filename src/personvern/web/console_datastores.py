@@ -19,11 +19,12 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from personvern.datastores import Reach, SweepResult, reach, sweep
 from personvern.datastores.erasure import table_action
-from personvern.errors import DatastoreError, NotFound, PersonvernError, RegisterError
+from personvern.errors import DatastoreError, PersonvernError, RegisterError
 from personvern.notice.wording import describe_retention
 from personvern.policy import taxonomy
 from personvern.policy.datastores import Declared, TableMap
 from personvern.register import Register
+from personvern.web.api.datastores import declared_store
 from personvern.web.auth import Principal, acting_register, require_page
 from personvern.web.i18n import CATALOGUE, lang_of, page, problem, translate
 
@@ -87,13 +88,6 @@ _WORDS: dict[str, dict[str, str]] = {
 }
 for _lang, _words in _WORDS.items():
     CATALOGUE.setdefault(_lang, {}).update(_words)
-
-
-def _declared(reg: Register, name: str) -> Declared:
-    found = next((d for d in reg.datastores if d.store.name == name), None)
-    if found is None:
-        raise NotFound(f"no datastore '{name}' in the policy", field="name")
-    return found
 
 
 def _table(reg: Register, t: TableMap, lang: str) -> dict[str, Any]:
@@ -171,7 +165,7 @@ def run_sweep(request: Request, name: str, who: Admin, as_of: Annotated[date | N
               confirm: Annotated[str, Form()] = "") -> Response:
     """Run the sweep in one datastore on ``as_of``, only with ``confirm=yes`` from the page (admin)."""
     reg = acting_register(request, who)
-    declared = _declared(reg, name)
+    declared = declared_store(reg, name)
     lang = lang_of(request)
     if confirm != "yes":
         return _page(request, who, as_of, error=RegisterError(translate(lang, "ds.must_confirm"), field="confirm"))

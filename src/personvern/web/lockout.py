@@ -20,11 +20,13 @@ from __future__ import annotations
 
 import hashlib
 import math
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, ClassVar, Literal
+from weakref import WeakKeyDictionary
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import Engine, delete, insert, select, update
 
 from personvern.audit.events import AuditEvent, register_event
 from personvern.errors import RegisterError
@@ -147,12 +149,27 @@ def _wait(kind: Kind, failures: int, last_at: datetime, locked_until: datetime |
     return (math.ceil(left), False) if left > 0 else (0, False)
 
 
+CLEAR_CACHE_SECONDS = 5.0
+"""A key found with no failures is not asked about again for this long in this process (issue 13: the check
+was one query on every API request, before the token cache could answer). A failure counted in this process
+clears the entry at once; one counted by another process is seen within these seconds."""
+_clear: WeakKeyDictionary[Engine, dict[str, float]] = WeakKeyDictionary()  # key hash -> clear until (monotonic)
+_CLEAR_MAX = 4096
+
+
 def check(reg: Register, keys: list[tuple[Kind, str]]) -> None:
     """Raise :class:`Refused` when any of ``keys`` must still wait; else return (the attempt may go ahead)."""
     now = _aware(reg.clock())
     hashes = {_hash(kind, value): kind for kind, value in keys if value}
+    clear, now_m = _clear.setdefault(reg.engine, {}), time.monotonic()
+    if all(clear.get(h, 0.0) > now_m for h in hashes):
+        return
     with reg.engine.connect() as c:
         rows = c.execute(select(f).where(f.c.key_hash.in_(hashes))).all()
+    if not rows:
+        if len(clear) >= _CLEAR_MAX:
+            clear.clear()
+        clear.update({h: now_m + CLEAR_CACHE_SECONDS for h in hashes})
     worst = max((_wait(hashes[r.key_hash], r.failures, r.last_at, r.locked_until, now) for r in rows),
                 default=(0, False))
     if worst[0] > 0:
@@ -167,6 +184,7 @@ def failed(reg: Register, keys: list[tuple[Kind, str]]) -> None:
             if not value:
                 continue
             key = _hash(kind, value)
+            _clear.get(reg.engine, {}).pop(key, None)
             row = c.execute(select(f.c.failures, f.c.last_at).where(f.c.key_hash == key)).first()
             fresh = row is None or now - _aware(row.last_at) > FORGET_AFTER
             failures = 1 if fresh or row is None else row.failures + 1

@@ -32,13 +32,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import unquote, urlsplit
 
-import httpx
 import idna
 
 from personvern.errors import RegisterError
 from personvern.register.crypto import derive
 
 if TYPE_CHECKING:
+    import httpx
+
     from personvern.register.store import Register
 
 WEBHOOK_TIMEOUT = 10.0  # seconds, connect and read
@@ -190,11 +191,21 @@ def webhook_secret(reg: Register, recipient: str) -> bytes:
 
 
 class WebhookSender:
-    """POSTs signed JSON with httpx (timeout 10 s); any 2xx is delivered, anything else is retried."""
+    """POSTs signed JSON with httpx (timeout 10 s); any 2xx is delivered, anything else is retried.
+
+    httpx (≈ 16 MB resident with its dependencies) is imported on the first webhook, not by every worker."""
 
     def __init__(self, reg: Register, client: httpx.Client | None = None) -> None:
         self.reg = reg
-        self.client = client or httpx.Client(timeout=WEBHOOK_TIMEOUT, follow_redirects=False)
+        self._client = client
+
+    @property
+    def client(self) -> httpx.Client:
+        if self._client is None:
+            import httpx
+
+            self._client = httpx.Client(timeout=WEBHOOK_TIMEOUT, follow_redirects=False)
+        return self._client
 
     def send(self, url: str, recipient: str | None, body: dict[str, Any], *, idempotency_key: str,
              timestamp: int) -> None:
@@ -202,6 +213,8 @@ class WebhookSender:
         secret = webhook_secret(self.reg, recipient or "")
         headers = {"Content-Type": "application/json", "Idempotency-Key": idempotency_key,
                    "X-Personvern-Timestamp": str(timestamp), "X-Personvern-Signature": sign(secret, timestamp, data)}
+        import httpx
+
         try:
             response = self.client.post(url, content=data.encode(), headers=headers)
         except httpx.HTTPError as exc:
@@ -210,7 +223,8 @@ class WebhookSender:
             raise DeliveryFailed(f"webhook HTTP {response.status_code}")
 
     def close(self) -> None:
-        self.client.close()
+        if self._client is not None:
+            self._client.close()
 
 
 # -- archive hand-over ---------------------------------------------------------------------------------

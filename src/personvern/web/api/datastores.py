@@ -47,7 +47,8 @@ class SweepIn(Body):
     dry_run: bool = True
 
 
-def _declared(reg: Register, name: str) -> Declared:
+def declared_store(reg: Register, name: str) -> Declared:
+    """The policy's datastore ``name``, or NotFound (404)."""
     found = next((d for d in reg.datastores if d.store.name == name), None)
     if found is None:
         raise NotFound(f"no datastore '{name}' in the policy", field="name")
@@ -65,7 +66,7 @@ def datastore_access(name: str, person: Person, reg: Register = Depends(acting(*
     """The person's rows in every mapped table (one snapshot, one query per table)."""
     from personvern.datastores import access, open_datastore
 
-    return access(open_datastore(_declared(reg, name)), person.identifiers()).as_json()
+    return access(open_datastore(declared_store(reg, name)), person.identifiers()).as_json()
 
 
 @router.post("/datastores/{name}/erasure-plan")
@@ -74,7 +75,7 @@ def erasure_plan(name: str, person: Person, reg: Register = Depends(acting(*OFFI
     from personvern.datastores import erase, open_datastore
     from personvern.datastores.requests import hash_key
 
-    done = erase(open_datastore(_declared(reg, name)), reg.policy, person.identifiers(), hash_key=hash_key(reg),
+    done = erase(open_datastore(declared_store(reg, name)), reg.policy, person.identifiers(), hash_key=hash_key(reg),
                  plan=True)
     return {**done.as_json(), "statements": done.statements}
 
@@ -84,7 +85,8 @@ def sweep_preview(name: str, body: SweepIn, reg: Register = Depends(acting(*OFFI
     """Due rows per table and rule on ``as_of`` (default today); nothing changes."""
     from personvern.datastores import open_datastore, sweep
 
-    return sweep(open_datastore(_declared(reg, name)), reg.policy, body.as_of or reg.today(), dry_run=True).as_json()
+    store = open_datastore(declared_store(reg, name))
+    return sweep(store, reg.policy, body.as_of or reg.today(), dry_run=True).as_json()
 
 
 @router.post("/datastores/{name}/sweep/run")
@@ -92,5 +94,5 @@ def sweep_run(name: str, body: SweepIn, reg: Register = Depends(acting(*ADMIN)))
     """Delete the due rows (keyset batches, one transaction each)."""
     from personvern.datastores import open_datastore, sweep
 
-    return sweep(open_datastore(_declared(reg, name)), reg.policy, body.as_of or reg.today(),
+    return sweep(open_datastore(declared_store(reg, name)), reg.policy, body.as_of or reg.today(),
                  dry_run=body.dry_run).as_json()
