@@ -9,7 +9,7 @@ import pytest
 
 from personvern.notice import diff_policies
 from personvern.policy import Retention, load_policy
-from personvern.policy.model import Consent, LegalBasis, Policy, Recipient, SpecialCondition, Text
+from personvern.policy.model import Consent, LegalBasis, Policy, Recipient, SpecialCondition, Text, Transfer
 
 POLICIES = Path(__file__).resolve().parents[2] / "examples" / "policies"
 FILES = sorted(POLICIES.glob("*.yaml"))
@@ -80,6 +80,29 @@ def test_moving_a_recipient_outside_the_eea_is_a_material_transfer() -> None:
     transfer = [c for c in diff if c.kind == "transfer_added"]
     assert transfer and transfer[0].material
     assert "US" in transfer[0].description
+
+
+@pytest.mark.promise("TP16")
+@pytest.mark.promise("TP11")
+def test_an_occasional_transfer_outside_the_eea_is_material_and_its_removal_is_not() -> None:
+    old = tz()
+    sometimes = Transfer(when=Text(nb="ved support", en="for support"), safeguards=["scc"])
+    new = old.model_copy(update={"recipients": [r.model_copy(update={"transfer": sometimes})
+                                                for r in old.recipients]})
+    added = diff_policies(old, new)
+    assert [(c.kind, c.material) for c in added] == [("transfer_added", True)]
+    assert "for support" in added.changes[0].description
+    assert not diff_policies(new, old).has_material
+
+
+@pytest.mark.promise("TP16")
+@pytest.mark.promise("SN5")
+def test_dropping_the_never_sold_promise_is_material_and_making_it_is_not() -> None:
+    old = load_policy(POLICIES / "sensornordic.yaml").policy
+    new = old.model_copy(update={"commitments": old.commitments.model_copy(update={"never_sold": False})})
+    dropped = diff_policies(old, new)
+    assert [(c.kind, c.key, c.material) for c in dropped] == [("commitment_changed", "never_sold", True)]
+    assert not diff_policies(new, old).has_material
 
 
 @pytest.mark.promise("TP16")

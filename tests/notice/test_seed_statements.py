@@ -76,7 +76,8 @@ def test_tp_notice_states_the_possible_transfer_with_its_safeguards() -> None:
     nb = section(notice("tp-ecommerce.yaml", "nb"), "## Overføring til land utenfor EU/EØS")
     en = section(notice("tp-ecommerce.yaml", "en"), "## Transfers outside the EU/EEA")
     assert "Vi overfører dem ikke" not in nb and "We do not transfer" not in en
-    assert "support og vedlikehold" in nb and "support and maintenance" in en
+    assert "ved support og vedlikehold kan opplysninger overføres til land utenfor EU/EØS" in nb
+    assert "for support and maintenance, data may be transferred to countries outside the EU/EEA" in en
     assert "art. 45" in nb and "art. 46 nr. 2 bokstav c" in nb
     assert "Art. 45" in en and "Art. 46(2)(c)" in en
 
@@ -136,7 +137,14 @@ def test_tz_complaints_rest_on_legitimate_interest_counted_from_the_day_the_good
     assert "berettiget interesse" in nb.lower() and "forbrukerkjøpsloven § 27" in nb
     assert "legitimate interest" in en.lower() and "forbrukerkjøpsloven § 27" in en
     retention_nb = section(notice("tek-zence.yaml", "nb"), "## Hvor lenge vi lagrer opplysningene")
+    retention_en = section(notice("tek-zence.yaml", "en"), "## How long we keep your data")
     assert "5 år etter at du overtok varen (forbrukerkjøpsloven § 27" in retention_nb
+    # kept on an erasure request for legal claims (Art. 17(3)(e)), not because a law requires it (17(3)(b))
+    assert ("beholder vi likevel opplysningene til «Reklamasjoner» så lenge de trengs for å fastsette, gjøre "
+            "gjeldende eller forsvare rettskrav") in retention_nb
+    assert "«Reklamasjoner» så lenge loven krever det" not in retention_nb
+    assert ("we still keep the data for “Complaints about goods” for as long as it is needed to establish, "
+            "exercise or defend legal claims") in retention_en
 
 
 # --- KL: analyses on legitimate interest (EDPB Guidelines 2/2019) -------------------------------------------

@@ -86,6 +86,9 @@ PHRASES: dict[str, dict[str, Any]] = {
         "retention_intro": "Vi lagrer opplysningene bare så lenge formålet krever det. Når lagringstiden er "
         "ute, sletter vi dem, med mindre noe annet står her.",
         "no_retention": "Lagringstiden er ikke fastsatt ennå.",
+        "erasure_keep_claims": "Ber du oss slette opplysningene, beholder vi likevel opplysningene til «{name}» så "
+        "lenge de trengs for å fastsette, gjøre gjeldende eller forsvare rettskrav (GDPR art. 17 nr. 3 bokstav e), "
+        "men bruker dem ikke til noe annet.",
         "erasure_keep": "Ber du oss slette opplysningene, beholder vi likevel opplysningene til «{name}» så "
         "lenge loven krever det, men bruker dem ikke til noe annet.",
         "erasure_seal": "Ber du oss slette opplysningene, beholder vi opplysningene til «{name}» så lenge "
@@ -102,8 +105,8 @@ PHRASES: dict[str, dict[str, Any]] = {
         "heller ikke det den gjelder.",
         "required_default_contract": "Gir du oss dem ikke, kan vi ikke oppfylle avtalen.",
         "never_sold": "Vi selger aldri personopplysningene dine til andre.",
-        "transfer_sometimes": "{name} kan {when} overføre opplysninger til land utenfor EU/EØS{countries}, "
-        "på grunnlag av {safeguards}.",
+        "transfer_sometimes": "{name}: {when} kan opplysninger overføres til land utenfor EU/EØS{countries}, på "
+        "grunnlag av {safeguards}.",
         "customer_for": " Som kunde regnes du i {period} etter siste kjøp{ends}; deretter sender vi deg "
         "markedsføring bare med samtykke.",
         "customer_ends": ", eller til {event}",
@@ -263,6 +266,9 @@ PHRASES: dict[str, dict[str, Any]] = {
         "retention_intro": "We keep data only as long as the purpose requires. When the period ends, we "
         "delete it, unless stated otherwise here.",
         "no_retention": "The retention period has not been set yet.",
+        "erasure_keep_claims": "If you ask us to erase your data, we still keep the data for “{name}” for as long "
+        "as it is needed to establish, exercise or defend legal claims (GDPR Art. 17(3)(e)), but use it for nothing "
+        "else.",
         "erasure_keep": "If you ask us to erase your data, we still keep the data for “{name}” as "
         "long as the "
         "law requires, but use it for nothing else.",
@@ -280,8 +286,8 @@ PHRASES: dict[str, dict[str, Any]] = {
         "on us, nor do what it concerns.",
         "required_default_contract": "If you do not give it to us, we cannot perform the contract.",
         "never_sold": "We never sell your personal data to anyone.",
-        "transfer_sometimes": "{name} may {when} transfer data to countries outside the EU/EEA{countries}, on "
-        "the basis of {safeguards}.",
+        "transfer_sometimes": "{name}: {when}, data may be transferred to countries outside the EU/EEA{countries}, "
+        "on the basis of {safeguards}.",
         "customer_for": " You count as a customer for {period} after your last purchase{ends}; after that we "
         "send you marketing only with your consent.",
         "customer_ends": ", or until {event}",

@@ -67,6 +67,7 @@ def diff_policies(old: Policy, new: Policy, lang: str = "en") -> PolicyDiff:
     """Every change from ``old`` to ``new``; descriptions in ``lang`` (``en`` or ``nb``)."""
     changes: list[Change] = []
     changes += _controller(old, new)
+    changes += _commitments(old, new, lang)
     changes += _keyed(
         old.purposes,
         new.purposes,
@@ -106,6 +107,19 @@ def _keyed(old: list[Any], new: list[Any], what: str, compare: Any, name: Any) -
     ]
     for k in (k for k in after if k in before):
         out += compare(before[k], after[k])
+    return out
+
+
+def _commitments(old: Policy, new: Policy, lang: str) -> list[Change]:
+    """A promise the notice states (SN5, PI5, TP12): dropping "never sold" or changing who has access is material."""
+    a, b = old.commitments, new.commitments
+    out = []
+    if a.never_sold != b.never_sold:
+        out.append(Change("commitment_changed", "never_sold", "no longer promises never to sell personal data"
+                          if a.never_sold else "now promises never to sell personal data", a.never_sold))
+    if a.access != b.access:
+        out.append(Change("commitment_changed", "access", f"who has access: {b.access(lang) if b.access else '-'}",
+                          a.access is not None))
     return out
 
 
@@ -262,6 +276,10 @@ def _recipient(a: Recipient, b: Recipient, lang: str) -> list[Change]:
         out.append(Change("transfer_changed", k, f"{name}: now in {b.country} (was {a.country})", True))
     if a.safeguard != b.safeguard and not b.in_eea:
         out.append(Change("transfer_changed", k, f"{name}: safeguard {a.safeguard} -> {b.safeguard}", True))
+    if b.transfer is not None and b.transfer != a.transfer:  # TP11: an occasional transfer, new or widened
+        kind = "transfer_added" if a.transfer is None else "transfer_changed"
+        out.append(Change(kind, k, f"{name}: {b.transfer.when(lang)}, transfer outside the EU/EEA "
+                          f"({', '.join(b.transfer.safeguards)})", True))
     added_p = [p for p in b.purposes if p not in a.purposes]
     added_c = [c for c in b.categories if c not in a.categories]
     if added_p or added_c:

@@ -271,7 +271,9 @@ def _retention(policy: Policy, lang: str, t: dict[str, Any]) -> Section:
     )
     for p in policy.purposes:
         if p.on_erasure in ("keep", "seal"):
-            s.p(t[f"erasure_{p.on_erasure}"].format(name=p.name(lang)))
+            # kept by law (Art. 17(3)(b)) on a legal obligation; otherwise for legal claims (Art. 17(3)(e))
+            claims = "_claims" if p.on_erasure == "keep" and "c" not in p.articles else ""
+            s.p(t[f"erasure_{p.on_erasure}{claims}"].format(name=p.name(lang)))
     return s
 
 

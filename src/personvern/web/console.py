@@ -20,6 +20,7 @@ from markupsafe import Markup
 from sqlalchemy import select
 
 from personvern.errors import NotFound, PersonvernError, RegisterError
+from personvern.policy.retention import UNTIL_ASKED
 from personvern.register import Register
 from personvern.register import schema as t
 from personvern.rights.requests import OPEN as OPEN_STATES
@@ -334,6 +335,8 @@ def sweep_preview(request: Request, who: Annotated[Principal, Depends(OFFICER)],
 
 
 def _event_name(reg: Register, key: str, lang: str) -> str:
+    if key == UNTIL_ASKED:  # kept until the subject asks (issue 14 item 5): no event, no period
+        return translate(lang, "sweep.until_asked")
     label = reg.policy.events.get(key)
     return getattr(label, lang) if label else key
 

@@ -1,5 +1,6 @@
-"""Moving records on (issue 14 item 5) from the command line and the API: the same library call, the same
-refusal with its reason (exit 1 / HTTP 403)."""
+"""Issue 14 item 5 outside the library: moving records on from the command line and the API (the same library
+call, the same refusal with its reason: exit 1 / HTTP 403), and the console's words for records kept until the
+subject asks."""
 
 from __future__ import annotations
 
@@ -51,3 +52,15 @@ def test_the_api_moves_and_answers_403_with_the_reason(db_url: str) -> None:
         assert moved.status_code == 200, moved.text
         assert len(moved.json()["records"]) == 1
         assert reg.subject_kind(ref) == "member"
+
+
+def test_the_console_names_records_kept_until_the_subject_asks_in_words(db_url: str) -> None:
+    """The sweep preview's 'waiting for' column says what a record kept until the subject asks waits for, in the
+    reader's language, not the rule's sentence."""
+    from personvern.policy.retention import UNTIL_ASKED
+    from personvern.web.console import _event_name
+
+    with Register.open(SHAPES, db_url, master_key=MasterKey(bytes(range(32)))) as reg:
+        assert _event_name(reg, UNTIL_ASKED, "nb") == "at den registrerte ber om sletting (ingen fast lagringstid)"
+        assert _event_name(reg, UNTIL_ASKED, "en") == "the subject to ask for erasure (no fixed period)"
+        assert _event_name(reg, "trial.ended", "nb") == "prøveperioden er over"
