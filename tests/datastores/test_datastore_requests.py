@@ -139,3 +139,27 @@ def test_every_deleting_path_keeps_a_held_customers_shop_rows(open_register: Cal
     assert all(t.table in ("auth_user", "address_useraddress", "basket_basket") for t in gone)  # not held: swept
     rights.erase_subject(reg, ref, ground="d", by="ola")
     assert access(store, {"email": [liv.email]}) == before
+
+
+def test_a_datastore_sweep_is_audited_and_a_preview_is_not(open_register: Callable[[str], Register],
+                                                            new_shop_url: Callable[[], str],
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """The shop's retention sweep leaves an audit entry like the register's own (Art. 5(2), 30): which datastore,
+    for which day, rows acted on per table; a dry run or a plan changes nothing and writes none."""
+    from datetime import date
+
+    from personvern.audit import entries
+    from personvern.datastores.requests import sweep_datastore
+
+    shop = fill(new_shop_url(), 8, seed=6)
+    monkeypatch.setenv("SHOP_DATABASE_URL", shop.url)
+    reg = open_register("tp-ecommerce")
+    sweep_datastore(reg, reg.datastores[0], date(2040, 1, 1), dry_run=True)
+    sweep_datastore(reg, reg.datastores[0], date(2040, 1, 1), plan=True)
+    with reg.engine.connect() as c:
+        assert not entries(c, actions=["datastore.swept"])
+    done = sweep_datastore(reg, reg.datastores[0], date(2040, 1, 1))
+    with reg.engine.connect() as c:
+        [entry] = entries(c, actions=["datastore.swept"])
+    assert entry.details["datastore"] == reg.datastores[0].store.name and entry.details["as_of"] == "2040-01-01"
+    assert entry.details["counts"] == {t.table: t.done for t in done.tables if t.done} != {}

@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from personvern.policy.datastores import Declared
     from personvern.register.store import Register
 
-__all__ = ["DatastoreErased", "datastore_access", "datastore_erasure", "hash_key", "held_identifiers",
+__all__ = ["DatastoreErased", "DatastoreSwept", "datastore_access", "datastore_erasure", "hash_key", "held_identifiers",
            "replay_datastores", "subject_identifiers", "sweep_datastore"]
 
 
@@ -50,6 +50,20 @@ class DatastoreErased(AuditEvent):
     datastore: str
     counts: dict[str, int]
     request_id: int | None = None
+
+
+@register_event
+@dataclass(frozen=True, kw_only=True)
+class DatastoreSwept(AuditEvent):
+    """A retention sweep ran in a business database: rows acted on per table, the day swept for (Art. 5(2)).
+
+    Row keys are not named: the shop's rows are not the register's records, and a count per table is what the
+    register's own sweep entry says per purpose too."""
+
+    name: ClassVar[str] = "datastore.swept"
+    datastore: str
+    as_of: str
+    counts: dict[str, int]
 
 
 def hash_key(reg: Register) -> bytes:
@@ -95,7 +109,12 @@ def sweep_datastore(reg: Register, store: Declared | Bound, as_of: date, *, dry_
     with reg.engine.connect() as c:
         held = held_identifiers(reg, c)
     bound = store if isinstance(store, Bound) else open_datastore(store, url)
-    return sweep(bound, reg.policy, as_of, dry_run=dry_run, plan=plan, batch=batch, held=held)
+    result = sweep(bound, reg.policy, as_of, dry_run=dry_run, plan=plan, batch=batch, held=held)
+    if not (dry_run or plan):  # audited like the register's own sweep; a preview changes nothing
+        with reg.transaction() as c:
+            reg.audit(c, DatastoreSwept(datastore=result.datastore, as_of=as_of.isoformat(),
+                                        counts={x.table: x.done for x in result.tables if x.done}))
+    return result
 
 
 def _reachable(reg: Register) -> list[tuple[Any, str | None]]:
