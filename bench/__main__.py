@@ -122,6 +122,10 @@ def _fmt(x: float, unit: str) -> str:
     return f"{x:.3f}" if abs(x) < 10 else f"{x:,.1f}"
 
 
+def _ratio(x: float) -> str:
+    return f"{x:.1f}×" if x >= 0.1 else f"{x:.3f}×"  # a partition drop is a few hundredths of a DELETE
+
+
 def report(rows: list[dict[str, Any]], command: str, seconds: float, plot: Path | None, out: Path) -> str:
     """BENCHMARKS.md: one table, then how each path is measured (the modules' docstrings say it in full)."""
     lines = ["# Benchmarks", "", f"`{command}` ({seconds / 60:.0f} min)", "", *_machine(), "",
@@ -133,7 +137,7 @@ def report(rows: list[dict[str, Any]], command: str, seconds: float, plot: Path 
     order = {p: i for i, p in enumerate(ORDER)}
     for r in sorted(rows, key=lambda r: (order.get(r["path"], 99), r["path"], r["engine"], r["size"] or 0)):
         ours, raw, unit = r["ours"], r["raw"], r["unit"]
-        ratio = f"{median(ours) / median(raw):.1f}×" if raw and median(raw) else ""
+        ratio = _ratio(median(ours) / median(raw)) if raw and median(raw) else ""
         met = {True: "yes", False: "**no**", None: "see note"}[r["met"]]
         size = f"{r['size']:,}" if r["size"] else "–"
         spread = f"{_fmt(min(ours), unit)}–{_fmt(max(ours), unit)}" if len(ours) > 1 else ""
