@@ -88,3 +88,20 @@ def test_two_workers_never_claim_the_same_row(reg: Register, receiver: Any) -> N
         th.join(timeout=60)
     assert sorted(receiver.keys()) == sorted(keys)  # each exactly once: no row was claimed twice
     assert _statuses(reg) == {"delivered": 30}
+
+
+def test_a_claim_leases_at_most_one_batch_so_other_workers_get_the_rest(reg: Register) -> None:
+    """One claim leases ``batch`` rows, not the whole outbox: on PostgreSQL ``UPDATE … WHERE id IN (SELECT … LIMIT n
+    FOR UPDATE SKIP LOCKED)`` re-ran its subquery as the update moved rows out of it and leased every due row in
+    one claim (issue 13: 1, 2 and 4 workers delivered at the same rate, and a lease shorter than the whole queue
+    would have let a second worker send the tail again)."""
+    with reg.transaction() as c:
+        for i in range(25):
+            enqueue(reg, c, kind="email", topic="t", destination="k@example.no", recipient=None,
+                    body={"to": "k@example.no", "subject": "s", "text": "t"}, idempotency_key=f"c{i}")
+    now = datetime.now(UTC)
+    first, second = Worker(reg, CaptureMailer(), batch=10), Worker(reg, CaptureMailer(), batch=10)
+    a, b = first.claim(now), second.claim(now)
+    assert (len(a), len(b)) == (10, 10)
+    assert not {r.id for r in a} & {r.id for r in b}
+    assert len(first.claim(now)) == 5 and first.claim(now) == []

@@ -133,13 +133,18 @@ class Worker:
                .order_by(o.c.next_attempt_at, o.c.id).limit(self.batch))
         if self.postgres:
             due = due.with_for_update(skip_locked=True)
-        stmt = (update(o).where(o.c.id.in_(due.scalar_subquery()), o.c.status == "pending",
-                                o.c.next_attempt_at <= now)
+        # Two statements, not UPDATE … WHERE id IN (SELECT … LIMIT n): PostgreSQL re-ran that subquery as the
+        # update moved rows out of it and leased every due row in one claim (issue 13). The ids are picked and
+        # locked first, then leased, in one transaction.
+        with self.reg.transaction() as c:
+            ids = list(c.execute(due).scalars())
+            if not ids:
+                return []
+            rows = list(c.execute(
+                update(o).where(o.c.id.in_(ids), o.c.status == "pending", o.c.next_attempt_at <= now)
                 .values(attempts=o.c.attempts + 1, next_attempt_at=now + self.lease)
                 .returning(o.c.id, o.c.kind, o.c.destination, o.c.recipient, o.c.body, o.c.idempotency_key,
-                           o.c.attempts))
-        with self.reg.transaction() as c:
-            rows = list(c.execute(stmt).all())
+                           o.c.attempts)).all())
         return sorted(rows, key=lambda r: r.id)
 
     def _deliver(self, row: Row[Any], now: datetime, report: DeliveryReport) -> None:
