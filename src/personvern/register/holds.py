@@ -79,6 +79,12 @@ def lift_hold(reg: Register, hold_id: int, *, by: str, as_of: date | None = None
     """Lift a hold; what it covered and is overdue goes at once. Returns how many records went."""
     with reg.transaction() as c:
         overdue = release(reg, c, hold_id, by=by, as_of=as_of)
+    return sweep_overdue(reg, overdue, as_of)
+
+
+def sweep_overdue(reg: Register, overdue: ColumnElement[bool] | None, as_of: date | None = None) -> int:
+    """After the transaction that :func:`release` ran in: delete what the hold kept back and is overdue (its own
+    transactions and audit entries, as every sweep). Returns how many records went; None: nothing to do."""
     return sweep(reg, as_of, scope=overdue).total if overdue is not None else 0
 
 

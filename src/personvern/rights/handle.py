@@ -79,7 +79,7 @@ def _finish(reg: Register, c: Connection, row: Row[Any], by: str, *, status: str
 
 def _done(reg: Register, handled: Handled, by: str) -> RequestView:
     view, overdue = handled  # the view was read after the hold was lifted, in the closing transaction
-    requests.lift(reg, overdue)
+    register_holds.sweep_overdue(reg, overdue)
     return view
 
 

@@ -60,7 +60,6 @@ __all__ = [
     "complete",
     "extend",
     "get_request",
-    "lift",
     "list_requests",
     "load",
     "load_id",
@@ -444,24 +443,23 @@ def refuse(reg: Register, ref: str, *, reason: str, by: str) -> RequestView:
     """Refuse with the reason the subject is told (Art. 12(4): with the right to complain to Datatilsynet)."""
     if not reason.strip():
         raise RegisterError("a refusal needs a reason (Art. 12(4))", field="reason")
-    with reg.transaction() as c:
-        row = load(c, ref)
-        require(row, OPEN, "refuse")
-        hold = close(reg, c, row, status="refused", by=by, reason=reason.strip())
-        out = view(reg, load_id(c, row.id))
-    lift(reg, hold)
-    return out
+    return _close_now(reg, ref, OPEN, "refuse", status="refused", by=by, reason=reason.strip())
 
 
 def complete(reg: Register, ref: str, *, by: str, outcome: Mapping[str, Any] | None = None) -> RequestView:
     """Mark a verified request answered. Rights with their own work (access, erasure ...) use
     ``rights.handle``, which completes the request in the same transaction as the work."""
+    return _close_now(reg, ref, ("verified", "in_progress"), "complete", status="completed", by=by,
+                      outcome=_details(outcome))
+
+
+def _close_now(reg: Register, ref: str, allowed: tuple[str, ...], action: str, **closing: Any) -> RequestView:
     with reg.transaction() as c:
         row = load(c, ref)
-        require(row, ("verified", "in_progress"), "complete")
-        hold = close(reg, c, row, status="completed", by=by, outcome=_details(outcome))
+        require(row, allowed, action)
+        overdue = close(reg, c, row, **closing)
         out = view(reg, load_id(c, row.id))
-    lift(reg, hold)
+    register_holds.sweep_overdue(reg, overdue)  # what the lifted access hold kept back goes at once
     return out
 
 
@@ -471,9 +469,10 @@ Overdue = ColumnElement[bool] | None  # what a lifted access hold kept back and 
 def close(reg: Register, c: Connection, row: Row[Any], *, status: str, by: str, reason: str | None = None,
           outcome: Mapping[str, Any] | None = None, message: Mapping[str, Any] | None = None) -> Overdue:
     """Close a request and its linked repeats inside the caller's transaction, lifting its access hold in the
-    same transaction; returns what the hold kept back that is already overdue, for :func:`lift` to sweep once
-    the transaction has committed (None: nothing). The subject is told the outcome (``rights.outcome``:
-    completed, or refused with the reason and the right to complain); ``message`` adds to what it says."""
+    same transaction; returns what the hold kept back that is already overdue, for
+    ``register.holds.sweep_overdue`` once the transaction has committed (None: nothing). The subject is told
+    the outcome (``rights.outcome``: completed, or refused with the reason and the right to complain);
+    ``message`` adds to what it says."""
     return close_row(reg, c, row, status=status, by=by, reason=reason, outcome=outcome, message=message)[1]
 
 
@@ -496,14 +495,6 @@ def close_row(reg: Register, c: Connection, row: Row[Any], *, status: str, by: s
     hold = info.get("hold_id")  # lifted here, with the closing (one commit, one lock: issue 13)
     overdue = register_holds.release(reg, c, int(hold), by=by, lifted_ok=True) if hold is not None else None
     return closed, overdue
-
-
-def lift(reg: Register, overdue: Overdue) -> None:
-    """After the closing transaction: the deletions the lifted access hold held back go ahead at once."""
-    if overdue is not None:
-        from personvern.register.sweep import sweep
-
-        sweep(reg, scope=overdue)
 
 
 def request_retention(reg: Register, received: date, closed: date) -> date | None:
